@@ -1,0 +1,37 @@
+"""Where settings come from: command-line options first, then environment variables.
+
+=====================  ===========================================  ==========================
+setting                environment variable                         default
+=====================  ===========================================  ==========================
+database URL           ``PRISONWATCH_DB``                           ``sqlite:///prisonwatch.db``
+acting user (CLI)      ``PRISONWATCH_USER``                         ``cli:<login name>``
+=====================  ===========================================  ==========================
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+DEFAULT_DB_URL = "sqlite:///prisonwatch.db"
+
+
+def database_url(explicit: str | None = None) -> str:
+    url = explicit or os.environ.get("PRISONWATCH_DB") or DEFAULT_DB_URL
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        # SQLAlchemy would pick psycopg2; we ship psycopg 3.
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def acting_user(explicit: str | None = None) -> str:
+    if explicit:
+        return explicit
+    env = os.environ.get("PRISONWATCH_USER")
+    if env:
+        return env
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):
+        login = "unknown"
+    return f"cli:{login}"

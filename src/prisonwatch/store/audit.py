@@ -1,0 +1,84 @@
+"""The audit trail: every change to the registry writes an :class:`AuditEntry` in the same
+transaction as the change itself, so a change without its audit entry cannot be committed.
+
+``snapshot`` turns a row into the JSON object stored as *before* / *after*. Private person fields
+are kept in the audit trail (an admin must be able to see what changed), so the audit log is shown
+only to admins in full; other readers get :func:`redact`-ed entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
+
+from prisonwatch.store.schema import PRIVATE_PERSON_FIELDS, AuditEntry, Base
+
+_SKIP = {"created_at", "updated_at", "version"}
+REDACTED = "[private]"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def snapshot(obj: Base) -> dict[str, Any]:
+    """The column values of a row as a JSON-ready dict (timestamps and version left out)."""
+    mapper = inspect(obj).mapper
+    out: dict[str, Any] = {}
+    for col in mapper.column_attrs:
+        if col.key in _SKIP:
+            continue
+        out[col.key] = _jsonable(getattr(obj, col.key))
+    return out
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the keys whose values differ."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    keys += [k for k in before if k not in after]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    person_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    context: str | None = None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        person_id=person_id,
+        before=before,
+        after=after,
+        context=context,
+    )
+    session.add(entry)
+    return entry
+
+
+def redact(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Hide private values in an audit before/after object."""
+    if values is None:
+        return None
+    out = dict(values)
+    for key in PRIVATE_PERSON_FIELDS:
+        if key in out and out[key] is not None:
+            out[key] = REDACTED
+    if out.get("visibility") == "private":
+        return {k: (REDACTED if k not in ("id", "person_id", "visibility") else v)
+                for k, v in out.items()}
+    return out
