@@ -38,7 +38,9 @@ class Precision(IntEnum):
     DAY = 3
 
 
-_APPROX_PREFIX = re.compile(r"^\s*(?:~|about|approx\.?|approximately|ca\.?|c\.|circa|около|каля)\s*", re.I)
+_APPROX_PREFIX = re.compile(
+    r"^\s*(?:~|about|approx\.?|approximately|ca\.?|c\.|circa|около|каля)\s*", re.I
+)
 _APPROX_SUFFIX = re.compile(r"\s*\?\s*$")
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _DMY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
@@ -92,18 +94,14 @@ class PartialDate:
         m = _DMY.match(raw2)
         if m:
             return cls(int(m.group(3)), int(m.group(2)), int(m.group(1)), approx)
-        raise PartialDateError(
-            f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"
-        )
+        raise PartialDateError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
 
     @classmethod
     def from_date(cls, value: dt.date) -> PartialDate:
         return cls(value.year, value.month, value.day)
 
     @classmethod
-    def from_parts(
-        cls, start: dt.date, precision: int, approximate: bool = False
-    ) -> PartialDate:
+    def from_parts(cls, start: dt.date, precision: int, approximate: bool = False) -> PartialDate:
         """Rebuild from the stored columns (first day + precision)."""
         p = Precision(precision)
         if p is Precision.YEAR:

@@ -105,11 +105,20 @@ class Gender(StrEnum):
 
 
 GENDER_ALIASES: dict[str, Gender] = {
-    "m": Gender.MALE, "male": Gender.MALE, "man": Gender.MALE, "м": Gender.MALE,
-    "муж": Gender.MALE, "мужчина": Gender.MALE,
-    "f": Gender.FEMALE, "female": Gender.FEMALE, "woman": Gender.FEMALE, "ж": Gender.FEMALE,
-    "жен": Gender.FEMALE, "женщина": Gender.FEMALE,
-    "other": Gender.OTHER, "x": Gender.OTHER,
+    "m": Gender.MALE,
+    "male": Gender.MALE,
+    "man": Gender.MALE,
+    "м": Gender.MALE,
+    "муж": Gender.MALE,
+    "мужчина": Gender.MALE,
+    "f": Gender.FEMALE,
+    "female": Gender.FEMALE,
+    "woman": Gender.FEMALE,
+    "ж": Gender.FEMALE,
+    "жен": Gender.FEMALE,
+    "женщина": Gender.FEMALE,
+    "other": Gender.OTHER,
+    "x": Gender.OTHER,
 }
 
 

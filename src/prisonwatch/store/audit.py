@@ -79,6 +79,8 @@ def redact(values: dict[str, Any] | None) -> dict[str, Any] | None:
         if key in out and out[key] is not None:
             out[key] = REDACTED
     if out.get("visibility") == "private":
-        return {k: (REDACTED if k not in ("id", "person_id", "visibility") else v)
-                for k, v in out.items()}
+        return {
+            k: (REDACTED if k not in ("id", "person_id", "visibility") else v)
+            for k, v in out.items()
+        }
     return out
