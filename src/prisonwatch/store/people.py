@@ -1,0 +1,612 @@
+"""Read side of the registry: the filtered people list, one person's full view, latest events.
+
+Status is always derived from events (:mod:`prisonwatch.store.status`). Private facts are left
+out unless ``include_private`` is set by a caller who checked the reader's role.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from prisonwatch.dates import PartialDate
+from prisonwatch.model import CUSTODY_EFFECT, EventKind
+from prisonwatch.store.registry import NotFound
+from prisonwatch.store.schema import (
+    Case,
+    CaseArticle,
+    Citation,
+    Identifier,
+    Name,
+    Organisation,
+    Person,
+    Source,
+    StatusEvent,
+)
+from prisonwatch.store.status import (
+    latest_custody_events,
+    recognised_people,
+    status_case_expression,
+    status_word,
+)
+
+STATUSES = ("held", "released", "died", "unknown")
+SORTS = ("name", "-name", "detained", "-detained", "region", "-region", "id", "-id")
+
+
+@dataclass
+class PeopleFilter:
+    status: str | None = None  # held / released / died / unknown, on ``on``
+    region: str | None = None
+    article: str | None = None
+    facility: str | None = None
+    min_sentence_months: int | None = None
+    max_sentence_months: int | None = None
+    detained_from: dt.date | None = None
+    detained_to: dt.date | None = None
+    recognised_by: str | None = None
+    gender: str | None = None
+    text: str | None = None  # substring of any (visible) name
+
+    def validate(self) -> None:
+        if self.status and self.status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {self.status!r}")
+
+
+@dataclass
+class PersonRow:
+    id: int
+    name: str
+    region: str | None
+    gender: str | None
+    birth_date: str | None
+    status: str
+    first_detained: str | None
+    facility: str | None
+    articles: str | None
+    sentence: str | None
+    other_names: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class PeoplePage:
+    rows: list[PersonRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _name_visible(include_private: bool) -> Any:
+    return True if include_private else Name.visibility == "public"
+
+
+def _primary_name(include_private: bool) -> Any:
+    return (
+        select(Name.full_text)
+        .where(Name.person_id == Person.id, _name_visible(include_private))
+        .order_by(Name.is_primary.desc(), Name.id)
+        .limit(1)
+        .correlate(Person)
+        .scalar_subquery()
+    )
+
+
+def _first_detained(include_private: bool) -> Any:
+    conds = [
+        StatusEvent.person_id == Person.id,
+        StatusEvent.kind.in_([k.value for k, v in CUSTODY_EFFECT.items() if v > 0]),
+    ]
+    if not include_private:
+        conds.append(StatusEvent.visibility == "public")
+    return (
+        select(func.min(StatusEvent.date_start)).where(*conds).correlate(Person).scalar_subquery()
+    )
+
+
+def filtered_people(
+    flt: PeopleFilter, on: dt.date, *, include_private: bool = False
+) -> Select[tuple[int]]:
+    """SELECT Person.id matching the filter (no ordering)."""
+    flt.validate()
+    stmt = select(Person.id)
+    case_vis = [] if include_private else [Case.visibility == "public"]
+    if flt.region:
+        stmt = stmt.where(func.lower(Person.region) == flt.region.strip().lower())
+    if flt.gender:
+        stmt = stmt.where(Person.gender == flt.gender)
+    if flt.article:
+        stmt = stmt.where(
+            exists().where(
+                CaseArticle.person_id == Person.id,
+                CaseArticle.article == flt.article.strip(),
+                CaseArticle.case_id == Case.id,
+                *case_vis,
+            )
+        )
+    if flt.facility:
+        pattern = "%" + _escape_like(flt.facility.strip().lower()) + "%"
+        stmt = stmt.where(
+            exists().where(
+                Case.person_id == Person.id,
+                func.lower(Case.facility).like(pattern, escape="\\"),
+                *case_vis,
+            )
+        )
+    if flt.min_sentence_months is not None or flt.max_sentence_months is not None:
+        conds = [Case.person_id == Person.id, Case.sentence_months.is_not(None), *case_vis]
+        if flt.min_sentence_months is not None:
+            conds.append(Case.sentence_months >= flt.min_sentence_months)
+        if flt.max_sentence_months is not None:
+            conds.append(Case.sentence_months <= flt.max_sentence_months)
+        stmt = stmt.where(exists().where(*conds))
+    if flt.detained_from or flt.detained_to:
+        first = _first_detained(include_private)
+        if flt.detained_from:
+            stmt = stmt.where(first >= flt.detained_from)
+        if flt.detained_to:
+            stmt = stmt.where(first <= flt.detained_to)
+    if flt.recognised_by:
+        stmt = stmt.where(
+            Person.id.in_(recognised_people(on, flt.recognised_by, include_private=include_private))
+        )
+    if flt.text and flt.text.strip():
+        pattern = "%" + _escape_like(flt.text.strip().lower()) + "%"
+        stmt = stmt.where(
+            exists().where(
+                Name.person_id == Person.id,
+                func.lower(Name.full_text).like(pattern, escape="\\"),
+                _name_visible(include_private),
+            )
+        )
+    if flt.status:
+        latest = latest_custody_events(on, include_private=include_private)
+        status_expr = status_case_expression(latest.c.kind)
+        sub = select(latest.c.person_id).where(status_expr == flt.status)  # type: ignore[operator]
+        if flt.status == "unknown":
+            stmt = stmt.where(Person.id.not_in(select(latest.c.person_id)))
+        else:
+            stmt = stmt.where(Person.id.in_(sub))
+    return stmt
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_people(
+    session: Session,
+    flt: PeopleFilter | None = None,
+    *,
+    sort: str = "name",
+    page: int = 1,
+    per_page: int = 50,
+    on: dt.date | None = None,
+    include_private: bool = False,
+) -> PeoplePage:
+    flt = flt or PeopleFilter()
+    on = on or dt.date.today()
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    page = max(1, page)
+    per_page = max(1, min(per_page, 100_000))
+    ids = filtered_people(flt, on, include_private=include_private).subquery("ids")
+    total = session.scalar(select(func.count()).select_from(ids)) or 0
+
+    key = sort.lstrip("-")
+    desc = sort.startswith("-")
+    name_col = _primary_name(include_private)
+    order: Any
+    if key == "name":
+        order = func.lower(name_col)
+    elif key == "detained":
+        order = _first_detained(include_private)
+    elif key == "region":
+        order = Person.region
+    else:
+        order = Person.id
+    order_by = [order.desc() if desc else order.asc(), Person.id]
+    page_ids = list(
+        session.scalars(
+            select(Person.id)
+            .where(Person.id.in_(select(ids.c.id)))
+            .order_by(*order_by)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    rows = describe_people(session, page_ids, on, include_private=include_private)
+    return PeoplePage(rows=rows, total=int(total), page=page, per_page=per_page)
+
+
+def describe_people(
+    session: Session, person_ids: list[int], on: dt.date, *, include_private: bool = False
+) -> list[PersonRow]:
+    """Rows for the given people, in the given order."""
+    if not person_ids:
+        return []
+    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
+    names: dict[int, list[Name]] = {}
+    for n in session.scalars(
+        select(Name)
+        .where(Name.person_id.in_(person_ids), _name_visible(include_private))
+        .order_by(Name.is_primary.desc(), Name.id)
+    ):
+        names.setdefault(n.person_id, []).append(n)
+    sel = select(Person.id.label("id")).where(Person.id.in_(person_ids))
+    latest = latest_custody_events(on, include_private=include_private, person_ids=sel)
+    status = {pid: kind for pid, kind in session.execute(select(latest.c.person_id, latest.c.kind))}
+    first_kinds = [k.value for k, v in CUSTODY_EFFECT.items() if v > 0]
+    ev_conds = [StatusEvent.person_id.in_(person_ids), StatusEvent.kind.in_(first_kinds)]
+    if not include_private:
+        ev_conds.append(StatusEvent.visibility == "public")
+    first = dict(
+        session.execute(
+            select(StatusEvent.person_id, func.min(StatusEvent.date_start))
+            .where(*ev_conds)
+            .group_by(StatusEvent.person_id)
+        ).all()
+    )
+    case_conds = [Case.person_id.in_(person_ids)]
+    if not include_private:
+        case_conds.append(Case.visibility == "public")
+    cases: dict[int, Case] = {}
+    for c in session.scalars(select(Case).where(*case_conds).order_by(Case.id)):
+        cases[c.person_id] = c  # the latest case
+    out = []
+    for pid in person_ids:
+        p = people.get(pid)
+        if p is None:
+            continue
+        pn = names.get(pid, [])
+        c = cases.get(pid)
+        fd = first.get(pid)
+        out.append(
+            PersonRow(
+                id=pid,
+                name=pn[0].full_text if pn else f"#{pid}",
+                other_names=[n.full_text for n in pn[1:]],
+                region=p.region,
+                gender=p.gender,
+                birth_date=p.birth_date,
+                status=status_word(status.get(pid)),
+                first_detained=fd.isoformat()
+                if isinstance(fd, dt.date)
+                else (str(fd) if fd else None),
+                facility=c.facility if c else None,
+                articles=c.articles if c else None,
+                sentence=c.sentence if c else None,
+            )
+        )
+    return out
+
+
+# -- one person ------------------------------------------------------------------------------
+
+
+@dataclass
+class SourceView:
+    id: int
+    url: str | None
+    title: str | None
+    publisher: str | None
+    published: str | None
+    quote: str | None
+
+
+@dataclass
+class NameView:
+    id: int
+    text: str
+    script: str
+    language: str | None
+    kind: str
+    is_primary: bool
+    visibility: str
+    sources: list[SourceView] = field(default_factory=list)
+
+
+@dataclass
+class EventView:
+    id: int
+    kind: str
+    date: str
+    date_start: dt.date
+    organisation: str | None
+    destination_country: str | None
+    facility: str | None
+    note: str | None
+    visibility: str
+    deal_id: int | None
+    sources: list[SourceView] = field(default_factory=list)
+
+
+@dataclass
+class CaseView:
+    id: int
+    articles: str | None
+    court: str | None
+    judge: str | None
+    prosecutor: str | None
+    sentence: str | None
+    sentence_months: int | None
+    facility: str | None
+    facility_address: str | None
+    visibility: str
+    sources: list[SourceView] = field(default_factory=list)
+
+
+@dataclass
+class PersonView:
+    id: int
+    primary_name: str
+    names: list[NameView]
+    events: list[EventView]
+    cases: list[CaseView]
+    identifiers: list[tuple[str, str]]
+    birth_date: str | None
+    gender: str | None
+    region: str | None
+    nationality: str | None
+    public_notes: str | None
+    synthetic: bool
+    status: str
+    status_since: str | None
+    days_in_custody: int
+    current_facility: str | None
+    current_facility_address: str | None
+    on: dt.date
+    # present only when include_private
+    relatives_contact: str | None = None
+    internal_notes: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        import dataclasses
+
+        d = dataclasses.asdict(self)
+        d["on"] = self.on.isoformat()
+        for e in d["events"]:
+            e["date_start"] = e["date_start"].isoformat()
+        return d
+
+
+def _sources_for(
+    session: Session, subject_type: str, ids: list[int], include_private: bool
+) -> dict[int, list[SourceView]]:
+    if not ids:
+        return {}
+    conds = [Citation.subject_type == subject_type, Citation.subject_id.in_(ids)]
+    if not include_private:
+        conds.append(Source.visibility == "public")
+    out: dict[int, list[SourceView]] = {}
+    for cit, src in session.execute(
+        select(Citation, Source).join(Source, Source.id == Citation.source_id).where(*conds)
+    ):
+        out.setdefault(cit.subject_id, []).append(
+            SourceView(src.id, src.url, src.title, src.publisher, src.published, src.quote)
+        )
+    return out
+
+
+def custody_days(events: list[EventView], on: dt.date) -> int:
+    """Days in custody up to and including ``on``, summed over every spell."""
+    total = 0
+    start: dt.date | None = None
+    for ev in events:
+        if ev.date_start > on:
+            break
+        effect = CUSTODY_EFFECT.get(EventKind(ev.kind), 0)
+        if effect > 0 and start is None:
+            start = ev.date_start
+        elif effect < 0 and start is not None:
+            total += (ev.date_start - start).days
+            start = None
+    if start is not None:
+        total += (on - start).days + 1
+    return total
+
+
+def person_view(
+    session: Session, person_id: int, *, include_private: bool = False, on: dt.date | None = None
+) -> PersonView:
+    on = on or dt.date.today()
+    p = session.get(Person, person_id)
+    if p is None:
+        raise NotFound(f"no person with id {person_id}")
+    name_rows = [n for n in p.names if include_private or n.visibility == "public"]
+    name_rows.sort(key=lambda n: (not n.is_primary, n.id))
+    name_src = _sources_for(session, "name", [n.id for n in name_rows], include_private)
+    names = [
+        NameView(
+            n.id,
+            n.full_text,
+            n.script,
+            n.language,
+            n.kind,
+            n.is_primary,
+            n.visibility,
+            name_src.get(n.id, []),
+        )
+        for n in name_rows
+    ]
+    ev_rows = [e for e in p.events if include_private or e.visibility == "public"]
+    ev_rows.sort(key=lambda e: (e.date_start, e.date_precision, e.id))
+    orgs = {
+        o.id: o.name
+        for o in session.scalars(
+            select(Organisation).where(
+                Organisation.id.in_({e.organisation_id for e in ev_rows if e.organisation_id})
+            )
+        )
+    }
+    ev_src = _sources_for(session, "event", [e.id for e in ev_rows], include_private)
+    events = [
+        EventView(
+            e.id,
+            e.kind,
+            str(PartialDate.from_parts(e.date_start, e.date_precision, e.date_approx)),
+            e.date_start,
+            orgs.get(e.organisation_id) if e.organisation_id else None,
+            e.destination_country,
+            e.facility,
+            e.note,
+            e.visibility,
+            e.deal_id,
+            ev_src.get(e.id, []),
+        )
+        for e in ev_rows
+    ]
+    case_rows = [c for c in p.cases if include_private or c.visibility == "public"]
+    case_src = _sources_for(session, "case", [c.id for c in case_rows], include_private)
+    cases = [
+        CaseView(
+            c.id,
+            c.articles,
+            c.court,
+            c.judge,
+            c.prosecutor,
+            c.sentence,
+            c.sentence_months,
+            c.facility,
+            c.facility_address,
+            c.visibility,
+            case_src.get(c.id, []),
+        )
+        for c in case_rows
+    ]
+    status = "unknown"
+    since: str | None = None
+    for ev in events:
+        if ev.date_start > on:
+            break
+        effect = CUSTODY_EFFECT.get(EventKind(ev.kind), 0)
+        if effect != 0:
+            status = status_word(ev.kind)
+            since = ev.date
+    facility = None
+    for ev in events:
+        if ev.date_start <= on and ev.facility:
+            facility = ev.facility
+    if facility is None and cases:
+        facility = next((c.facility for c in reversed(cases) if c.facility), None)
+    address = next(
+        (
+            c.facility_address
+            for c in reversed(cases)
+            if c.facility == facility and c.facility_address
+        ),
+        None,
+    )
+    view = PersonView(
+        id=p.id,
+        primary_name=names[0].text if names else f"#{p.id}",
+        names=names,
+        events=events,
+        cases=cases,
+        identifiers=[(i.scheme, i.value) for i in p.identifiers],
+        birth_date=p.birth_date,
+        gender=p.gender,
+        region=p.region,
+        nationality=p.nationality,
+        public_notes=p.public_notes,
+        synthetic=p.synthetic,
+        status=status,
+        status_since=since,
+        days_in_custody=custody_days(events, on),
+        current_facility=facility if status == "held" else None,
+        current_facility_address=address if status == "held" else None,
+        on=on,
+    )
+    if include_private:
+        view.relatives_contact = p.relatives_contact
+        view.internal_notes = p.internal_notes
+    return view
+
+
+@dataclass
+class LatestEvent:
+    id: int
+    person_id: int
+    person_name: str
+    kind: str
+    date: str
+    destination_country: str | None
+    organisation: str | None
+
+
+def latest_events(
+    session: Session,
+    limit: int = 20,
+    *,
+    include_private: bool = False,
+    until: dt.date | None = None,
+) -> list[LatestEvent]:
+    conds: list[Any] = []
+    if not include_private:
+        conds.append(StatusEvent.visibility == "public")
+    if until:
+        conds.append(StatusEvent.date_start <= until)
+    rows = session.execute(
+        select(StatusEvent, Organisation.name)
+        .outerjoin(Organisation, Organisation.id == StatusEvent.organisation_id)
+        .where(and_(True, *conds))
+        .order_by(StatusEvent.date_start.desc(), StatusEvent.id.desc())
+        .limit(limit)
+    ).all()
+    pids = [e.person_id for e, _ in rows]
+    names = {
+        r.id: r.name
+        for r in describe_people(
+            session,
+            list(dict.fromkeys(pids)),
+            until or dt.date.today(),
+            include_private=include_private,
+        )
+    }
+    return [
+        LatestEvent(
+            e.id,
+            e.person_id,
+            names.get(e.person_id, f"#{e.person_id}"),
+            e.kind,
+            str(PartialDate.from_parts(e.date_start, e.date_precision, e.date_approx)),
+            e.destination_country,
+            org,
+        )
+        for e, org in rows
+    ]
+
+
+def find_by_identifier(session: Session, scheme: str, value: str) -> int | None:
+    return session.scalar(
+        select(Identifier.person_id).where(Identifier.scheme == scheme, Identifier.value == value)
+    )
+
+
+__all__ = [
+    "STATUSES",
+    "CaseView",
+    "EventView",
+    "LatestEvent",
+    "NameView",
+    "PeopleFilter",
+    "PeoplePage",
+    "PersonRow",
+    "PersonView",
+    "custody_days",
+    "describe_people",
+    "filtered_people",
+    "latest_events",
+    "list_people",
+    "person_view",
+]
