@@ -1,0 +1,138 @@
+"""Similarity of two name tokens, in [0, 1], with the reason in words.
+
+Evidence is tried from the strongest to the weakest: the same ASCII spelling, the same
+phonetic skeleton (Belarusian/Russian/Ukrainian forms and foreign spellings folded), a shared
+Wikidata name group (Alexander = Aliaksandr), an inflected form (Статкевича = Статкевич), an
+initial, and last an edit distance between skeletons (rapidfuzz).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from prisonwatch.names.features import TokenFeatures
+from prisonwatch.names.translit import Lang
+
+SAME = 1.0
+SKELETON = 0.96
+GROUP = 0.93
+INFLECTED = 0.92
+INITIAL = 0.85
+#: Initials often differ across languages (Г. / Р. for Григорьевич / Рыгоравіч): a mild conflict.
+INITIAL_MISMATCH = 0.35
+
+# Case endings of Russian/Belarusian/Ukrainian nouns and adjectives (as romanised skeletons),
+# and the Lithuanian/Latvian nominative endings added to foreign names (Žirinovskis).
+_ENDINGS = (
+    "ovoi",
+    "evoi",
+    "aga",
+    "ago",
+    "ega",
+    "ogo",
+    "ama",
+    "amu",
+    "emu",
+    "omu",
+    "ami",
+    "ai",
+    "ei",
+    "im",
+    "om",
+    "em",
+    "ui",
+    "ie",
+    "a",
+    "u",
+    "e",
+    "i",
+    "is",
+    "as",
+    "us",
+    "s",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSimilarity:
+    score: float
+    reason: str
+
+
+def _script_note(a: TokenFeatures, b: TokenFeatures) -> str:
+    if a.lang is b.lang:
+        return "" if a.lang is Lang.LATIN else f"both {a.lang.value}"
+    if a.lang is Lang.LATIN:
+        return f"{b.lang.value}→Latin"
+    if b.lang is Lang.LATIN:
+        return f"{a.lang.value}→Latin"
+    return f"{a.lang.value}/{b.lang.value} forms"
+
+
+def _join(*parts: str) -> str:
+    return ", ".join(p for p in parts if p)
+
+
+def stems(skel: str) -> set[str]:
+    out = {skel}
+    for end in _ENDINGS:
+        if skel.endswith(end) and len(skel) - len(end) >= 4:
+            out.add(skel[: -len(end)])
+    return out
+
+
+def _inflected(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 4 or min(len(a), len(b)) < 4:
+        return False
+    return bool(stems(a) & stems(b))
+
+
+def is_initial_of(initial: TokenFeatures, full: TokenFeatures) -> bool:
+    return (
+        bool(initial.ascii)
+        and bool(full.ascii)
+        and (full.ascii[0] == initial.ascii[0] or full.skeleton[:1] == initial.skeleton[:1])
+    )
+
+
+def token_similarity(
+    a: TokenFeatures, b: TokenFeatures, *, explain: bool = True
+) -> TokenSimilarity:
+    """How alike two tokens are; ``explain=False`` skips building the reason text."""
+    script = _script_note(a, b) if explain else ""
+    if a.ascii == b.ascii:
+        return TokenSimilarity(SAME, _join(script) if explain else "")
+    a_init, b_init = len(a.ascii) <= 1, len(b.ascii) <= 1
+    if a_init or b_init:
+        if a_init and b_init:
+            ok = a.ascii == b.ascii or a.skeleton == b.skeleton
+            return TokenSimilarity(SAME if ok else 0.0, "same initial" if ok else "other initial")
+        ini, full = (a, b) if a_init else (b, a)
+        if is_initial_of(ini, full):
+            return TokenSimilarity(INITIAL, "initial")
+        return TokenSimilarity(INITIAL_MISMATCH, "initial does not fit")
+    if a.skeleton == b.skeleton:
+        if not explain:
+            return TokenSimilarity(SKELETON, "")
+        folded = sorted(a.rules ^ b.rules) or sorted(a.rules & b.rules)
+        return TokenSimilarity(SKELETON, _join(script, *folded))
+    if a.groups & b.groups:
+        return TokenSimilarity(GROUP, _join(script, "same name group") if explain else "")
+    if _inflected(a.skeleton, b.skeleton):
+        return TokenSimilarity(INFLECTED, _join(script, "inflected form") if explain else "")
+    sim = Levenshtein.normalized_similarity(a.skeleton, b.skeleton)
+    # A single edit in a long name is a spelling variant; more edits fall off quickly.
+    dist = Levenshtein.distance(a.skeleton, b.skeleton)
+    longest = max(len(a.skeleton), len(b.skeleton))
+    if dist == 1 and longest >= 5:
+        score = 0.9
+    elif dist == 2 and longest >= 8:
+        score = 0.8
+    else:
+        score = max(0.0, sim**2 * 0.85)
+    if not explain:
+        return TokenSimilarity(score, "")
+    word = "spelling variant" if score >= 0.75 else "different"
+    return TokenSimilarity(score, _join(script, f"{word} ({dist} edits)"))
