@@ -1,0 +1,31 @@
+"""The ``prisonwatch`` command. Each area keeps its commands in its own module; this one only
+assembles them."""
+
+from __future__ import annotations
+
+import typer
+
+from prisonwatch.cli import registry
+
+app = typer.Typer(
+    name="prisonwatch",
+    help="PrisonWatch: a registry of political prisoners — names across scripts, lists, "
+    "status over time.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+
+app.command("init")(registry.init_cmd)
+app.command("import")(registry.import_cmd)
+app.command("export")(registry.export_cmd)
+app.command("people")(registry.people_cmd)
+app.command("status")(registry.status_cmd)
+app.command("backup")(registry.backup_cmd)
+app.command("restore")(registry.restore_cmd)
+app.command("demo")(registry.demo_cmd)
+app.add_typer(registry.person_app, name="person")
+app.add_typer(registry.event_app, name="event")
+
+
+def main() -> None:
+    app()
