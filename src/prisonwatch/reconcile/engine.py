@@ -1,0 +1,397 @@
+"""Reconciling a left list against a right list (or the registry's names).
+
+1. A candidate index is built once over the right side; each left row asks it for its closest
+   right rows (``ReconcileOptions.candidates`` of them).
+2. Each candidate pair gets the name matcher's score, adjusted by evidence both rows carry
+   (:mod:`prisonwatch.reconcile.evidence`). Right rows sharing a key (the names of one registry
+   person) are one record: the record's score is its best name's.
+3. Reviewers' judgements apply (:mod:`prisonwatch.reconcile.judgements`): ``different`` removes a
+   pair, ``same`` forces it (even when the index did not propose it), ``unsure`` caps it at review.
+4. A global one-to-one assignment over the pairs that reach the review threshold
+   (:mod:`prisonwatch.reconcile.assignment`) maximises the sum of ``score - review_threshold``:
+   a confident match is not traded for two weak ones.
+5. Verdicts: ``match`` at or above the match threshold, unless a competitor scores within
+   ``ambiguity_margin`` (then ``review``, saying who competes); ``review`` in the band below;
+   ``unmatched`` otherwise, saying why (nothing close, or its best candidate went elsewhere).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from prisonwatch.model import JudgementDecision
+from prisonwatch.names.base import Matcher
+from prisonwatch.reconcile.assignment import Edges, assign
+from prisonwatch.reconcile.evidence import NONE, Adjustment, adjust
+from prisonwatch.reconcile.judgements import Decision, JudgementGraph, JudgementLike
+from prisonwatch.reconcile.reading import ListRow
+
+#: ``progress(stage, done, total)``; stages: ``index``, ``match``, ``assign``.
+Progress = Callable[[str, int, int], None]
+
+MATCH = "match"
+REVIEW = "review"
+UNMATCHED = "unmatched"
+VERDICTS = (MATCH, REVIEW, UNMATCHED)
+
+_FORCED_WEIGHT = 1000.0
+_PROGRESS_EVERY = 200
+
+
+class CandidateSource(Protocol):
+    """What reconciliation needs of a candidate index over the right side."""
+
+    def candidates(self, name: str, limit: int = 50) -> list[Any]: ...
+
+
+#: Builds a candidate index over ``(right row index, name)`` pairs.
+IndexFactory = Callable[[Iterable[tuple[int, str]]], CandidateSource]
+
+
+def default_index_factory(items: Iterable[tuple[int, str]]) -> CandidateSource:
+    from prisonwatch.names import CandidateIndex
+
+    index: CandidateSource = CandidateIndex.build(items)
+    return index
+
+
+def default_matcher() -> Matcher:
+    from prisonwatch.names import default_matcher as names_default
+
+    matcher: Matcher = names_default()
+    return matcher
+
+
+@dataclass(frozen=True, slots=True)
+class ReconcileOptions:
+    matcher: Matcher | None = None
+    #: ``None``: the matcher's own thresholds.
+    match_threshold: float | None = None
+    review_threshold: float | None = None
+    #: Candidates taken from the index per left row.
+    candidates: int = 20
+    #: A competitor within this score of a match turns it into ``review``.
+    ambiguity_margin: float = 0.02
+    use_evidence: bool = True
+    index_factory: IndexFactory | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """The outcome for one left row."""
+
+    left: ListRow
+    right: ListRow | None
+    score: float | None
+    verdict: str
+    why: str
+    #: The matcher's score for the names alone (before evidence), when there is a right row.
+    name_score: float | None = None
+    #: ``same`` / ``unsure`` when a reviewer's judgement decided or capped the verdict.
+    judged: str | None = None
+
+
+@dataclass(slots=True)
+class ReconcileResult:
+    pairs: list[Pair]
+    right_unmatched: list[ListRow]
+    matcher: str
+    match_threshold: float
+    review_threshold: float
+    counts: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.counts = {
+            "matched": sum(p.verdict == MATCH for p in self.pairs),
+            "review": sum(p.verdict == REVIEW for p in self.pairs),
+            "left_only": sum(p.verdict == UNMATCHED for p in self.pairs),
+            "right_only": len(self.right_unmatched),
+        }
+
+    def by_verdict(self, verdict: str) -> list[Pair]:
+        return [p for p in self.pairs if p.verdict == verdict]
+
+
+@dataclass(slots=True)
+class _Cand:
+    row: int  # right row index
+    score: float
+    name_score: float
+    adjustment: Adjustment
+    forced: str | None = None  # explanation of a 'same' judgement
+    unsure: Decision | None = None
+
+
+class _Scorer:
+    def __init__(self, matcher: Matcher, use_evidence: bool) -> None:
+        self.matcher = matcher
+        fast = getattr(matcher, "score", None)
+        self.fast: Callable[[str, str], float] | None = fast if callable(fast) else None
+        self.use_evidence = use_evidence
+
+    def score(self, left: ListRow, right: ListRow) -> tuple[float, float, Adjustment]:
+        if self.fast is not None:
+            name_score = float(self.fast(left.name, right.name))
+        else:
+            name_score = self.matcher.compare(left.name, right.name).score
+        adj = adjust(left, right) if self.use_evidence else NONE
+        return min(1.0, max(0.0, name_score + adj.delta)), name_score, adj
+
+
+def reconcile(
+    left: Sequence[ListRow],
+    right: Sequence[ListRow],
+    options: ReconcileOptions | None = None,
+    *,
+    judgements: JudgementGraph | Iterable[JudgementLike] | None = None,
+    progress: Progress | None = None,
+) -> ReconcileResult:
+    """Match every left row to at most one right record, one-to-one and globally."""
+    opts = options or ReconcileOptions()
+    matcher = opts.matcher or default_matcher()
+    match_t = opts.match_threshold if opts.match_threshold is not None else matcher.match_threshold
+    review_t = (
+        opts.review_threshold if opts.review_threshold is not None else matcher.review_threshold
+    )
+    if not 0 < review_t <= match_t <= 1:
+        raise ValueError(
+            f"thresholds must satisfy 0 < review ({review_t}) <= match ({match_t}) <= 1"
+        )
+    graph = (
+        judgements if isinstance(judgements, JudgementGraph) else JudgementGraph(judgements or ())
+    )
+    report = progress or (lambda _stage, _done, _total: None)
+
+    # Right records: rows sharing a key are one record.
+    group_of_key: dict[str, int] = {}
+    group_rows: list[int] = []  # first row of each group
+    row_group: list[int] = []
+    for i, r in enumerate(right):
+        g = group_of_key.get(r.key)
+        if g is None:
+            g = group_of_key[r.key] = len(group_rows)
+            group_rows.append(i)
+        row_group.append(g)
+
+    report("index", 0, len(right))
+    factory = opts.index_factory or default_index_factory
+    index = factory((i, r.name) for i, r in enumerate(right))
+    report("index", len(right), len(right))
+
+    scorer = _Scorer(matcher, opts.use_evidence)
+    cands: list[dict[int, _Cand]] = []
+    blocked: list[list[tuple[int, Decision]]] = []
+    for li, lrow in enumerate(left):
+        best: dict[int, _Cand] = {}
+        blocks: list[tuple[int, Decision]] = []
+        rows = [int(k) for k in index.candidates(lrow.name, limit=opts.candidates)]
+        forced_rows = _forced_rows(graph, lrow.key, group_of_key, right, group_rows)
+        for ri in dict.fromkeys(rows + forced_rows):
+            rrow = right[ri]
+            block = graph.blocking(lrow.key, rrow.key)
+            if block is not None:
+                blocks.append((ri, block))
+                continue
+            score, name_score, adj = scorer.score(lrow, rrow)
+            g = row_group[ri]
+            cand = _Cand(ri, score, name_score, adj)
+            if graph.is_same(lrow.key, rrow.key):
+                cand.forced = graph.explain_same(lrow.key, rrow.key)
+            direct = graph.direct(lrow.key, rrow.key)
+            if direct is not None and direct.decision is JudgementDecision.UNSURE:
+                cand.unsure = direct
+            old = best.get(g)
+            if old is None or (cand.forced is not None, cand.score) > (
+                old.forced is not None,
+                old.score,
+            ):
+                best[g] = cand
+        cands.append(best)
+        blocked.append(blocks)
+        if li % _PROGRESS_EVERY == 0:
+            report("match", li, len(left))
+    report("match", len(left), len(left))
+
+    report("assign", 0, 1)
+    e_left: list[int] = []
+    e_right: list[int] = []
+    e_weight: list[float] = []
+    for li, best in enumerate(cands):
+        for g, c in best.items():
+            w = _weight(c, review_t)
+            if w > 0:
+                e_left.append(li)
+                e_right.append(g)
+                e_weight.append(w)
+    assigned = assign(len(left), len(group_rows), Edges.from_lists(e_left, e_right, e_weight))
+    report("assign", 1, 1)
+
+    taken = {g: li for li, g in assigned.items()}
+    competitors: dict[int, list[tuple[int, float]]] = {}
+    for li, g, w in zip(e_left, e_right, e_weight, strict=True):
+        competitors.setdefault(g, []).append((li, w))
+
+    pairs: list[Pair] = []
+    for li, lrow in enumerate(left):
+        g = assigned.get(li)
+        if g is None:
+            pairs.append(
+                _unmatched(lrow, cands[li], blocked[li], left, right, row_group, taken, review_t)
+            )
+            continue
+        c = cands[li][g]
+        rrow = right[c.row]
+        reasons = [matcher.compare(lrow.name, rrow.name).why]
+        if c.adjustment.reasons:
+            reasons.append(c.adjustment.text)
+        judged: str | None = None
+        if c.forced is not None:
+            verdict = MATCH
+            judged = "same"
+            reasons.insert(0, c.forced)
+        elif c.unsure is not None:
+            verdict = REVIEW
+            judged = "unsure"
+            reasons.insert(0, c.unsure.describe())
+        elif c.score >= match_t:
+            rivals = _rivals(
+                li,
+                g,
+                _weight(c, review_t),
+                cands,
+                competitors,
+                assigned,
+                taken,
+                left,
+                right,
+                review_t,
+                opts.ambiguity_margin,
+            )
+            verdict = REVIEW if rivals else MATCH
+            reasons.extend(rivals)
+        else:
+            verdict = REVIEW
+        pairs.append(
+            Pair(
+                lrow,
+                rrow,
+                round(c.score, 4),
+                verdict,
+                "; ".join(r for r in reasons if r),
+                round(c.name_score, 4),
+                judged,
+            )
+        )
+
+    right_unmatched = [right[first] for g, first in enumerate(group_rows) if g not in taken]
+    return ReconcileResult(
+        pairs, right_unmatched, getattr(matcher, "name", type(matcher).__name__), match_t, review_t
+    )
+
+
+def _weight(c: _Cand, review_t: float) -> float:
+    if c.forced is not None:
+        return _FORCED_WEIGHT
+    if c.score < review_t:
+        return 0.0
+    return c.score - review_t + 0.01
+
+
+def _forced_rows(
+    graph: JudgementGraph,
+    key: str,
+    group_of_key: dict[str, int],
+    right: Sequence[ListRow],
+    group_rows: list[int],
+) -> list[int]:
+    """Right rows judged the same as ``key`` (first row of each such record)."""
+    group = graph.same_group(key)
+    if len(group) < 2:
+        return []
+    out = []
+    for other in sorted(group):
+        g = group_of_key.get(other)
+        if g is not None:
+            out.append(group_rows[g])
+    return out
+
+
+def _rivals(
+    li: int,
+    g: int,
+    weight: float,
+    cands: list[dict[int, _Cand]],
+    competitors: dict[int, list[tuple[int, float]]],
+    assigned: dict[int, int],
+    taken: dict[int, int],
+    left: Sequence[ListRow],
+    right: Sequence[ListRow],
+    review_t: float,
+    margin: float,
+) -> list[str]:
+    """Why the match ``li`` → ``g`` is ambiguous (empty when it is not).
+
+    A rival is another left row that would gain nearly as much from this record as this row
+    does (its own assignment counted), or another record, left unassigned, that this row
+    matches nearly as well."""
+    out: list[str] = []
+    for lj, w in competitors.get(g, []):
+        if lj == li:
+            continue
+        gj = assigned.get(lj)
+        own = _weight(cands[lj][gj], review_t) if gj is not None else 0.0
+        if w - own >= weight - margin:
+            other = cands[lj][g]
+            out.append(
+                f"ambiguous: left {left[lj].label} {left[lj].name!r} scores {other.score:.2f} "
+                "against the same record"
+            )
+    for gk, c in cands[li].items():
+        if gk == g or gk in taken:
+            continue
+        if _weight(c, review_t) >= weight - margin:
+            out.append(
+                f"ambiguous: right {right[c.row].label} {right[c.row].name!r} scores "
+                f"{c.score:.2f} too"
+            )
+    return out
+
+
+def _unmatched(
+    lrow: ListRow,
+    best: dict[int, _Cand],
+    blocks: list[tuple[int, Decision]],
+    left: Sequence[ListRow],
+    right: Sequence[ListRow],
+    row_group: list[int],
+    taken: dict[int, int],
+    review_t: float,
+) -> Pair:
+    reasons: list[str] = []
+    ranked = sorted(best.values(), key=lambda c: -c.score)
+    if ranked and ranked[0].score >= review_t:
+        c = ranked[0]
+        owner = taken.get(row_group[c.row])
+        if owner is not None:
+            reasons.append(
+                f"closest right {right[c.row].label} {right[c.row].name!r} ({c.score:.2f}) "
+                f"is matched to left {left[owner].label} {left[owner].name!r}"
+            )
+        else:
+            reasons.append(
+                f"closest right {right[c.row].label} {right[c.row].name!r} "
+                f"({c.score:.2f}) was not assigned"
+            )
+    elif ranked:
+        c = ranked[0]
+        reasons.append(
+            f"no candidate reaches {review_t:.2f}; closest right {right[c.row].label} "
+            f"{right[c.row].name!r} scores {c.score:.2f}"
+        )
+    else:
+        reasons.append("no candidate found")
+    for ri, d in blocks:
+        reasons.append(f"right {right[ri].label} {right[ri].name!r} excluded: {d.describe()}")
+    return Pair(lrow, None, None, UNMATCHED, "; ".join(reasons))

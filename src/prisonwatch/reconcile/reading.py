@@ -1,0 +1,315 @@
+"""Reading a list of names from a CSV (UTF-8, with or without BOM; comma, semicolon or tab) or
+XLSX file (the first sheet) into :class:`ListRow` objects.
+
+Every problem raises :class:`~prisonwatch.reconcile.errors.InputError` with the file name and,
+where it applies, the row (numbered as a spreadsheet shows it: the header is row 1) and the
+column. Nothing is returned for a file with any bad row: the caller either gets all rows or an
+error.
+
+Evidence columns — birth date or year, gender, region — are found by their header (``birth_date``,
+``dob``, ``born``, ``birth_year``, ``gender``, ``sex``, ``region``, ``oblast`` and their Russian
+and Belarusian names) unless named explicitly; reconciliation uses them when both lists have them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from prisonwatch.dates import PartialDate, PartialDateError
+from prisonwatch.model import GENDER_ALIASES
+from prisonwatch.reconcile.errors import InputError
+from prisonwatch.reconcile.keys import row_key, slug
+
+#: Pass as a ``*_col`` argument to find the evidence column by its header.
+AUTO = "\x00auto"
+
+BIRTH_HEADERS = (
+    "birth_date",
+    "birthdate",
+    "date_of_birth",
+    "dob",
+    "born",
+    "birth",
+    "birth_year",
+    "year_of_birth",
+    "yob",
+    "дата_рождения",
+    "год_рождения",
+    "дата_нараджэння",
+    "год_нараджэння",
+)
+GENDER_HEADERS = ("gender", "sex", "пол", "стаць")
+REGION_HEADERS = ("region", "oblast", "province", "регион", "область", "рэгіён", "вобласць")
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_NOT_TEXT_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"{\\rtf")
+_HEADER_NORM = re.compile(r"[\s\-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """One row of a list. ``values`` are the cells as read (text), in the order of ``columns``."""
+
+    key: str
+    row_number: int
+    id: str | None
+    name: str
+    columns: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
+    birth: PartialDate | None = None
+    gender: str | None = None
+    region: str | None = None
+
+    @property
+    def raw(self) -> dict[str, str]:
+        """The row verbatim, as a column → cell mapping."""
+        return dict(zip(self.columns, self.values, strict=False))
+
+    @property
+    def label(self) -> str:
+        """How a person refers to the row: its id, else its row number."""
+        return self.id if self.id else f"row {self.row_number}"
+
+
+def read_list(
+    path: str | Path,
+    id_col: str | None = "id",
+    name_col: str = "name",
+    *,
+    original_filename: str | None = None,
+    list_key: str | None = None,
+    birth_col: str | None = AUTO,
+    gender_col: str | None = AUTO,
+    region_col: str | None = AUTO,
+) -> list[ListRow]:
+    """Read every row of a CSV or XLSX list.
+
+    ``id_col=None`` reads a list without ids (keys then come from the names, see
+    :mod:`prisonwatch.reconcile.keys`). ``original_filename`` is the name shown in messages and
+    used for the list key when the file at ``path`` is a temporary copy (an upload).
+    ``list_key`` overrides the list part of the row keys. ``*_col=None`` ignores that evidence.
+    """
+    p = Path(path)
+    shown = original_filename or p.name
+    list_slug = slug(list_key) if list_key else slug(Path(shown).stem)
+    table = _read_table(p, shown)
+    header = next(table, None)
+    if header is None or not any(h.strip() for h in header):
+        raise InputError(f"{shown}: the file is empty (no header row)")
+    columns = tuple(h.strip() for h in header)
+
+    name_i = _find_column(columns, name_col, shown, "name")
+    id_i = _find_column(columns, id_col, shown, "id") if id_col is not None else None
+    birth_i = _evidence_column(columns, birth_col, BIRTH_HEADERS, shown)
+    gender_i = _evidence_column(columns, gender_col, GENDER_HEADERS, shown)
+    region_i = _evidence_column(columns, region_col, REGION_HEADERS, shown)
+
+    rows: list[ListRow] = []
+    seen_ids: dict[str, int] = {}
+    seen_keys: dict[str, int] = {}
+    width = len(columns)
+    for row_number, cells in enumerate(table, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            raise InputError(
+                f"{shown}: row {row_number} has {len(cells)} cells but the header has {width}"
+            )
+        values = tuple(cells[:width]) + ("",) * (width - len(cells))
+        name = " ".join(values[name_i].split())
+        if not name:
+            raise InputError(f"{shown}: row {row_number}, column {columns[name_i]!r}: empty name")
+        row_id: str | None = None
+        if id_i is not None:
+            row_id = values[id_i].strip() or None
+            if row_id is not None:
+                if row_id in seen_ids:
+                    raise InputError(
+                        f"{shown}: row {row_number}, column {columns[id_i]!r}: id {row_id!r} "
+                        f"is already used on row {seen_ids[row_id]}"
+                    )
+                seen_ids[row_id] = row_number
+        key = row_key(list_slug, row_id, name)
+        count = seen_keys.get(key, 0) + 1
+        seen_keys[key] = count
+        if count > 1:
+            key = f"{key}#{count}"
+        rows.append(
+            ListRow(
+                key=key,
+                row_number=row_number,
+                id=row_id,
+                name=name,
+                columns=columns,
+                values=values,
+                birth=_birth(values, birth_i, columns, shown, row_number),
+                gender=_gender(values, gender_i, columns, shown, row_number),
+                region=(values[region_i].strip() or None) if region_i is not None else None,
+            )
+        )
+    if not rows:
+        raise InputError(f"{shown}: the file has a header but no rows")
+    return rows
+
+
+# -- columns ------------------------------------------------------------------------------
+
+
+def _norm_header(text: str) -> str:
+    return _HEADER_NORM.sub("_", text.strip().casefold())
+
+
+def _find_column(columns: tuple[str, ...], wanted: str, shown: str, role: str) -> int:
+    if columns.count(wanted) > 1:
+        raise InputError(f"{shown}: the header has the column {wanted!r} more than once")
+    if wanted in columns:
+        return columns.index(wanted)
+    folded = [i for i, c in enumerate(columns) if _norm_header(c) == _norm_header(wanted)]
+    if len(folded) == 1:
+        return folded[0]
+    listed = ", ".join(repr(c) for c in columns if c)
+    raise InputError(
+        f"{shown}: row 1 (header): no {role} column {wanted!r}; the columns are {listed}"
+    )
+
+
+def _evidence_column(
+    columns: tuple[str, ...], wanted: str | None, aliases: tuple[str, ...], shown: str
+) -> int | None:
+    if wanted is None:
+        return None
+    if wanted != AUTO:
+        return _find_column(columns, wanted, shown, "evidence")
+    normed = [_norm_header(c) for c in columns]
+    for alias in aliases:
+        if alias in normed:
+            return normed.index(alias)
+    return None
+
+
+# -- evidence values ----------------------------------------------------------------------
+
+
+def _birth(
+    values: tuple[str, ...], i: int | None, columns: tuple[str, ...], shown: str, row: int
+) -> PartialDate | None:
+    if i is None:
+        return None
+    text = values[i].strip()
+    if not text:
+        return None
+    try:
+        return PartialDate.parse(text)
+    except PartialDateError as exc:
+        raise InputError(f"{shown}: row {row}, column {columns[i]!r}: {exc}") from exc
+
+
+def _gender(
+    values: tuple[str, ...], i: int | None, columns: tuple[str, ...], shown: str, row: int
+) -> str | None:
+    if i is None:
+        return None
+    text = values[i].strip().casefold().rstrip(".")
+    if not text:
+        return None
+    gender = GENDER_ALIASES.get(text)
+    if gender is None:
+        known = ", ".join(sorted(GENDER_ALIASES))
+        raise InputError(
+            f"{shown}: row {row}, column {columns[i]!r}: unknown gender {values[i]!r} "
+            f"(use one of {known})"
+        )
+    return gender.value
+
+
+# -- file formats -------------------------------------------------------------------------
+
+
+def _read_table(path: Path, shown: str) -> Iterator[list[str]]:
+    """The cells of the file, row by row, as text; the first row is the header."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except FileNotFoundError as exc:
+        raise InputError(f"{shown}: no such file") from exc
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot be read: {exc.strerror}") from exc
+    if not head:
+        raise InputError(f"{shown}: the file is empty")
+    if head.startswith(_ZIP_MAGIC):
+        return _xlsx_rows(path, shown)
+    if head.startswith(_OLE_MAGIC):
+        raise InputError(
+            f"{shown}: is an old Excel .xls (or other OLE) file; save it as .xlsx or CSV"
+        )
+    if head.startswith(_NOT_TEXT_MAGIC) or b"\x00" in head:
+        raise InputError(f"{shown}: is not a CSV or XLSX file")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        raise InputError(f"{shown}: is named .xlsx but is not an XLSX workbook")
+    return _csv_rows(path, shown)
+
+
+def _csv_rows(path: Path, shown: str) -> Iterator[list[str]]:
+    with path.open("r", encoding="utf-8-sig", newline="") as fh:
+        try:
+            first = fh.readline()
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(shown, 1) from exc
+        delimiter = max((",", ";", "\t"), key=first.count)
+        fh.seek(0)
+        reader = csv.reader(fh, delimiter=delimiter)
+        row = 1
+        try:
+            for row, cells in enumerate(reader, start=1):  # noqa: B007 - used in the message
+                yield cells
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(shown, row + 1) from exc
+        except csv.Error as exc:
+            if "NUL" in str(exc):
+                raise InputError(f"{shown}: row {row + 1}: is not a CSV or XLSX file") from exc
+            raise InputError(f"{shown}: row {row + 1}: not valid CSV: {exc}") from exc
+
+
+def _not_utf8(shown: str, row: int) -> InputError:
+    return InputError(
+        f"{shown}: row {row}: the text is not UTF-8 (or the file is not a CSV or XLSX file); "
+        "save the CSV as UTF-8"
+    )
+
+
+def _xlsx_rows(path: Path, shown: str) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        raise InputError(f"{shown}: is a ZIP archive but not an XLSX workbook") from exc
+    try:
+        sheet = book.worksheets[0]
+        for cells in sheet.iter_rows(values_only=True):
+            yield [_cell_text(v) for v in cells]
+    finally:
+        book.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
