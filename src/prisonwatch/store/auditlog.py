@@ -1,0 +1,124 @@
+"""Reading the audit trail: who changed what, when, with the values before and after.
+
+Private values stay in the stored entries (an admin must see what changed); every other reader
+gets them through :func:`prisonwatch.store.audit.redact`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from prisonwatch.store.audit import redact
+from prisonwatch.store.schema import AuditEntry
+
+MAX_PER_PAGE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    person_id: int | None = None
+    actor: str | None = None
+    entity_type: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    entity_type: str
+    entity_id: int | None
+    person_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    context: str | None
+
+    def changed_keys(self) -> list[str]:
+        keys: list[str] = []
+        for side in (self.before or {}, self.after or {}):
+            keys.extend(k for k in side if k not in keys)
+        return keys
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "action": self.action,
+            "entity_type": self.entity_type,
+            "entity_id": self.entity_id,
+            "person_id": self.person_id,
+            "before": self.before,
+            "after": self.after,
+            "context": self.context,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    rows: list[AuditRow]
+    total: int
+    page: int
+    per_page: int
+
+
+def _where(stmt: Select[Any], flt: AuditFilter) -> Select[Any]:
+    if flt.person_id is not None:
+        stmt = stmt.where(AuditEntry.person_id == flt.person_id)
+    if flt.actor:
+        stmt = stmt.where(AuditEntry.actor == flt.actor)
+    if flt.entity_type:
+        stmt = stmt.where(AuditEntry.entity_type == flt.entity_type)
+    if flt.since is not None:
+        stmt = stmt.where(AuditEntry.at >= dt.datetime.combine(flt.since, dt.time()))
+    if flt.until is not None:
+        stmt = stmt.where(
+            AuditEntry.at < dt.datetime.combine(flt.until + dt.timedelta(days=1), dt.time())
+        )
+    return stmt
+
+
+def query_audit(
+    session: Session,
+    flt: AuditFilter,
+    *,
+    include_private: bool,
+    page: int = 1,
+    per_page: int = 50,
+) -> AuditPage:
+    """Newest first. ``include_private=False`` redacts private values."""
+    page = max(1, page)
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    total = int(session.scalar(_where(select(func.count()).select_from(AuditEntry), flt)) or 0)
+    stmt = _where(select(AuditEntry), flt).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    entries = session.scalars(stmt.offset((page - 1) * per_page).limit(per_page))
+    rows = []
+    for e in entries:
+        before, after = e.before, e.after
+        if not include_private:
+            # A row that is private on either side shows nothing of it on both sides.
+            private = "private" in ((e.before or {}).get("visibility"),
+                                    (e.after or {}).get("visibility"))
+            if private:
+                before = redact({**before, "visibility": "private"}) if before else None
+                after = redact({**after, "visibility": "private"}) if after else None
+            else:
+                before, after = redact(before), redact(after)
+        rows.append(
+            AuditRow(e.id, e.at, e.actor, e.action, e.entity_type, e.entity_id, e.person_id,
+                     before, after, e.context)
+        )
+    return AuditPage(rows, total, page, per_page)
+
+
+def actors(session: Session) -> list[str]:
+    """Everyone who appears in the audit trail, for the filter menu."""
+    return list(session.scalars(select(AuditEntry.actor).distinct().order_by(AuditEntry.actor)))

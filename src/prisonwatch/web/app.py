@@ -1,0 +1,118 @@
+"""The app factory: ``create_app(db)`` builds the whole web app — HTML pages, the JSON API under
+``/api/v1``, sessions, security headers and the name search index."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from prisonwatch import __version__
+from prisonwatch.store.db import Database
+from prisonwatch.web import errors
+from prisonwatch.web.context import AppContext
+from prisonwatch.web.render import make_templates
+from prisonwatch.web.search import NameSearch
+
+STATIC = Path(__file__).parent / "static"
+SESSION_COOKIE = "pw_session"
+SESSION_MAX_AGE = 12 * 3600
+
+#: Nothing is loaded from outside: scripts, styles, images, fonts and form targets are ours.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def _security_headers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.url.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "public, max-age=86400"
+        else:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _optional_routers(app: FastAPI, nav: list[tuple[str, str]]) -> None:
+    """Routers other areas add to the web app (``prisonwatch.web.changes``: the statistics
+    pages). Each module exposes ``router`` and may expose ``NAV = (path, label)``."""
+    for module_name in ("prisonwatch.web.changes",):
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        module = importlib.import_module(module_name)
+        app.include_router(module.router)
+        if hasattr(module, "NAV"):
+            nav.append(tuple(module.NAV))
+
+
+def create_app(
+    db: Database,
+    *,
+    public: bool = False,
+    secret_key: str | None = None,
+    secure_cookies: bool | None = None,
+    build_index_in_background: bool = False,
+) -> FastAPI:
+    """The web app over ``db``.
+
+    ``public``: anonymous readers get a read-only view of public facts (off by default: every
+    page needs an account). ``secret_key`` signs session cookies; without it (and without
+    ``PRISONWATCH_SECRET_KEY``) a random key is used and sessions end when the server stops.
+    ``secure_cookies`` (default from ``PRISONWATCH_SECURE_COOKIES=1``) sends the session cookie
+    over HTTPS only.
+    """
+    from prisonwatch.web import api, routes_auth, routes_edit, routes_pages
+
+    key = secret_key or os.environ.get("PRISONWATCH_SECRET_KEY") or secrets.token_urlsafe(48)
+    if secure_cookies is None:
+        secure_cookies = os.environ.get("PRISONWATCH_SECURE_COOKIES", "") in ("1", "true", "yes")
+
+    app = FastAPI(
+        title="PrisonWatch",
+        version=__version__,
+        description="Registry of political prisoners: people, names across scripts, events, "
+        "audit trail and list reconciliation. Errors always have the shape "
+        '{"error": {"code", "message", "details"}}.',
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,  # Swagger UI would load scripts from a CDN
+        redoc_url=None,
+    )
+    search = NameSearch(db)
+    nav: list[tuple[str, str]] = []
+    app.state.ctx = AppContext(
+        db=db, public=public, templates=make_templates(), search=search, extra_nav=nav
+    )
+    errors.install(app)
+    _security_headers(app)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=key,
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=secure_cookies,
+    )
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    app.include_router(routes_auth.router)
+    app.include_router(routes_pages.router)
+    app.include_router(routes_edit.router)
+    app.include_router(api.router)
+    _optional_routers(app, nav)
+    search.start(background=build_index_in_background)
+    return app

@@ -1,0 +1,163 @@
+"""Who is asking and what they may do: session cookies, API tokens, roles and CSRF tokens.
+
+* Anonymous readers get nothing unless the app runs with ``public=True``; then they get a
+  read-only view of public facts.
+* Logged-in accounts (viewer, editor, admin) see private facts; only editors and admins write;
+  only admins see the audit trail unredacted.
+* Every HTML form carries the session's CSRF token (``csrf_token`` field); a POST without it
+  gets 403. API writes authenticated by the session cookie need the ``X-CSRF-Token`` header;
+  API writes with a Bearer token need none (no cookie, no cross-site risk).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from prisonwatch.model import Role
+from prisonwatch.store.users import Account, account_by_id, account_for_token
+from prisonwatch.web.context import ctx
+from prisonwatch.web.errors import ApiError, LoginRequired, is_api
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """The person behind a request. ``account`` is None for an anonymous public reader."""
+
+    account: Account | None
+    via_token: bool = False
+
+    @property
+    def include_private(self) -> bool:
+        return self.account is not None
+
+    @property
+    def can_edit(self) -> bool:
+        return self.account is not None and self.account.role.can_edit()
+
+    @property
+    def is_admin(self) -> bool:
+        return self.account is not None and self.account.role.is_admin()
+
+    @property
+    def actor(self) -> str:
+        if self.account is None:
+            raise ApiError(403, "anonymous readers cannot change anything")
+        return f"web:{self.account.username}"
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed when the handler returns, rolled back on error."""
+    with ctx(request).db.session() as session:
+        yield session
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def _check_csrf(request: Request, given: object) -> None:
+    expected = request.session.get("csrf")
+    if (
+        not isinstance(expected, str)
+        or not isinstance(given, str)
+        or not hmac.compare_digest(expected.encode(), given.encode())
+    ):
+        raise ApiError(403, "the form has expired or did not come from this site: reload it",
+                       code="csrf")
+
+
+async def checked_form(request: Request) -> FormData:
+    """The submitted form, after checking its CSRF token (403 without a valid one)."""
+    form = await request.form()
+    _check_csrf(request, form.get(CSRF_FIELD))
+    return form
+
+
+def _account(request: Request, session: Session) -> tuple[Account | None, bool]:
+    auth = request.headers.get("authorization", "")
+    if is_api(request) and auth:
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ApiError(401, "Authorization must be 'Bearer <token>'",
+                           headers={"WWW-Authenticate": "Bearer"})
+        account = account_for_token(session, token.strip())
+        if account is None:
+            raise ApiError(401, "unknown, revoked or disabled API token",
+                           headers={"WWW-Authenticate": "Bearer"})
+        return account, True
+    uid = request.session.get("uid")
+    if isinstance(uid, int):
+        account = account_by_id(session, uid)
+        if account is None:  # disabled or deleted since login
+            request.session.pop("uid", None)
+        return account, False
+    return None, False
+
+
+def reader(request: Request, session: Session = Depends(db_session)) -> Reader:
+    """The reader of a page or API call; anonymous only when the app is public."""
+    account, via_token = _account(request, session)
+    if account is None and not ctx(request).public:
+        raise LoginRequired()
+    r = Reader(account, via_token)
+    request.state.reader = r
+    if (
+        is_api(request)
+        and account is not None
+        and not via_token
+        and request.method not in ("GET", "HEAD", "OPTIONS")
+    ):
+        _check_csrf(request, request.headers.get(CSRF_HEADER))
+    return r
+
+
+def optional_reader(request: Request, session: Session = Depends(db_session)) -> Reader:
+    """Like :func:`reader` but never demands a login (the login page itself, language switch)."""
+    account, via_token = _account(request, session)
+    r = Reader(account, via_token)
+    request.state.reader = r
+    return r
+
+
+def editor(r: Reader = Depends(reader)) -> Reader:
+    if not r.can_edit:
+        raise ApiError(403, "only editors and admins can change the registry")
+    return r
+
+
+def admin(r: Reader = Depends(reader)) -> Reader:
+    if not r.is_admin:
+        raise ApiError(403, "only admins can do this")
+    return r
+
+
+def login_session(request: Request, account: Account) -> None:
+    """Start a logged-in session: a fresh CSRF token, the user's own language if set."""
+    lang = request.session.get("lang")
+    script = request.session.get("script")
+    request.session.clear()
+    request.session["uid"] = account.id
+    request.session["csrf"] = secrets.token_urlsafe(32)
+    if account.locale:
+        request.session["lang"] = account.locale
+    elif lang:
+        request.session["lang"] = lang
+    if script:
+        request.session["script"] = script
+
+
+ROLE_ORDER = {Role.VIEWER: 0, Role.EDITOR: 1, Role.ADMIN: 2}
