@@ -116,3 +116,13 @@ def create_app(
     _optional_routers(app, nav)
     search.start(background=build_index_in_background)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory`` with several workers: settings from the environment
+    (``PRISONWATCH_DB``, ``PRISONWATCH_PUBLIC``, ``PRISONWATCH_SECRET_KEY``). Workers must share
+    a secret key, so one is required here."""
+    if not os.environ.get("PRISONWATCH_SECRET_KEY"):
+        raise RuntimeError("several workers need PRISONWATCH_SECRET_KEY so they share sessions")
+    return create_app(Database(None), public=bool(os.environ.get("PRISONWATCH_PUBLIC")),
+                      build_index_in_background=True)
