@@ -23,7 +23,42 @@ class TokenFeatures:
 def features(token: str, lang: Lang) -> TokenFeatures:
     asc = to_ascii(token, lang)
     skel, rules = skeleton(asc)
-    groups = name_groups(token.lower()) | (
-        name_groups(asc) if asc != token.lower() else frozenset()
-    )
+    low = token.lower()
+    groups = name_groups(low) | (name_groups(asc) if asc != low else frozenset())
+    if not groups and lang is not Lang.LATIN:
+        for guess in _nominatives(low):
+            groups |= name_groups(guess)
     return TokenFeatures(lang=lang, ascii=asc, skeleton=skel, rules=rules, groups=groups)
+
+
+# Case endings of given names in running text, and what the nominative has instead:
+# Николаю/Николая/Николаем -> Николай; Александра/Александру -> Александр; Марыі -> Марыя.
+_CASE_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("ем", "й"),
+    ("ём", "й"),
+    ("ю", "й"),
+    ("я", "й"),
+    ("е", "й"),
+    ("ом", ""),
+    ("ым", ""),
+    ("у", ""),
+    ("а", ""),
+    ("е", ""),
+    ("ой", "а"),
+    ("ей", "я"),
+    ("у", "а"),
+    ("ы", "а"),
+    ("і", "а"),
+    ("и", "а"),
+    ("е", "а"),
+    ("і", "я"),
+    ("и", "я"),
+)
+
+
+def _nominatives(token: str) -> list[str]:
+    return [
+        token[: -len(end)] + nom
+        for end, nom in _CASE_ENDINGS
+        if token.endswith(end) and len(token) - len(end) >= 3
+    ]

@@ -1,0 +1,116 @@
+"""CandidateIndex: recall against brute force on the dev data, add/remove, save/load."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from prisonwatch.names import CandidateIndex, default_matcher
+
+REGISTRY = [
+    (1, "Мікалай Статкевіч"),
+    (2, "Аляксандр Рыгоравіч Лукашэнка"),
+    (3, "Aliaksandr Milinkevich"),
+    (4, "Фабричный Сергей Юрьевич"),
+    (5, "Святлана Ціханоўская"),
+    ("p-6", "Мария Колесникова"),
+]
+
+
+@pytest.fixture
+def small() -> CandidateIndex:
+    return CandidateIndex.build(REGISTRY)
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ("STATKEVICH Nikolai", 1),
+        ("Alexander Lukashenko", 2),
+        ("Lukasjenko Aljaksandr", 2),
+        ("Sviatłana Cichanoŭskaja", 5),
+        ("Kalesnikava Maryia", "p-6"),
+        ("Статкевича Николая", 1),
+    ],
+)
+def test_search_finds_the_person(small: CandidateIndex, query: str, key: int | str) -> None:
+    assert key in small.candidates(query, limit=5)
+    results = small.search(query, limit=3)
+    assert results and results[0][0] == key
+    assert results[0][1].score >= default_matcher().match_threshold
+
+
+def test_one_word_query_finds_the_person_for_review(small: CandidateIndex) -> None:
+    results = small.search("statkevich")
+    assert [k for k, _r in results] == [1]
+    assert results[0][1].verdict.value == "review"
+
+
+def test_search_does_not_return_other_people(small: CandidateIndex) -> None:
+    # shares given name and patronymic only: below the review threshold, not returned
+    assert small.search("Бидонько Сергей Юрьевич") == []
+    assert [k for k, _r in small.search("Aliaksandr Milinkevich")] == [3]
+    assert small.search("Aliaksandr Milinkevich", min_score=0.0)[0][0] == 3
+
+
+def test_add_and_remove(small: CandidateIndex) -> None:
+    small.add(7, "Ihar Losik")
+    assert small.search("Игорь Лосик")[0][0] == 7
+    small.remove(7)
+    assert small.search("Игорь Лосик") == []
+    small.remove(1)
+    assert 1 not in small.candidates("Mikalai Statkevich")
+    assert len(small) == len(REGISTRY) - 1
+
+
+def test_save_and_load_round_trip(small: CandidateIndex, tmp_path: Path) -> None:
+    small.add(8, "Maria Kalesnikava")
+    small.remove(3)
+    path = tmp_path / "idx.npz"
+    small.save(path)
+    loaded = CandidateIndex.load(path)
+    assert len(loaded) == len(small)
+    for q in ["Nikolai Statkevich", "Maria Kalesnikava", "Aliaksandr Lukashenka"]:
+        assert loaded.candidates(q) == small.candidates(q)
+    assert 3 not in loaded.candidates("Aliaksandr Milinkevich")
+    assert set(loaded.candidates("Maria Kalesnikava")) == {8, "p-6"}
+
+
+def test_load_rejects_other_files(tmp_path: Path) -> None:
+    import numpy as np
+
+    path = tmp_path / "other.npz"
+    np.savez(path, meta=np.frombuffer(b'{"format": "x"}', dtype=np.uint8))
+    with pytest.raises(ValueError):
+        CandidateIndex.load(path)
+
+
+def test_empty_index() -> None:
+    idx = CandidateIndex.build([])
+    assert idx.candidates("Mikalai Statkevich") == []
+    assert idx.search("Mikalai Statkevich") == []
+
+
+def test_progress_callback() -> None:
+    seen: list[int] = []
+    CandidateIndex.build(((i, f"Ivan Petrov{i}") for i in range(20_000)), progress=seen.append)
+    assert seen == [10_000, 20_000]
+
+
+def test_recall_against_brute_force(shared_data: Path) -> None:
+    """Every match that scoring all pairs finds is among the index's candidates (≥ 99.5%)."""
+    with (shared_data / "names-dev.csv").open(encoding="utf-8") as fh:
+        names = [r["name"] for r in csv.DictReader(fh)]
+    idx = CandidateIndex.build(enumerate(names))
+    m = default_matcher()
+    queries = names[::7]
+    found = total = 0
+    for q in queries:
+        brute = {i for i, n in enumerate(names) if m.score(q, n) >= m.match_threshold}
+        cands = set(idx.candidates(q, limit=50))
+        total += len(brute)
+        found += len(brute & cands)
+    assert total > 300
+    assert found / total >= 0.995, (found, total)
