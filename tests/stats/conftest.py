@@ -163,3 +163,16 @@ def make_people(db: Database) -> Callable[[Sequence[P]], list[int]]:
             return [add_person(s, p) for p in people]
 
     return make
+
+
+@dataclass(frozen=True)
+class Spec:
+    """The person/event builders, for test modules (conftest is not importable by name)."""
+
+    P: type[P] = P
+    Ev: type[Ev] = Ev
+
+
+@pytest.fixture
+def spec() -> Spec:
+    return Spec()

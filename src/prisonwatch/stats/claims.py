@@ -183,7 +183,7 @@ def figures(
         stmt = stmt.where(or_(Source.id.is_(None), Source.visibility == "public"))
     out: list[Figure] = []
     cache: dict[tuple[str, dt.date], int] = {}
-    for claim, source in session.execute(stmt).tuples():
+    for claim, source in session.execute(stmt):
         registry = None
         if claim.as_of is not None and claim.kind in COMPARABLE_KINDS:
             key = (claim.kind, claim.as_of)
