@@ -4,7 +4,7 @@ matcher (the end-to-end tests use the real one)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import icu
 import pytest
@@ -37,8 +37,12 @@ class TokenMatcher:
 class BruteForceIndex:
     """Every right row ranked by :class:`TokenMatcher` (fine for a few hundred rows)."""
 
-    def __init__(self, items: Iterable[tuple[int, str]]) -> None:
+    def __init__(
+        self, items: Iterable[tuple[int, str]], progress: Callable[[int], None] | None = None
+    ) -> None:
         self.items = list(items)
+        if progress is not None:
+            progress(len(self.items))
         self.matcher = TokenMatcher()
 
     def candidates(self, name: str, limit: int = 50) -> list[int]:

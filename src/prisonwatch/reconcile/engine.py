@@ -46,14 +46,18 @@ class CandidateSource(Protocol):
     def candidates(self, name: str, limit: int = 50) -> list[Any]: ...
 
 
-#: Builds a candidate index over ``(right row index, name)`` pairs.
-IndexFactory = Callable[[Iterable[tuple[int, str]]], CandidateSource]
+#: Builds a candidate index over ``(right row index, name)`` pairs; the second argument, when
+#: not ``None``, is called with the number of names indexed so far.
+IndexFactory = Callable[[Iterable[tuple[int, str]], Callable[[int], None] | None], CandidateSource]
 
 
-def default_index_factory(items: Iterable[tuple[int, str]]) -> CandidateSource:
+def default_index_factory(
+    items: Iterable[tuple[int, str]], progress: Callable[[int], None] | None = None
+) -> CandidateSource:
+    """The names package's :class:`~prisonwatch.names.CandidateIndex`."""
     from prisonwatch.names import CandidateIndex
 
-    index: CandidateSource = CandidateIndex.build(items)
+    index: CandidateSource = CandidateIndex.build(items, progress=progress)
     return index
 
 
@@ -100,6 +104,8 @@ class ReconcileResult:
     matcher: str
     match_threshold: float
     review_threshold: float
+    #: The stored list's id when the run stored one (:mod:`prisonwatch.reconcile.registry`).
+    list_id: int | None = None
     counts: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -177,7 +183,10 @@ def reconcile(
 
     report("index", 0, len(right))
     factory = opts.index_factory or default_index_factory
-    index = factory((i, r.name) for i, r in enumerate(right))
+    index = factory(
+        ((i, r.name) for i, r in enumerate(right)),
+        lambda n: report("index", n, len(right)),
+    )
     report("index", len(right), len(right))
 
     scorer = _Scorer(matcher, opts.use_evidence)
@@ -391,7 +400,7 @@ def _unmatched(
             f"{right[c.row].name!r} scores {c.score:.2f}"
         )
     else:
-        reasons.append("no candidate found")
+        reasons.append("no similar name on the right side")
     for ri, d in blocks:
         reasons.append(f"right {right[ri].label} {right[ri].name!r} excluded: {d.describe()}")
     return Pair(lrow, None, None, UNMATCHED, "; ".join(reasons))

@@ -1,0 +1,217 @@
+"""The review queue and the judgements it produces.
+
+Pairs a run puts in the review band become :class:`ReviewItem` rows (once per pair of keys).
+A reviewer's decision becomes a :class:`Judgement` (same / different / unsure, who, when, note)
+and every later run honours it (:class:`~prisonwatch.reconcile.judgements.JudgementGraph`).
+Judgements are never deleted or overwritten: a new decision on the same pair is a new row (the
+latest counts), and withdrawing sets ``withdrawn_at``/``withdrawn_by`` and puts the pair back
+in the queue. Every judgement and withdrawal writes an audit entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import Session
+
+from prisonwatch.model import JudgementDecision
+from prisonwatch.reconcile.engine import REVIEW, ReconcileResult
+from prisonwatch.reconcile.errors import ReviewError
+from prisonwatch.reconcile.judgements import JudgementGraph
+from prisonwatch.store import audit
+from prisonwatch.store.schema import Judgement, ReviewItem, utcnow
+
+_CHUNK = 500
+
+
+def _person_of(*keys: str) -> int | None:
+    for key in keys:
+        if key.startswith("person:") and key[7:].isdigit():
+            return int(key[7:])
+    return None
+
+
+def _decision(value: str) -> JudgementDecision:
+    try:
+        return JudgementDecision(value.strip().lower())
+    except ValueError as exc:
+        allowed = ", ".join(d.value for d in JudgementDecision)
+        raise ReviewError(f"decision {value!r} is not one of {allowed}") from exc
+
+
+def enqueue(session: Session, result: ReconcileResult, context: str) -> int:
+    """Queue the result's review pairs that no one has judged yet; returns how many were added.
+
+    A pair already waiting keeps its place and gets the newer score and explanation."""
+    wanted = {
+        (p.left.key, p.right.key): p
+        for p in result.pairs
+        if p.verdict == REVIEW and p.right is not None and p.judged is None
+    }
+    existing: dict[tuple[str, str], ReviewItem] = {}
+    keys = list(wanted)
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        stmt = select(ReviewItem).where(
+            tuple_(ReviewItem.left_key, ReviewItem.right_key).in_(chunk)
+        )
+        for found in session.scalars(stmt):
+            existing[(found.left_key, found.right_key)] = found
+    added = 0
+    for pair_keys, p in wanted.items():
+        assert p.right is not None
+        item = existing.get(pair_keys)
+        if item is not None:
+            if item.judgement_id is None:
+                item.score = p.score or 0.0
+                item.why = p.why
+                item.context = context[:300]
+            continue
+        session.add(
+            ReviewItem(
+                left_key=p.left.key,
+                right_key=p.right.key,
+                left_name=p.left.name[:500],
+                right_name=p.right.name[:500],
+                score=p.score or 0.0,
+                why=p.why,
+                context=context[:300],
+            )
+        )
+        added += 1
+    session.flush()
+    return added
+
+
+def pending(session: Session, limit: int = 50, offset: int = 0) -> list[ReviewItem]:
+    """Items waiting for a decision, oldest first."""
+    stmt = (
+        select(ReviewItem)
+        .where(ReviewItem.judgement_id.is_(None))
+        .order_by(ReviewItem.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(session.scalars(stmt))
+
+
+def pending_count(session: Session) -> int:
+    stmt = select(func.count()).select_from(ReviewItem).where(ReviewItem.judgement_id.is_(None))
+    return int(session.scalar(stmt) or 0)
+
+
+def judge(
+    session: Session,
+    left_key: str,
+    right_key: str,
+    decision: str,
+    actor: str,
+    *,
+    left_name: str | None = None,
+    right_name: str | None = None,
+    score: float | None = None,
+    note: str | None = None,
+    context: str | None = None,
+) -> Judgement:
+    """Record a decision on a pair of keys (audited)."""
+    if left_key == right_key:
+        raise ReviewError(f"a record cannot be judged against itself ({left_key})")
+    j = Judgement(
+        left_key=left_key,
+        right_key=right_key,
+        left_name=left_name,
+        right_name=right_name,
+        decision=_decision(decision).value,
+        score=score,
+        user=actor,
+        at=utcnow(),
+        note=note,
+    )
+    session.add(j)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="create",
+        entity_type="judgement",
+        entity_id=j.id,
+        person_id=_person_of(left_key, right_key),
+        after=audit.snapshot(j),
+        context=context,
+    )
+    return j
+
+
+def decide(
+    session: Session, item_id: int, decision: str, actor: str, note: str | None = None
+) -> Judgement:
+    """Decide a queued pair: store the judgement and take the item off the queue."""
+    item = session.get(ReviewItem, item_id)
+    if item is None:
+        raise ReviewError(f"there is no review item {item_id}")
+    if item.judgement_id is not None:
+        done = session.get(Judgement, item.judgement_id)
+        who = f" as {done.decision} by {done.user}" if done is not None else ""
+        raise ReviewError(
+            f"review item {item_id} is already decided{who}; withdraw that judgement first"
+        )
+    j = judge(
+        session,
+        item.left_key,
+        item.right_key,
+        decision,
+        actor,
+        left_name=item.left_name,
+        right_name=item.right_name,
+        score=item.score,
+        note=note,
+        context=f"review item {item.id}",
+    )
+    item.judgement_id = j.id
+    session.flush()
+    return j
+
+
+def withdraw(session: Session, judgement_id: int, actor: str, note: str | None = None) -> Judgement:
+    """Withdraw a judgement: it stays in the history, stops counting, and its pair is queued
+    again if it came from the queue."""
+    j = session.get(Judgement, judgement_id)
+    if j is None:
+        raise ReviewError(f"there is no judgement {judgement_id}")
+    if j.withdrawn_at is not None:
+        raise ReviewError(
+            f"judgement {judgement_id} was already withdrawn by {j.withdrawn_by} "
+            f"on {j.withdrawn_at:%Y-%m-%d}"
+        )
+    before = audit.snapshot(j)
+    j.withdrawn_at = utcnow()
+    j.withdrawn_by = actor
+    if note:
+        j.note = f"{j.note}\n[withdrawn] {note}" if j.note else f"[withdrawn] {note}"
+    for item in session.scalars(select(ReviewItem).where(ReviewItem.judgement_id == j.id)):
+        item.judgement_id = None
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="withdraw",
+        entity_type="judgement",
+        entity_id=j.id,
+        person_id=_person_of(j.left_key, j.right_key),
+        before=before,
+        after=audit.snapshot(j),
+        context=note,
+    )
+    return j
+
+
+def judgements(session: Session, include_withdrawn: bool = True) -> list[Judgement]:
+    """The judgement history, newest first."""
+    stmt = select(Judgement).order_by(Judgement.at.desc(), Judgement.id.desc())
+    if not include_withdrawn:
+        stmt = stmt.where(Judgement.withdrawn_at.is_(None))
+    return list(session.scalars(stmt))
+
+
+def load_graph(session: Session) -> JudgementGraph:
+    """Every judgement that counts, as the graph a reconciliation run consults."""
+    return JudgementGraph(judgements(session, include_withdrawn=False))
