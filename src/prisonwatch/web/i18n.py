@@ -1,7 +1,8 @@
 """Interface text in several languages (gettext catalogues under ``translations/``, read with
 Babel) and the reader's choice of language and of script for names.
 
-English is the source language. A catalogue is read from its ``.po`` file at start-up, so there
+English is the source language; its catalogue only gives data words (``released_end_of_term``)
+their English labels. A catalogue is read from its ``.po`` file at start-up, so there
 is no compiled file that could go stale.
 """
 
@@ -28,7 +29,7 @@ SCRIPTS = ("latin", "cyrillic")
 @cache
 def translations(lang: str) -> gettext.NullTranslations:
     po = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
-    if lang == DEFAULT_LANGUAGE or not po.exists():
+    if not po.exists():
         return gettext.NullTranslations()
     with po.open("rb") as fh:
         catalog = read_po(fh, locale=lang)

@@ -1,0 +1,105 @@
+"""Helpers of the web tests: a small seeded registry with private values, logging in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from prisonwatch.store.db import Database
+from prisonwatch.store.registry import (
+    CaseInput,
+    EventInput,
+    NameInput,
+    PersonInput,
+    Registry,
+    SourceInput,
+)
+
+PASSWORD = "correct horse battery"
+#: private values seeded into the registry; no public output may contain any of them
+SECRETS = {
+    "relatives_contact": "SECRET-RELATIVE-PHONE-555-0199",
+    "internal_notes": "SECRET-INTERNAL-NOTE-OPERATION-LILAC",
+    "event_note": "SECRET-EVENT-NOTE-SAFEHOUSE",
+    "private_name": "Zzyzxprivat Nomenovich",
+    "private_source": "SECRET-SOURCE-INFORMANT",
+}
+
+
+@dataclass
+class Seeded:
+    statkevich: int
+    kolesnikova: int
+    hidden: int
+    source: int
+
+
+def seed_registry(db: Database) -> Seeded:
+    with db.session() as s:
+        reg = Registry(s, "test:seed")
+        src = reg.add_source(SourceInput(url="https://example.org/lrt", title="LRT report",
+                                         publisher="LRT", published="2025-09-11"))
+        psrc = reg.add_source(SourceInput(title=SECRETS["private_source"], visibility="private"))
+        st = reg.add_person(PersonInput(
+            names=[NameInput("Мікалай Статкевіч", language="be", is_primary=True),
+                   NameInput("Mikalai Statkevich", kind="transliteration", language="en")],
+            birth_date="1956-08-12", gender="male", region="Minsk",
+            relatives_contact=SECRETS["relatives_contact"],
+            internal_notes=SECRETS["internal_notes"],
+        ))
+        reg.add_name(st.id, NameInput(SECRETS["private_name"], kind="alias",
+                                      visibility="private"))
+        reg.add_event(st.id, EventInput("detained", "2020-05-31", facility="Prison No. 13"),
+                      [src.id])
+        reg.add_event(st.id, EventInput("recognised", "2020-06", organisation="Viasna"))
+        reg.add_case(st.id, CaseInput(articles="293", sentence="14 years",
+                                      facility="Prison No. 13",
+                                      facility_address="Glubokoe, Vitebsk region"))
+        reg.add_event(st.id, EventInput("refused_to_leave", "2025-09-11",
+                                        note=SECRETS["event_note"], visibility="private"),
+                      [psrc.id])
+        mk = reg.add_person(PersonInput(
+            names=[NameInput("Maria Kolesnikova", language="en", is_primary=True),
+                   NameInput("Марыя Калеснікава", language="be")],
+            gender="female", region="Minsk",
+        ))
+        reg.add_event(mk.id, EventInput("detained", "2020-09-07"))
+        reg.add_event(mk.id, EventInput("recognised", "2020-09", organisation="Viasna"))
+        hidden = reg.add_person(PersonInput(
+            names=[NameInput(SECRETS["private_name"] + " Second", visibility="private")],
+        ))
+        return Seeded(st.id, mk.id, hidden.id, src.id)
+
+
+def all_routes(app: Any) -> list[APIRoute]:
+    """Every endpoint of the app, walking included routers."""
+    out: list[APIRoute] = []
+    stack = list(app.routes)
+    while stack:
+        route = stack.pop(0)
+        if isinstance(route, APIRoute):
+            out.append(route)
+        elif hasattr(route, "original_router"):
+            stack.extend(route.original_router.routes)
+    return out
+
+
+def csrf_of(html: str) -> str:
+    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert m, "no CSRF token on the page"
+    return m.group(1)
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> TestClient:
+    page = client.get("/login")
+    resp = client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": csrf_of(page.text), "next": "/"},
+                       follow_redirects=False)
+    assert resp.status_code == 303, resp.text
+    return client
+
+
