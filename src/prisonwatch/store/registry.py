@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from prisonwatch.dates import PartialDate, PartialDateError
@@ -21,6 +21,7 @@ from prisonwatch.model import (
     NameKind,
     Visibility,
 )
+from prisonwatch.names import search_key
 from prisonwatch.names.script import detect_script
 from prisonwatch.sentence import sentence_months, split_articles
 from prisonwatch.store import audit
@@ -234,7 +235,14 @@ class Registry:
     def get_person(self, person_id: int, *, lock: bool = False) -> Person:
         stmt = select(Person).where(Person.id == person_id)
         if lock:
-            stmt = stmt.with_for_update()
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+            if self.session.get_bind().dialect.name == "sqlite":
+                # SQLite has no row locks and pysqlite starts the transaction only at the first
+                # write; a no-op write first takes the database write lock (waiting for another
+                # writer), so the read below sees every committed update.
+                self.session.execute(
+                    update(Person).where(Person.id == person_id).values(version=Person.version)
+                )
         person = self.session.scalar(stmt)
         if person is None:
             raise NotFound(f"no person with id {person_id}")
@@ -594,9 +602,5 @@ class Registry:
 
 
 def _search_key(text: str) -> str | None:
-    """The matcher's normalized Latin key, when the names package provides it."""
-    try:
-        from prisonwatch.names import search_key
-    except ImportError:
-        return None
+    """The matcher's normalized Latin key, stored for prefix search in SQL."""
     return search_key(text)[:500] or None

@@ -1,0 +1,203 @@
+"""Import: every kind of bad row rejected with file/row/column, nothing written; re-import is
+idempotent; an edited file updates by id; import → export → import is identical; audited."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from prisonwatch.io.exporter import export
+from prisonwatch.io.importer import ImportFailed, import_file
+from prisonwatch.store.db import Database
+from prisonwatch.store.schema import AuditEntry, Name, Person, StatusEvent
+
+HEADER = "id,name,name_alt,birth_date,gender,region,detained_on,articles,court,judge,sentence,facility,facility_address,status,status_date,source_url"
+GOOD_ROWS = [
+    "v-1,Статкевіч Мікалай Віктаравіч,Mikalai Statkevich; Статкевич Николай Викторович,1956-08-12,male,Minsk,2020-05-31,293; 342,Homiel Regional Court,Judge A.,14 years,Prison No. 4 Mahilioŭ,\"PO box 4, Mahilioŭ\",sentenced,2021-12-14,https://example.org/a",
+    "v-2,Калеснікава Марыя Аляксандраўна,Maria Kolesnikova,1982,female,Minsk,2020-09,361-1,Minsk Regional Court,,11 years,Penal colony No. 4 Homiel,,recognised,2020-09,https://example.org/b",
+    "v-3,Іваноў Іван,,,m,Brest Region,2021,342,,,2 years,,,released_end_of_term,2023,",
+]
+
+
+def write(tmp: Path, name: str, lines: list[str], encoding: str = "utf-8") -> Path:
+    p = tmp / name
+    p.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    return p
+
+
+def good_file(tmp: Path) -> Path:
+    rows = [GOOD_ROWS[0], GOOD_ROWS[1].replace(",recognised,2020-09,", ",recognised,2020-09,"), GOOD_ROWS[2]]
+    text = [HEADER + ",recognised_by"] + [rows[0] + ",", rows[1] + ",Viasna", rows[2] + ","]
+    return write(tmp, "list.csv", text)
+
+
+def counts(db: Database) -> tuple[int, int, int, int]:
+    with db.session() as s:
+        return (
+            s.scalar(select(func.count()).select_from(Person)) or 0,
+            s.scalar(select(func.count()).select_from(Name)) or 0,
+            s.scalar(select(func.count()).select_from(StatusEvent)) or 0,
+            s.scalar(select(func.count()).select_from(AuditEntry)) or 0,
+        )
+
+
+def test_import_then_reimport_changes_nothing(db: Database, tmp_path: Path) -> None:
+    f = good_file(tmp_path)
+    s1 = import_file(db, f, actor="alice")
+    assert (s1.added, s1.updated, s1.unchanged) == (3, 0, 0)
+    before = counts(db)
+    assert before[:3] == (3, 6, 6)
+    s2 = import_file(db, f, actor="alice")
+    assert (s2.added, s2.updated, s2.unchanged) == (0, 0, 3)
+    assert counts(db) == before
+
+
+def test_edited_file_updates_by_id(db: Database, tmp_path: Path) -> None:
+    import_file(db, good_file(tmp_path), actor="alice")
+    edited = write(
+        tmp_path,
+        "list2.csv",
+        [HEADER + ",recognised_by", GOOD_ROWS[2].replace("Brest Region", "Hrodna Region").replace(",released_end_of_term,2023,", ",re_arrested,2024-02-03,") + ","],
+    )
+    s = import_file(db, edited, actor="bob")
+    assert (s.added, s.updated, s.unchanged) == (0, 1, 0)
+    with db.session() as ses:
+        assert ses.scalar(select(func.count()).select_from(Person)) == 3
+        entry = ses.scalars(
+            select(AuditEntry).where(AuditEntry.actor == "bob", AuditEntry.action == "update")
+        ).one()
+        assert entry.before is not None and entry.after is not None
+        assert entry.before["region"] == "Brest Region"
+        assert entry.after["region"] == "Hrodna Region"
+        assert entry.after["status"] == "re_arrested 2024-02-03"
+        assert entry.context is not None and "row 2" in entry.context
+
+
+def test_import_is_audited_row_by_row(db: Database, tmp_path: Path) -> None:
+    import_file(db, good_file(tmp_path), actor="alice")
+    with db.session() as s:
+        entries = s.scalars(
+            select(AuditEntry).where(AuditEntry.entity_type == "person").order_by(AuditEntry.id)
+        ).all()
+        assert [e.action for e in entries] == ["create"] * 3
+        assert {e.actor for e in entries} == {"alice"}
+        assert [e.context for e in entries] == [
+            "import list.csv row 2",
+            "import list.csv row 3",
+            "import list.csv row 4",
+        ]
+        assert entries[0].after is not None and entries[0].after["name"] == "Статкевіч Мікалай Віктаравіч"
+
+
+def _export_csv(db: Database) -> str:
+    buf = io.StringIO()
+    export(db, buf, "csv")
+    return buf.getvalue()
+
+
+def test_round_trip_import_export_import(db: Database, tmp_path: Path) -> None:
+    import_file(db, good_file(tmp_path), actor="alice")
+    first = _export_csv(db)
+    exported = tmp_path / "exported.csv"
+    exported.write_text(first, encoding="utf-8")
+    # importing the export into the same registry changes nothing
+    s = import_file(db, exported, actor="alice")
+    assert (s.added, s.updated) == (0, 0)
+    # and into a fresh registry gives the same export
+    fresh = Database(f"sqlite:///{tmp_path / 'fresh.db'}")
+    fresh.migrate()
+    import_file(fresh, exported, actor="alice")
+    assert _export_csv(fresh) == first
+    rows = list(csv.DictReader(io.StringIO(first)))
+    assert rows[0]["name_alt"] == "Mikalai Statkevich; Статкевич Николай Викторович"
+    assert rows[1]["recognised_by"] == "Viasna"
+
+
+def test_xlsx_import(db: Database, tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["ФИО", "id", "detained_on"])
+    ws.append(["Лявонаў Пётр", 101, "2022-03-04"])
+    ws.append(["Гурская Ганна", 102, "2022-05"])
+    path = tmp_path / "list.xlsx"
+    wb.save(path)
+    s = import_file(db, path, actor="alice", mapping={"ФИО": "name"})
+    assert s.added == 2
+    with db.session() as ses:
+        assert set(ses.scalars(select(Name.full_text))) == {"Лявонаў Пётр", "Гурская Ганна"}
+
+
+# -- bad input: (file lines, expected (row, column, reason fragment) for every problem) --------
+BAD: list[tuple[str, list[str], list[tuple[int, str, str]]]] = [
+    ("missing name", [HEADER, GOOD_ROWS[0], "v-9,,,,,,2021,,,,,,,,,"], [(3, "name", "a name is required")]),
+    ("impossible date", [HEADER, GOOD_ROWS[0].replace("1956-08-12", "1956-02-30")], [(2, "birth_date", "day 30 does not exist")]),
+    ("month 13", [HEADER, GOOD_ROWS[2].replace(",2021,342", ",2021-13,342")], [(2, "detained_on", "month 13")]),
+    ("unknown status", [HEADER, GOOD_ROWS[2].replace("released_end_of_term", "escaped")], [(2, "status", "unknown status 'escaped'")]),
+    ("duplicate id", [HEADER, GOOD_ROWS[0], GOOD_ROWS[2].replace("v-3", "v-1")], [(3, "id", "duplicate id: row 2")]),
+    (
+        "several bad rows all reported",
+        [HEADER, GOOD_ROWS[2].replace("v-3,Іваноў Іван", "v-3,"), GOOD_ROWS[0], GOOD_ROWS[2].replace("v-3", "v-4").replace(",m,", ",q,")],
+        [(2, "name", "a name is required"), (4, "gender", "unknown gender")],
+    ),
+    ("future date", [HEADER, GOOD_ROWS[2].replace(",2021,342", ",2099-01-01,342")], [(2, "detained_on", "in the future")]),
+    ("status without date", [HEADER, GOOD_ROWS[2].replace(",released_end_of_term,2023,", ",released_end_of_term,,")], [(2, "status_date", "needs a status_date")]),
+]
+
+
+@pytest.mark.parametrize(("label", "lines", "expected"), BAD, ids=[b[0] for b in BAD])
+def test_bad_rows_rejected_nothing_written(
+    db: Database, tmp_path: Path, label: str, lines: list[str], expected: list[tuple[int, str, str]]
+) -> None:
+    f = write(tmp_path, "bad.csv", lines)
+    with pytest.raises(ImportFailed) as info:
+        import_file(db, f, actor="alice")
+    issues = info.value.issues
+    assert [(i.row, i.column) for i in issues] == [(r, c) for r, c, _ in expected]
+    for issue, (_, _, fragment) in zip(issues, expected, strict=True):
+        assert issue.file == "bad.csv"
+        assert fragment in issue.reason
+        assert "bad.csv, row" in str(issue)
+    assert counts(db) == (0, 0, 0, 0)
+
+
+def test_wrong_encoding(db: Database, tmp_path: Path) -> None:
+    f = write(tmp_path, "cp1251.csv", ["id,name", "1,Іваноў Іван", "2,Статкевич Николай"], encoding="cp1251")
+    with pytest.raises(ImportFailed) as info:
+        import_file(db, f, actor="alice")
+    (issue,) = info.value.issues
+    assert issue.row == 2
+    assert "not UTF-8" in issue.reason
+    assert counts(db) == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"", "empty"),
+        (b"\n\n", "empty"),
+        (b"id,name,birth_date\n", "header but no rows"),
+        (b"name,birth_date\nX Y,2020\n", "missing column 'id'"),
+    ],
+    ids=["empty file", "blank lines", "only a header", "missing id column"],
+)
+def test_empty_and_header_only(db: Database, tmp_path: Path, content: bytes, fragment: str) -> None:
+    f = tmp_path / "x.csv"
+    f.write_bytes(content)
+    with pytest.raises(ImportFailed) as info:
+        import_file(db, f, actor="alice")
+    assert fragment in str(info.value)
+    assert "x.csv" in str(info.value)
+    assert counts(db) == (0, 0, 0, 0)
+
+
+def test_not_a_table(db: Database, tmp_path: Path) -> None:
+    f = tmp_path / "list.pdf"
+    f.write_bytes(b"%PDF-1.4")
+    with pytest.raises(ImportFailed, match="not a CSV or XLSX"):
+        import_file(db, f, actor="alice")
