@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from prisonwatch.cli.common import AsOption, DbOption, console, fail, open_db
@@ -100,15 +101,38 @@ def _emit(rows: Sequence[Mapping[str, Any]], fmt: Format, title: str, doc: Any =
     else:
         table = Table(title=title, title_justify="left")
         cols = columns_of(rows)
-        for col in cols:
-            table.add_column(col.replace("_", " "), justify="left" if col in _TEXT else "right")
-        for row in rows:
-            table.add_row(*(_cell(row.get(c)) for c in cols))
-        console.print(table)
+        cells = [[_cell(row.get(c)) for c in cols] for row in rows]
+        width = 1
+        for i, col in enumerate(cols):
+            header = _SHORT.get(col, col.replace("_", " "))
+            fit = max([len(header)] + [len(r[i]) for r in cells])
+            width += fit + 3
+            table.add_column(
+                header, justify="left" if col in _TEXT else "right", min_width=fit, no_wrap=True
+            )
+        for r in cells:
+            table.add_row(*r)
+        # wide enough that no number is ever cut short, even when piped
+        Console(width=max(console.width, width)).print(table)
 
 
-_TEXT = {"period", "group", "measure", "kind", "as_of", "wording", "publisher", "url", "date",
-         "origin", "title", "first_day", "last_day", "label", "band", "source"}
+#: Short headers so a monthly table fits a terminal; JSON and CSV keep the full names.
+_SHORT = {
+    "held_start": "held start",
+    "held_end": "held end",
+    "inflow_detained": "detained",
+    "inflow_re_arrested": "re-arr.",
+    "outflow_released_end_of_term": "end term",
+    "outflow_pardoned": "pardon",
+    "outflow_expelled_abroad": "expelled",
+    "outflow_died_in_custody": "died",
+    "outflow_released_other": "other",
+    "newly_recognised": "recog.",
+    "recognition_withdrawn": "withdr.",
+}
+
+_TEXT = {"who", "period", "group", "measure", "kind", "as_of", "wording", "publisher", "url",
+         "date", "origin", "title", "first_day", "last_day", "label", "band", "source"}
 
 
 def _cell(value: Any) -> str:
@@ -222,18 +246,19 @@ def durations_cmd(
     database = open_db(db)
     doc: dict[str, Any] = {}
     with database.session() as s:
-        doc[f"held on {day.isoformat()}"] = held_durations(s, day, include_private=include_private)
+        doc[f"held {day.isoformat()}"] = held_durations(s, day, include_private=include_private)
         if period is not None:
             for kind, st in released_durations(
                 s, period, include_private=include_private
             ).items():
-                doc[f"released {period.label()}: {kind}"] = st
+                doc[f"released: {kind}"] = st
     rows = []
     for who, st in doc.items():
         d = st.as_dict()
         rows.append({"who": who, "count": d["count"], "median_days": d["median_days"],
                      **d["bands"]})
-    _emit(rows, fmt, "Time in custody", {k: v.as_dict() for k, v in doc.items()})
+    title = "Time in custody" + (f" (released {period.label()})" if period else "")
+    _emit(rows, fmt, title, {k: v.as_dict() for k, v in doc.items()})
 
 
 @app.command("releases")
