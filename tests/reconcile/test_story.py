@@ -227,3 +227,16 @@ def test_bad_input_writes_nothing(tmp_path: Path, content: str, message: str) ->
         "demanded.csv",
         "released.xlsx",
     ]
+
+
+def test_the_same_story_through_the_candidate_index(tmp_path: Path) -> None:
+    """Large runs take candidates from the names package's CandidateIndex: force it here."""
+    from prisonwatch.reconcile import ReconcileOptions, read_list, reconcile
+
+    left, right = make_lists(tmp_path)
+    result = reconcile(
+        read_list(left),
+        read_list(right, "№", "Прозвішча, імя"),
+        ReconcileOptions(exhaustive_pairs=0),
+    )
+    assert result.counts == {"matched": 49, "review": 0, "left_only": 11, "right_only": 3}

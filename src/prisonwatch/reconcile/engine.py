@@ -1,7 +1,8 @@
 """Reconciling a left list against a right list (or the registry's names).
 
 1. A candidate index is built once over the right side; each left row asks it for its closest
-   right rows (``ReconcileOptions.candidates`` of them).
+   right rows (``ReconcileOptions.candidates`` of them). Small runs (left × right at most
+   ``ReconcileOptions.exhaustive_pairs``) compare every pair instead: exact and fast enough.
 2. Each candidate pair gets the name matcher's score, adjusted by evidence both rows carry
    (:mod:`prisonwatch.reconcile.evidence`). Right rows sharing a key (the names of one registry
    person) are one record: the record's score is its best name's.
@@ -61,6 +62,16 @@ def default_index_factory(
     return index
 
 
+class AllRows:
+    """Every right row is a candidate: exact, and cheaper than an index for small lists."""
+
+    def __init__(self, items: Iterable[tuple[int, str]]) -> None:
+        self.keys = [k for k, _ in items]
+
+    def candidates(self, name: str, limit: int = 50) -> list[Any]:
+        return self.keys
+
+
 def default_matcher() -> Matcher:
     from prisonwatch.names import default_matcher as names_default
 
@@ -79,6 +90,9 @@ class ReconcileOptions:
     #: A competitor within this score of a match turns it into ``review``.
     ambiguity_margin: float = 0.02
     use_evidence: bool = True
+    #: Compare every pair, without a candidate index, when left × right is at most this.
+    exhaustive_pairs: int = 100_000
+    #: ``None``: the names package's CandidateIndex (or every pair for small lists).
     index_factory: IndexFactory | None = None
 
 
@@ -182,11 +196,14 @@ def reconcile(
         row_group.append(g)
 
     report("index", 0, len(right))
-    factory = opts.index_factory or default_index_factory
-    index = factory(
-        ((i, r.name) for i, r in enumerate(right)),
-        lambda n: report("index", n, len(right)),
-    )
+    items = ((i, r.name) for i, r in enumerate(right))
+    index: CandidateSource
+    if opts.index_factory is not None:
+        index = opts.index_factory(items, lambda n: report("index", n, len(right)))
+    elif len(left) * len(right) <= opts.exhaustive_pairs:
+        index = AllRows(items)
+    else:
+        index = default_index_factory(items, lambda n: report("index", n, len(right)))
     report("index", len(right), len(right))
 
     scorer = _Scorer(matcher, opts.use_evidence)
