@@ -280,7 +280,7 @@ class CandidateIndex:
         """
         m = matcher if matcher is not None else _default()
         floor = m.review_threshold if min_score is None else min_score
-        rows = self._candidate_rows(query, max(limit * 5, 50))
+        rows = self._candidate_rows(query, max(limit * 3, 20))
         fast: _Scorer | None = m if hasattr(m, "score") else None  # type: ignore[assignment]
         scored: list[tuple[float, int]] = []
         for r in rows:
