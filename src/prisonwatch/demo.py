@@ -235,6 +235,7 @@ def _plan(rng: random.Random, translit_be: icu.Transliterator, today: dt.date) -
     be = f"{sur_be} {given_be} {pat_be_full}"
     ru = f"{sur_ru} {given_ru} {pat_ru_full}"
     latin = translit_be.transliterate(f"{given_be} {sur_be}")
+    latin = latin.replace("ʹ", "").replace("ʺ", "").replace("ʼ", "'")  # BGN soft/hard signs
     names = [
         NameInput(be, kind="official", language="be", is_primary=True),
         NameInput(ru, kind="official", language="ru"),

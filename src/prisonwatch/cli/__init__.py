@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from prisonwatch.cli import registry
+from prisonwatch.cli import changes, names, reconcile, registry, web
 
 app = typer.Typer(
     name="prisonwatch",
@@ -16,15 +16,21 @@ app = typer.Typer(
 )
 
 app.command("init")(registry.init_cmd)
+app.command("demo")(registry.demo_cmd)
 app.command("import")(registry.import_cmd)
 app.command("export")(registry.export_cmd)
 app.command("people")(registry.people_cmd)
 app.command("status")(registry.status_cmd)
 app.command("backup")(registry.backup_cmd)
 app.command("restore")(registry.restore_cmd)
-app.command("demo")(registry.demo_cmd)
 app.add_typer(registry.person_app, name="person")
 app.add_typer(registry.event_app, name="event")
+app.add_typer(names.app, name="names")
+app.add_typer(reconcile.app, name="reconcile")
+app.add_typer(reconcile.review_app, name="review")
+app.add_typer(changes.app, name="changes")
+app.command("serve")(web.serve_cmd)
+app.add_typer(web.user_app, name="user")
 
 
 def main() -> None:

@@ -1,0 +1,133 @@
+"""The registry commands end to end on a real SQLite file, as a user would type them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from prisonwatch.cli import app
+from prisonwatch.store.db import Database
+from prisonwatch.store.status import held_on
+from prisonwatch.store.users import create_user
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("PRISONWATCH_DB", url)
+    monkeypatch.setenv("PRISONWATCH_USER", "tester")
+    monkeypatch.chdir(tmp_path)
+    return url
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_commands_refuse_an_uninitialised_database(env: str) -> None:
+    code, out = run("people")
+    assert code == 1
+    assert "prisonwatch init" in out
+
+
+def test_person_event_show_edit(env: str) -> None:
+    assert run("init")[0] == 0
+    code, out = run("person", "add", "Статкевіч Мікалай", "Mikalai Statkevich", "--birth-date", "1956", "--internal-note", "SECRET-NOTE")
+    assert code == 0, out
+    assert "Added person 1" in out
+    code, out = run("event", "add", "1", "detained", "2020-05-31", "--source-url", "https://example.org/x")
+    assert code == 0, out
+    code, out = run("event", "add", "1", "escaped", "2021")
+    assert code == 1 and "unknown status 'escaped'" in out
+    code, out = run("person", "edit", "1", "--set", "region=Minsk")
+    assert code == 0, out
+    code, out = run("person", "show", "1", "--on", "2021-01-01", "--format", "json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["status"] == "held"
+    assert data["region"] == "Minsk"
+    assert data["internal_notes"] is None  # private fields only with --private
+    assert [e["kind"] for e in data["events"]] == ["detained"]
+    assert data["events"][0]["sources"][0]["url"] == "https://example.org/x"
+    code, out = run("person", "show", "1", "--private")
+    assert "SECRET-NOTE" in out
+
+
+def test_demo_status_people_export(env: str, tmp_path: Path) -> None:
+    code, out = run("demo", "--people", "120", "--seed", "7")
+    assert code == 0, out
+    code, out = run("status", "--on", "2025-09-12", "--format", "json")
+    assert code == 0, out
+    data = json.loads(out)
+    db = Database(env)
+    with db.session() as s:
+        expected = held_on(s, __import__("datetime").date(2025, 9, 12))
+    assert data["date"] == "2025-09-12"
+    assert data["held"] == expected.held > 0
+    assert sum(data["breakdown"]["region"].values()) == data["held"]
+    code, out = run("people", "--status", "held", "--on", "2025-09-12", "--format", "json", "--limit", "1000")
+    assert code == 0
+    assert json.loads(out)["total"] == data["held"]
+    code, out = run("status", "--on", "2025-13-01")
+    assert code == 1 and "month 13" in out
+
+    code, out = run("export", str(tmp_path / "out.csv"))
+    assert code == 0, out
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").count("\n") == 121
+    code, out = run("export", str(tmp_path / "out.ftm.json"), "--format", "ftm")
+    assert code == 0, out
+    first = json.loads((tmp_path / "out.ftm.json").read_text(encoding="utf-8").splitlines()[0])
+    assert first["schema"] == "Person"
+    assert first["properties"]["name"]
+
+
+def test_include_private_needs_an_admin(env: str, tmp_path: Path) -> None:
+    run("init")
+    run("person", "add", "Тэст Асоба", "--relatives-contact", "+375-29-PRIVATE")
+    code, out = run("export", str(tmp_path / "p.jsonl"), "--format", "jsonl")
+    assert code == 0
+    assert "PRIVATE" not in (tmp_path / "p.jsonl").read_text(encoding="utf-8")
+    code, out = run("export", str(tmp_path / "q.jsonl"), "--format", "jsonl", "--include-private")
+    assert code == 1 and "needs an admin" in out
+    assert not (tmp_path / "q.jsonl").exists()
+    db = Database(env)
+    with db.session() as s:
+        create_user(s, "root-admin", "a-long-enough-passphrase", "admin", actor="test")
+    code, out = run("export", str(tmp_path / "q.jsonl"), "--format", "jsonl", "--include-private", "--as", "root-admin")
+    assert code == 0, out
+    assert "+375-29-PRIVATE" in (tmp_path / "q.jsonl").read_text(encoding="utf-8")
+
+
+def test_import_error_is_reported_and_nothing_written(env: str, tmp_path: Path) -> None:
+    run("init")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,name,detained_on\n1,Іваноў Іван,2021-02-30\n2,,2021\n", encoding="utf-8")
+    code, out = run("import", str(bad))
+    assert code == 1
+    assert "nothing was written" in out
+    assert "bad.csv, row 2, column 'detained_on'" in out
+    assert "bad.csv, row 3, column 'name'" in out
+    code, out = run("people", "--format", "json")
+    assert json.loads(out)["total"] == 0
+    good = tmp_path / "good.csv"
+    good.write_text("ФИО,id\nІваноў Іван,1\n", encoding="utf-8")
+    code, out = run("import", str(good), "--map", "ФИО=name")
+    assert code == 0, out
+    assert "1 added" in out
+
+
+def test_backup_restore_cli(env: str, tmp_path: Path) -> None:
+    run("init")
+    run("person", "add", "Першы Чалавек")
+    assert run("backup", str(tmp_path / "b.db"))[0] == 0
+    run("person", "add", "Другі Чалавек")
+    code, out = run("restore", str(tmp_path / "b.db"), "--yes")
+    assert code == 0, out
+    code, out = run("people", "--format", "json")
+    assert [p["name"] for p in json.loads(out)["people"]] == ["Першы Чалавек"]

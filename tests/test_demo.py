@@ -1,0 +1,56 @@
+"""The synthetic demo registry has the shape the README promises."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from prisonwatch.demo import DemoError, build_demo
+from prisonwatch.store.db import Database
+from prisonwatch.store.schema import Deal, Name, Person, StatusEvent
+from prisonwatch.store.status import held_on
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def test_demo_registry(sqlite_db: Database) -> None:
+    stats = build_demo(sqlite_db, people=1500, seed=1, today=TODAY)
+    assert stats["people"] == 1500
+    with sqlite_db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Person).where(Person.synthetic.is_(False))) == 0
+        # Cyrillic and Latin spellings for everyone
+        scripts = dict(s.execute(select(Name.script, func.count()).group_by(Name.script)).all())
+        assert scripts["cyrillic"] == 3000 and scripts["latin"] == 1500
+        release = s.scalars(
+            select(StatusEvent).where(StatusEvent.date_start == dt.date(2025, 9, 11))
+        ).all()
+        deal = s.scalars(select(Deal)).one()
+        linked = [e for e in release if e.deal_id == deal.id]
+        assert len(linked) == 52
+        assert sorted({e.kind for e in linked}) == ["expelled_abroad", "refused_to_leave"]
+        expelled = [e for e in linked if e.kind == "expelled_abroad"]
+        assert len(expelled) == 51
+        assert {e.destination_country for e in expelled} == {"Lithuania"}
+        before = held_on(s, dt.date(2025, 9, 10)).held
+        after = held_on(s, dt.date(2025, 9, 11)).held
+        assert before - after == 51  # the one who refused to leave stays held
+        # new detentions every month from 2020-05 to the month before "today"
+        months = {
+            (d.year, d.month)
+            for d in s.scalars(select(StatusEvent.date_start).where(StatusEvent.kind == "detained"))
+        }
+        month = dt.date(2020, 5, 1)
+        while month < TODAY.replace(day=1):
+            assert (month.year, month.month) in months, month
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+        kinds = dict(s.execute(select(StatusEvent.kind, func.count()).group_by(StatusEvent.kind)).all())
+        assert kinds["released_end_of_term"] > 100
+        assert held_on(s, TODAY).held > 800
+
+
+def test_demo_refuses_a_non_empty_registry(sqlite_db: Database) -> None:
+    build_demo(sqlite_db, people=60, seed=2)
+    with pytest.raises(DemoError, match="already holds people"):
+        build_demo(sqlite_db, people=60, seed=2)
