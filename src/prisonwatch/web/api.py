@@ -272,3 +272,47 @@ def audit(
     return {"items": [row.as_json() for row in result.rows], "page": result.page,
             "per_page": result.per_page, "total": result.total,
             "pages": max(1, -(-result.total // result.per_page))}
+
+
+# -- review queue -------------------------------------------------------------------------------
+
+
+class DecisionIn(BaseModel):
+    decision: str = Field(description="same, different or unsure", max_length=10)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+@router.get("/review", summary="Pairs waiting for a decision (staff)", responses=ERROR_RESPONSES)
+def review_queue(page: int = Query(1, ge=1, le=1_000_000),
+                 per_page: int = Query(50, ge=1, le=200), r: Reader = Depends(reader),
+                 s: Session = Depends(db_session)) -> dict[str, Any]:
+    from prisonwatch.reconcile.review import pending, pending_count
+
+    if r.account is None:
+        raise ApiError(403, "the review queue is for logged-in staff")
+    total = pending_count(s)
+    items = [{"id": i.id, "left_key": i.left_key, "right_key": i.right_key,
+              "left_name": i.left_name, "right_name": i.right_name, "score": i.score,
+              "why": i.why, "context": i.context}
+             for i in pending(s, limit=per_page, offset=(page - 1) * per_page)]
+    return {"items": items, "page": page, "per_page": per_page, "total": total,
+            "pages": max(1, -(-total // per_page))}
+
+
+@router.post("/review/{item_id}", summary="Decide a queued pair (editors)",
+             responses=ERROR_RESPONSES)
+def review_decide(request: Request, item_id: int, body: DecisionIn,
+                  r: Reader = Depends(editor)) -> dict[str, Any]:
+    from prisonwatch.reconcile import ReviewError
+    from prisonwatch.reconcile.review import decide
+
+    if body.decision not in ("same", "different", "unsure"):
+        raise ApiError(422, "decision: use one of same, different, unsure", code="invalid",
+                       details=[{"field": "decision", "message": "same, different or unsure"}])
+    try:
+        with ctx(request).db.session() as s:
+            j = decide(s, item_id, body.decision, r.actor, body.note)
+            return {"judgement_id": j.id, "decision": j.decision, "user": j.user}
+    except ReviewError as exc:
+        status = 404 if "there is no review item" in str(exc) else 409
+        raise ApiError(status, str(exc)) from exc

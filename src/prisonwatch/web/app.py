@@ -77,7 +77,7 @@ def create_app(
     ``secure_cookies`` (default from ``PRISONWATCH_SECURE_COOKIES=1``) sends the session cookie
     over HTTPS only.
     """
-    from prisonwatch.web import api, routes_auth, routes_edit, routes_pages
+    from prisonwatch.web import api, routes_auth, routes_edit, routes_lists, routes_pages
 
     key = secret_key or os.environ.get("PRISONWATCH_SECRET_KEY") or secrets.token_urlsafe(48)
     if secure_cookies is None:
@@ -112,6 +112,7 @@ def create_app(
     app.include_router(routes_auth.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_edit.router)
+    app.include_router(routes_lists.router)
     app.include_router(api.router)
     _optional_routers(app, nav)
     search.start(background=build_index_in_background)

@@ -1,0 +1,82 @@
+"""Lists: upload two files → the reconciliation report → the review queue, where an editor
+decides same / different / unsure."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData, UploadFile
+
+from prisonwatch.reconcile import InputError, ReviewError
+from prisonwatch.reconcile.review import decide, pending, pending_count
+from prisonwatch.web.context import ctx
+from prisonwatch.web.errors import ApiError
+from prisonwatch.web.lists import Upload, run
+from prisonwatch.web.params import paging
+from prisonwatch.web.render import render
+from prisonwatch.web.security import Reader, checked_form, db_session, editor, reader
+
+router = APIRouter(include_in_schema=False)
+DECISIONS = ("same", "different", "unsure")
+
+
+def _staff(r: Reader) -> None:
+    if r.account is None:
+        raise ApiError(403, "lists and the review queue are for logged-in staff")
+
+
+@router.get("/lists")
+def lists_page(request: Request, r: Reader = Depends(reader),
+               s: Session = Depends(db_session)) -> Response:
+    _staff(r)
+    return render(request, "lists.html", error=None, waiting=pending_count(s))
+
+
+async def _upload(form: FormData, field: str) -> Upload:
+    value = form.get(field)
+    if not isinstance(value, UploadFile):
+        return Upload("", b"")
+    return Upload(value.filename or "", await value.read())
+
+
+@router.post("/lists/reconcile")
+async def reconcile_upload(request: Request, form: FormData = Depends(checked_form),
+                           r: Reader = Depends(editor)) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    left, right = await _upload(form, "left"), await _upload(form, "right")
+    id_col = str(form.get("id_col") or "").strip() or None
+    name_col = str(form.get("name_col") or "").strip() or "name"
+    try:
+        outcome = await run_in_threadpool(run, ctx(request).db, left, right, id_col=id_col,
+                                          name_col=name_col)
+    except InputError as exc:
+        return render(request, "lists.html", 422, error=str(exc), waiting=None)
+    return render(request, "report.html", outcome=outcome)
+
+
+@router.get("/review")
+def review_queue(request: Request, r: Reader = Depends(reader),
+                 s: Session = Depends(db_session)) -> Response:
+    _staff(r)
+    pg = paging(dict(request.query_params))
+    items = pending(s, limit=pg.per_page, offset=(pg.page - 1) * pg.per_page)
+    return render(request, "review.html", items=items, total=pending_count(s), page=pg.page,
+                  per_page=pg.per_page, decisions=DECISIONS)
+
+
+@router.post("/review/{item_id:int}")
+def review_decide(request: Request, item_id: int, form: FormData = Depends(checked_form),
+                  r: Reader = Depends(editor)) -> Response:
+    decision = str(form.get("decision") or "")
+    if decision not in DECISIONS:
+        raise ApiError(422, f"decision: use one of {', '.join(DECISIONS)}", code="invalid")
+    note = str(form.get("note") or "").strip() or None
+    try:
+        with ctx(request).db.session() as s:
+            decide(s, item_id, decision, r.actor, note)
+    except ReviewError as exc:
+        status = 404 if "there is no review item" in str(exc) else 409
+        raise ApiError(status, str(exc)) from exc
+    return RedirectResponse("/review", 303)
