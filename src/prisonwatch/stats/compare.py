@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from prisonwatch.stats.flows import FlowCounts, PeriodFlows, totals
+from prisonwatch.stats.flows import FlowCounts, PeriodFlows, totals_of
 from prisonwatch.stats.groups import Dimension
 from prisonwatch.stats.periods import Period
 
@@ -88,18 +88,12 @@ def compare(
     """One :class:`Comparison` (one per group with ``dimension``). Groups are fixed on
     ``reference_day`` (default: the later period's last day) for both periods."""
     ref = reference_day or max(first.last, second.last)
-    a = {
-        r.group: r
-        for r in totals(
-            session, first, dimension=dimension, reference_day=ref, include_private=include_private
-        )
-    }
-    b = {
-        r.group: r
-        for r in totals(
-            session, second, dimension=dimension, reference_day=ref, include_private=include_private
-        )
-    }
+    rows_a, rows_b = totals_of(
+        session, [first, second], dimension=dimension, reference_day=ref,
+        include_private=include_private,
+    )
+    a = {r.group: r for r in rows_a}
+    b = {r.group: r for r in rows_b}
     out: list[Comparison] = []
     for group in dict.fromkeys([*a, *b]):
         fa = a.get(group) or _empty(first, group)

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, null, select, text
 from sqlalchemy.orm import Session
 
 from prisonwatch.model import EventKind
 from prisonwatch.stats.groups import Dimension, group_map
-from prisonwatch.stats.periods import Period, Unit, bucket_label, bucket_start, buckets
+from prisonwatch.stats.periods import ONE_DAY, Period, Unit, bucket_label, bucket_start, buckets
 from prisonwatch.stats.sqlfuncs import as_date, bucket_expr, dialect_of
 from prisonwatch.stats.transitions import custody_transitions, recognition_transitions
 from prisonwatch.store.schema import Organisation
@@ -37,6 +38,8 @@ OUTFLOW_ORDER: tuple[str, ...] = (
 #: Inflow kinds shown first; any other custody kind that starts custody (a first known event
 #: ``sentenced``, say) is listed after them under its own name.
 INFLOW_ORDER: tuple[str, ...] = (EventKind.DETAINED.value, EventKind.RE_ARRESTED.value)
+#: PostgreSQL sort memory for the statistics queries (see :func:`_tune`).
+WORK_MEM = "256MB"
 
 
 @dataclass
@@ -61,6 +64,14 @@ class FlowCounts:
     def add(self, kind: str, delta: int, n: int) -> None:
         target = self.inflow_by_kind if delta > 0 else self.outflow_by_kind
         target[kind] = target.get(kind, 0) + n
+
+    def merge(self, other: FlowCounts) -> None:
+        for kind, n in other.inflow_by_kind.items():
+            self.add(kind, 1, n)
+        for kind, n in other.outflow_by_kind.items():
+            self.add(kind, -1, n)
+        self.newly_recognised += other.newly_recognised
+        self.recognition_withdrawn += other.recognition_withdrawn
 
     def outflow_columns(self) -> dict[str, int]:
         out = {k: self.outflow_by_kind.get(k, 0) for k in OUTFLOW_ORDER}
@@ -177,49 +188,61 @@ def held_count(
     return {str(g): int(n) for g, n in session.execute(stmt)}
 
 
-def _flow_counts(
+SegmentFn = Callable[[Any], Any]
+
+
+def _tune(session: Session) -> None:
+    """Let PostgreSQL sort a million events in memory for this transaction (the default
+    ``work_mem`` of 4 MB spills the window-function sort to disk)."""
+    if dialect_of(session) == "postgresql":
+        session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
+
+
+def _aggregate(
     session: Session,
-    period: Period,
     *,
-    unit: Unit | None,
+    until: dt.date,
+    since: dt.date,
+    segment: SegmentFn,
+    convert: Callable[[Any], Any],
     dimension: Dimension | None,
     reference_day: dt.date,
     include_private: bool,
-) -> dict[tuple[dt.date | None, str | None], FlowCounts]:
-    """Flows keyed by (bucket start or None, group or None), aggregated in SQL."""
-    dialect = dialect_of(session)
-    out: dict[tuple[dt.date | None, str | None], FlowCounts] = defaultdict(FlowCounts)
+) -> dict[tuple[Any, str | None], FlowCounts]:
+    """Flows keyed by (segment, group) in one pass over the custody transitions and one over
+    the recognition transitions, grouped in SQL. ``segment(date column)`` is the SQL
+    expression of the segment (NULL for "before the first period"); ``convert`` reads it back.
+    Custody transitions before ``since`` are included (their net is the number held at the
+    start); recognition transitions before it are not needed."""
+    _tune(session)
+    out: dict[tuple[Any, str | None], FlowCounts] = defaultdict(FlowCounts)
     groups = (
         group_map(dimension, reference_day=reference_day, include_private=include_private)
         if dimension is not None
         else None
     )
 
-    tr = custody_transitions(include_private=include_private, until=period.last)
-    cols: list[Any] = []
-    if unit is not None:
-        cols.append(bucket_expr(tr.c.date_start, unit, dialect).label("bucket"))
+    tr = custody_transitions(include_private=include_private, until=until)
+    seg = segment(tr.c.date_start).label("seg")
+    cols: list[Any] = [seg]
     if groups is not None:
         cols.append(groups.c.grp)
     stmt: Any = select(*cols, tr.c.kind, tr.c.delta, func.count()).select_from(tr)
     if groups is not None:
         stmt = stmt.join(groups, groups.c.person_id == tr.c.person_id)
-    stmt = stmt.where(tr.c.date_start >= period.first).group_by(*cols, tr.c.kind, tr.c.delta)
+    stmt = stmt.group_by(*cols, tr.c.kind, tr.c.delta)
     for row in session.execute(stmt):
-        key, rest = _key(row, unit is not None, groups is not None)
+        key, rest = _key(row, convert, groups is not None)
         kind, delta, n = rest
         out[key].add(str(kind), int(delta), int(n))
 
-    rt = recognition_transitions(include_private=include_private, until=period.last)
+    rt = recognition_transitions(include_private=include_private, until=until)
     by_org = dimension is Dimension.ORGANISATION
     delta_col = rt.c.org_delta if by_org else rt.c.delta
-    rcols: list[Any] = []
-    if unit is not None:
-        rcols.append(bucket_expr(rt.c.date_start, unit, dialect).label("bucket"))
+    rcols: list[Any] = [segment(rt.c.date_start).label("seg")]
     rstmt: Any
     if by_org:
-        org_name = func.coalesce(Organisation.name, "none")
-        rcols.append(org_name)
+        rcols.append(func.coalesce(Organisation.name, "none"))
         rstmt = select(*rcols, delta_col, func.count()).select_from(rt).outerjoin(
             Organisation, Organisation.id == rt.c.org_id
         )
@@ -230,11 +253,9 @@ def _flow_counts(
         )
     else:
         rstmt = select(*rcols, delta_col, func.count()).select_from(rt)
-    rstmt = rstmt.where(rt.c.date_start >= period.first, delta_col != 0).group_by(
-        *rcols, delta_col
-    )
+    rstmt = rstmt.where(rt.c.date_start >= since, delta_col != 0).group_by(*rcols, delta_col)
     for row in session.execute(rstmt):
-        key, rest = _key(row, unit is not None, dimension is not None)
+        key, rest = _key(row, convert, dimension is not None)
         delta, n = rest
         fc = out[key]
         if int(delta) > 0:
@@ -245,19 +266,21 @@ def _flow_counts(
 
 
 def _key(
-    row: Any, has_bucket: bool, has_group: bool
-) -> tuple[tuple[dt.date | None, str | None], tuple[Any, ...]]:
+    row: Any, convert: Callable[[Any], Any], has_group: bool
+) -> tuple[tuple[Any, str | None], tuple[Any, ...]]:
     values = tuple(row)
-    i = 0
-    bucket: dt.date | None = None
-    group: str | None = None
-    if has_bucket:
-        bucket = as_date(values[i])
-        i += 1
+    seg = None if values[0] is None else convert(values[0])
     if has_group:
-        group = str(values[i])
-        i += 1
-    return (bucket, group), values[i:]
+        return (seg, str(values[1])), values[2:]
+    return (seg, None), values[1:]
+
+
+def _group_names(
+    dimension: Dimension | None, flows: dict[tuple[Any, str | None], FlowCounts]
+) -> list[str | None]:
+    if dimension is None:
+        return [None]
+    return [*sorted({g for _, g in flows if g is not None})]
 
 
 def series(
@@ -271,40 +294,91 @@ def series(
 ) -> Series:
     """Held at start/end, inflow, outflow by kind, net and recognition flows for every bucket
     of ``period`` (or the whole period as one row when ``unit`` is None)."""
-    ref = reference_day or period.last
-    start = held_count(
+    if unit is None:
+        rows = totals_of(
+            session,
+            [period],
+            dimension=dimension,
+            reference_day=reference_day,
+            include_private=include_private,
+        )[0]
+        return Series(None, period, dimension, rows, include_private)
+    dialect = dialect_of(session)
+    bucket_unit = unit
+
+    def segment(col: Any) -> Any:
+        return case((col < period.first, null()), else_=bucket_expr(col, bucket_unit, dialect))
+
+    flows = _aggregate(
         session,
-        period.day_before,
+        until=period.last,
+        since=period.first,
+        segment=segment,
+        convert=as_date,
         dimension=dimension,
-        reference_day=ref,
+        reference_day=reference_day or period.last,
         include_private=include_private,
     )
-    flows = _flow_counts(
-        session,
-        period,
-        unit=unit,
-        dimension=dimension,
-        reference_day=ref,
-        include_private=include_private,
-    )
-    group_names: list[str | None]
-    if dimension is None:
-        group_names = [None]
-    else:
-        names = {g for g in start} | {g for _, g in flows}
-        group_names = [*sorted(n for n in names if n is not None)]
-    spans = buckets(period, unit) if unit is not None else [period]
-    rows: list[PeriodFlows] = []
-    for group in group_names:
-        held = start.get(group, 0)
-        for span in spans:
-            key = bucket_start(span.first, unit) if unit is not None else None
-            fc = flows.get((key, group), FlowCounts())
-            label = bucket_label(span.first, unit) if unit is not None else period.label()
-            row = PeriodFlows(span, label, group, held, fc)
-            rows.append(row)
+    out: list[PeriodFlows] = []
+    for group in _group_names(dimension, flows):
+        held = flows[(None, group)].net if (None, group) in flows else 0
+        for span in buckets(period, unit):
+            fc = flows.get((bucket_start(span.first, unit), group), FlowCounts())
+            row = PeriodFlows(span, bucket_label(span.first, unit), group, held, fc)
+            out.append(row)
             held = row.held_end
-    return Series(unit, period, dimension, rows, include_private)
+    return Series(unit, period, dimension, out, include_private)
+
+
+def totals_of(
+    session: Session,
+    periods: list[Period],
+    *,
+    dimension: Dimension | None = None,
+    reference_day: dt.date | None = None,
+    include_private: bool = False,
+) -> list[list[PeriodFlows]]:
+    """Each period as one row (one per group with ``dimension``), all computed in the same
+    pass: the periods' first days and day-after-last days cut the timeline into segments."""
+    if not periods:
+        return []
+    cuts = sorted({p.first for p in periods} | {p.last + ONE_DAY for p in periods})
+
+    def segment(col: Any) -> Any:
+        return case(
+            (col < cuts[0], null()),
+            *[(col < c, literal(i)) for i, c in enumerate(cuts) if i > 0],
+            else_=literal(len(cuts)),
+        )
+
+    flows = _aggregate(
+        session,
+        until=max(p.last for p in periods),
+        since=min(p.first for p in periods),
+        segment=segment,
+        convert=int,
+        dimension=dimension,
+        reference_day=reference_day or max(p.last for p in periods),
+        include_private=include_private,
+    )
+    # segment k (1 ≤ k < len(cuts)) holds the days [cuts[k-1], cuts[k]); None is before cuts[0]
+    result: list[list[PeriodFlows]] = []
+    for p in periods:
+        lo, hi = cuts.index(p.first), cuts.index(p.last + ONE_DAY)
+        rows: list[PeriodFlows] = []
+        for group in _group_names(dimension, flows):
+            held = 0
+            fc = FlowCounts()
+            for (seg, g), counts in flows.items():
+                if g != group:
+                    continue
+                if seg is None or seg <= lo:
+                    held += counts.net
+                elif seg <= hi:
+                    fc.merge(counts)
+            rows.append(PeriodFlows(p, p.label(), group, held, fc))
+        result.append(rows)
+    return result
 
 
 def totals(
@@ -316,14 +390,13 @@ def totals(
     include_private: bool = False,
 ) -> list[PeriodFlows]:
     """The whole period as one row (one per group with ``dimension``)."""
-    return series(
+    return totals_of(
         session,
-        period,
-        None,
+        [period],
         dimension=dimension,
         reference_day=reference_day,
         include_private=include_private,
-    ).rows
+    )[0]
 
 
 __all__ = [
@@ -335,4 +408,5 @@ __all__ = [
     "held_count",
     "series",
     "totals",
+    "totals_of",
 ]
