@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -209,3 +210,21 @@ def test_progress_is_reported(toy_options: ReconcileOptions) -> None:
         progress=lambda s, d, t: seen.append((s, d, t)),
     )
     assert ("index", 1, 1) in seen and ("match", 2, 2) in seen and ("assign", 1, 1) in seen
+
+
+def test_index_cache_is_built_once_per_right_side(tmp_path: Path) -> None:
+    from prisonwatch.reconcile.engine import CachedIndexFactory
+
+    left = rows("l", "Ihar Losik", "Maryia Kalesnikava")
+    right = rows("r", "Лосік Ігар", "Калеснікава Марыя", "Бабарыка Віктар")
+    opts = ReconcileOptions(exhaustive_pairs=0, index_cache=tmp_path)
+    first = reconcile(left, right, opts)
+    files = list(tmp_path.iterdir())
+    assert len(files) == 1 and files[0].suffix == ".npz"
+    assert files[0] == CachedIndexFactory(tmp_path).path_for([r.name for r in right])
+    second = reconcile(left, right, opts)
+    assert list(tmp_path.iterdir()) == files
+    assert [p.right for p in second.pairs] == [p.right for p in first.pairs]
+    assert first.counts["matched"] == 2
+    reconcile(left, right[:2], opts)
+    assert len(list(tmp_path.iterdir())) == 2

@@ -93,13 +93,18 @@ class RichProgress:
 
 
 def _options(
-    match_threshold: float | None, review_threshold: float | None, candidates: int, evidence: bool
+    match_threshold: float | None,
+    review_threshold: float | None,
+    candidates: int,
+    evidence: bool,
+    index_cache: Path | None,
 ) -> ReconcileOptions:
     return ReconcileOptions(
         match_threshold=match_threshold,
         review_threshold=review_threshold,
         candidates=candidates,
         use_evidence=evidence,
+        index_cache=index_cache,
     )
 
 
@@ -212,6 +217,10 @@ def reconcile_cmd(
     evidence: Annotated[
         bool, typer.Option(help="Use birth date, gender and region columns when both have them.")
     ] = True,
+    index_cache: Annotated[
+        Path | None,
+        typer.Option(help="Keep the right side's candidate index here; reuse it next time."),
+    ] = None,
     no_db: Annotated[
         bool, typer.Option("--no-db", help="Do not use the registry's judgements or queue.")
     ] = False,
@@ -223,7 +232,7 @@ def reconcile_cmd(
     Matching is one-to-one and global. Earlier judgements in the registry database are honoured
     and new review pairs are queued for `prisonwatch review`.
     """
-    opts = _options(match_threshold, review_threshold, candidates, evidence)
+    opts = _options(match_threshold, review_threshold, candidates, evidence, index_cache)
     actor = acting_user(as_)
     if registry:
         if right is not None:

@@ -27,10 +27,12 @@ def replace_when_done(path: str | Path, mode: str = "w") -> Iterator[IO[str]]:
 
 
 @contextlib.contextmanager
-def temp_path_for(path: str | Path) -> Iterator[Path]:
-    """A temporary path next to ``path``, renamed onto it when the block succeeds."""
+def temp_path_for(path: str | Path, suffix: str = ".part") -> Iterator[Path]:
+    """A temporary path next to ``path``, renamed onto it when the block succeeds.
+
+    ``suffix`` is for writers that insist on an extension (``numpy.savez`` adds ``.npz``)."""
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
     os.close(fd)
     try:
         yield Path(tmp)

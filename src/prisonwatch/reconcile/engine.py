@@ -18,13 +18,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from prisonwatch.model import JudgementDecision
 from prisonwatch.names.base import Matcher
 from prisonwatch.reconcile.assignment import Edges, assign
+from prisonwatch.reconcile.atomic import temp_path_for
 from prisonwatch.reconcile.evidence import NONE, Adjustment, adjust
 from prisonwatch.reconcile.judgements import Decision, JudgementGraph, JudgementLike
 from prisonwatch.reconcile.reading import ListRow
@@ -62,6 +65,42 @@ def default_index_factory(
     return index
 
 
+class CachedIndexFactory:
+    """Builds the CandidateIndex once per distinct right side and keeps it in ``folder``.
+
+    The file name is a hash of the index format and every right name in order, so a changed
+    list (or a new index format) gets a new index; reconciling many lists against the same big
+    list then skips the build."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+
+    def path_for(self, names: Sequence[str]) -> Path:
+        from prisonwatch.names.index import FORMAT
+
+        digest = hashlib.sha256(FORMAT.encode())
+        for name in names:
+            digest.update(name.encode())
+            digest.update(b"\x1f")
+        return self.folder / f"names-{digest.hexdigest()[:32]}.npz"
+
+    def __call__(
+        self, items: Iterable[tuple[int, str]], progress: Callable[[int], None] | None = None
+    ) -> CandidateSource:
+        from prisonwatch.names import CandidateIndex
+
+        pairs = list(items)
+        path = self.path_for([name for _, name in pairs])
+        if path.exists():
+            loaded: CandidateSource = CandidateIndex.load(path)
+            return loaded
+        index = CandidateIndex.build(pairs, progress=progress)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with temp_path_for(path, suffix=".npz") as tmp:
+            index.save(tmp)
+        return index
+
+
 class AllRows:
     """Every right row is a candidate: exact, and cheaper than an index for small lists."""
 
@@ -94,6 +133,8 @@ class ReconcileOptions:
     exhaustive_pairs: int = 100_000
     #: ``None``: the names package's CandidateIndex (or every pair for small lists).
     index_factory: IndexFactory | None = None
+    #: Keep built candidate indexes here and reuse them for the same right side.
+    index_cache: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +243,10 @@ def reconcile(
         index = opts.index_factory(items, lambda n: report("index", n, len(right)))
     elif len(left) * len(right) <= opts.exhaustive_pairs:
         index = AllRows(items)
+    elif opts.index_cache is not None:
+        index = CachedIndexFactory(opts.index_cache)(
+            items, lambda n: report("index", n, len(right))
+        )
     else:
         index = default_index_factory(items, lambda n: report("index", n, len(right)))
     report("index", len(right), len(right))

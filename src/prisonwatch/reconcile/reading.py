@@ -18,9 +18,9 @@ import datetime as dt
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from prisonwatch.dates import PartialDate, PartialDateError
 from prisonwatch.model import GENDER_ALIASES
@@ -54,9 +54,10 @@ _NOT_TEXT_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b
 _HEADER_NORM = re.compile(r"[\s\-]+")
 
 
-@dataclass(frozen=True, slots=True)
-class ListRow:
-    """One row of a list. ``values`` are the cells as read (text), in the order of ``columns``."""
+class ListRow(NamedTuple):
+    """One row of a list. ``values`` are the cells as read (text), in the order of ``columns``.
+
+    (A named tuple: immutable, and cheap enough for a million rows.)"""
 
     key: str
     row_number: int
@@ -207,9 +208,15 @@ def _birth(
     if not text:
         return None
     try:
-        return PartialDate.parse(text)
+        return _parse_date(text)
     except PartialDateError as exc:
         raise InputError(f"{shown}: row {row}, column {columns[i]!r}: {exc}") from exc
+
+
+@lru_cache(maxsize=65536)
+def _parse_date(text: str) -> PartialDate:
+    """Birth years repeat a lot in a long list; parsed dates are immutable, so cache them."""
+    return PartialDate.parse(text)
 
 
 def _gender(
