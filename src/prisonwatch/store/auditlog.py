@@ -41,11 +41,14 @@ class AuditRow:
     after: dict[str, Any] | None
     context: str | None
 
-    def changed_keys(self) -> list[str]:
+    def changes(self) -> list[tuple[str, Any, Any]]:
+        """``(field, before, after)`` for every field with a value on either side."""
+        before, after = self.before or {}, self.after or {}
         keys: list[str] = []
-        for side in (self.before or {}, self.after or {}):
+        for side in (before, after):
             keys.extend(k for k in side if k not in keys)
-        return keys
+        return [(k, before.get(k), after.get(k)) for k in keys
+                if before.get(k) is not None or after.get(k) is not None]
 
     def as_json(self) -> dict[str, Any]:
         return {

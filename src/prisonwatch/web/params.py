@@ -39,7 +39,7 @@ def opt_int(params: Mapping[str, str], key: str, lo: int = 0, hi: int = 10_000_0
     try:
         number = int(value)
     except ValueError as exc:
-        raise invalid(key, f"{value!r} is not a whole number") from exc
+        raise invalid(key, "not a whole number") from exc
     if not lo <= number <= hi:
         raise invalid(key, f"must be between {lo} and {hi}")
     return number
@@ -52,7 +52,8 @@ def opt_day(params: Mapping[str, str], key: str) -> dt.date | None:
     try:
         return parse_day(value)
     except PartialDateError as exc:
-        raise invalid(key, str(exc)) from exc
+        # the input is not echoed back: it could be anything, even a private value
+        raise invalid(key, "use a full date YYYY-MM-DD") from exc
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,7 +67,9 @@ def render_error(
     request: Request, status: int, message: str, details: Any = None,
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
+    # query="" keeps the rejected input out of the page's links
     response = render(request, "error.html", status, status_code=status, message=message,
+                      query="",
                       details=details if isinstance(details, list) else None)
     if headers:
         response.headers.update(headers)

@@ -1,0 +1,90 @@
+"""Private values never leave through public pages, the public API, exports, error pages or
+logs. The registry is seeded with private values (``webhelpers.SECRETS``) and every public route
+is scanned for them; the staff view is the positive control (the scan can fail)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from webhelpers import SECRETS, Seeded, all_routes, login
+
+
+def _public_paths(app: FastAPI, seeded: Seeded) -> list[str]:
+    paths = {
+        "/", "/?since=2020-01-01", "/people", "/people?status=held", "/people.csv",
+        "/people.csv?text=Stat", f"/people/{seeded.statkevich}", f"/people/{seeded.kolesnikova}",
+        f"/people/{seeded.hidden}", "/search?q=Zzyzxprivat", "/search?q=statkevich",
+        "/search?q=Nomenovich", "/people?text=Zzyzx", "/login", "/api/v1/health",
+        "/api/v1/people", "/api/v1/people?text=Zzyzx", f"/api/v1/people/{seeded.statkevich}",
+        f"/api/v1/people/{seeded.hidden}", "/api/v1/search?q=Zzyzxprivat", "/api/v1/search?q=Nomenovich%20Zzyzxprivat",
+        "/api/v1/held", "/api/v1/events/latest", "/api/v1/me", "/api/v1/openapi.json",
+        "/audit", "/api/v1/audit", "/lists", "/review", "/api/v1/review",
+        "/people/999999", "/api/v1/people/abc",
+    }
+    # every GET route of the app must be in the scan
+    templates = {r.path for r in all_routes(app) if "GET" in r.methods}
+    covered = {p.split("?")[0] for p in paths}
+    for template in templates:
+        if "{" in template:
+            prefix = template.split("{")[0]
+            assert any(c.startswith(prefix) for c in covered), template
+        else:
+            assert template in covered or template in ("/prefs",
+                                                       "/people/new", "/sources/new"), template
+    return sorted(paths)
+
+
+def test_public_view_never_shows_private_values(
+    public_app: FastAPI, seeded: Seeded, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    client = TestClient(public_app)
+    for path in _public_paths(public_app, seeded):
+        resp = client.get(path)
+        assert resp.status_code < 500, path
+        for label, secret in SECRETS.items():
+            assert secret not in resp.text, (path, label)
+    assert client.get(f"/people/{seeded.hidden}").status_code == 404
+    assert client.get(f"/api/v1/people/{seeded.hidden}").status_code == 404
+    assert client.get("/audit").status_code == 403
+    for record in caplog.records:
+        for secret in SECRETS.values():
+            assert secret not in record.getMessage()
+
+
+def test_public_view_is_read_only(public_app: FastAPI, seeded: Seeded) -> None:
+    client = TestClient(public_app)
+    assert client.get("/people/new").status_code == 403
+    assert client.post("/api/v1/people", json={"names": [{"text": "A B"}]}).status_code == 403
+    assert "Public read-only view" in client.get("/").text
+
+
+def test_staff_see_private_values_and_admins_see_them_in_the_audit_log(
+    app: FastAPI, seeded: Seeded
+) -> None:
+    viewer = login(TestClient(app), "viewer")
+    page = viewer.get(f"/people/{seeded.statkevich}").text
+    for label in ("relatives_contact", "internal_notes", "event_note", "private_name"):
+        assert SECRETS[label] in page, label
+    # the audit log: redacted for a viewer, full for an admin
+    log = viewer.get("/audit?per_page=200").text
+    assert SECRETS["internal_notes"] not in log and "[private]" in log
+    admin = login(TestClient(app), "admin")
+    assert SECRETS["internal_notes"] in admin.get("/audit?per_page=200").text
+    api = viewer.get("/api/v1/audit?per_page=200").text
+    for secret in SECRETS.values():
+        assert secret not in api
+
+
+def test_error_pages_do_not_echo_input(app: FastAPI) -> None:
+    client = login(TestClient(app), "viewer")
+    secret = SECRETS["relatives_contact"]
+    for path in (f"/people?min_sentence_months={secret}", f"/api/v1/people?page={secret}",
+                 f"/api/v1/people?detained_from={secret}"):
+        resp = client.get(path)
+        assert resp.status_code == 422, path
+        assert secret not in resp.text, path
