@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from webhelpers import Seeded
 
 from prisonwatch.store.db import Database
 from prisonwatch.store.users import create_token
-from webhelpers import Seeded
 
 
 @pytest.fixture

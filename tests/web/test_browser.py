@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from webhelpers import PASSWORD, seed_registry
 
 from prisonwatch.store.db import Database
 from prisonwatch.store.users import create_user
 from prisonwatch.web.app import create_app
-from webhelpers import PASSWORD, seed_registry
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"

@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from webhelpers import csrf_of
 
 from prisonwatch.store.db import Database
 from prisonwatch.store.schema import AuditEntry, Judgement
-from webhelpers import csrf_of
 
 DEMANDED = ("id,name\n1,Мікалай Статкевіч\n2,Марыя Калеснікава\n3,Ihar Losik\n"
             "4,Aliaksandr Milinkevich\n5,Maksim Znak\n")

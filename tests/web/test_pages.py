@@ -10,10 +10,10 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from webhelpers import Seeded, csrf_of
 
 from prisonwatch.store.db import Database
 from prisonwatch.store.schema import AuditEntry
-from webhelpers import Seeded, csrf_of
 
 Client = Callable[[str | None], TestClient]
 

@@ -9,7 +9,6 @@ import logging
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-
 from webhelpers import SECRETS, Seeded, all_routes, login
 
 
@@ -20,7 +19,8 @@ def _public_paths(app: FastAPI, seeded: Seeded) -> list[str]:
         f"/people/{seeded.hidden}", "/search?q=Zzyzxprivat", "/search?q=statkevich",
         "/search?q=Nomenovich", "/people?text=Zzyzx", "/login", "/api/v1/health",
         "/api/v1/people", "/api/v1/people?text=Zzyzx", f"/api/v1/people/{seeded.statkevich}",
-        f"/api/v1/people/{seeded.hidden}", "/api/v1/search?q=Zzyzxprivat", "/api/v1/search?q=Nomenovich%20Zzyzxprivat",
+        f"/api/v1/people/{seeded.hidden}", "/api/v1/search?q=Zzyzxprivat",
+        "/api/v1/search?q=Nomenovich%20Zzyzxprivat",
         "/api/v1/held", "/api/v1/events/latest", "/api/v1/me", "/api/v1/openapi.json",
         "/audit", "/api/v1/audit", "/lists", "/review", "/api/v1/review",
         "/people/999999", "/api/v1/people/abc",
