@@ -24,14 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, selectinload
 
 from prisonwatch.dates import PartialDate
-from prisonwatch.io.tabular import Table, TableError, read_table
+from prisonwatch.io.tabular import Table as Sheet
+from prisonwatch.io.tabular import TableError, read_table
 from prisonwatch.model import EventKind
 from prisonwatch.names.script import detect_script
 from prisonwatch.sentence import sentence_months, split_articles
+from prisonwatch.store.bulk import bulk_insert
 from prisonwatch.store.db import Database
 from prisonwatch.store.registry import (
     RegistryValidationError,
@@ -210,11 +212,13 @@ def validate_table(
     for rownum, values in table.rows:
         row_issues: list[ImportIssue] = []
 
-        def get(fld: str) -> str:
+        def get(fld: str, values: dict[str, str] = values) -> str:
             h = col_for.get(fld)
             return (values.get(h) or "").strip() if h else ""
 
-        def bad(fld: str, reason: str) -> None:
+        def bad(
+            fld: str, reason: str, row_issues: list[ImportIssue] = row_issues, rownum: int = rownum
+        ) -> None:
             row_issues.append(ImportIssue(label, rownum, col_for.get(fld, fld), get(fld), reason))
 
         ext_id = get("id")
@@ -346,11 +350,6 @@ class _Writer:
         self.now = utcnow()
         self.audit: list[dict[str, Any]] = []
 
-    def _search_key(self, text: str) -> str | None:
-        from prisonwatch.names import search_key
-
-        return search_key(text)[:500] or None
-
     def source_id(self, url: str) -> int:
         sid = self.sources.get(url)
         if sid is None:
@@ -407,7 +406,7 @@ class _Writer:
 
     def flush_audit(self) -> None:
         if self.audit:
-            self.s.execute(insert(AuditEntry), self.audit)
+            bulk_insert(self.s, _t(AuditEntry), self.audit)
             self.audit = []
 
     def event_dict(self, pid: int, kind: EventKind, d: PartialDate, r: ImportRow) -> dict[str, Any]:
@@ -449,11 +448,7 @@ class _Writer:
             )
             for r in rows
         ]
-        ids = list(
-            self.s.scalars(
-                insert(Person).returning(Person.id, sort_by_parameter_order=True), person_rows
-            )
-        )
+        ids = bulk_insert(self.s, _t(Person), person_rows, return_ids=True)
         idents, names, cases, events, cites = [], [], [], [], []
         case_rows: list[tuple[int, ImportRow]] = []
         ev_meta: list[ImportRow] = []
@@ -468,7 +463,6 @@ class _Writer:
                     language=None,
                     kind="official",
                     is_primary=True,
-                    search_key=self._search_key(r.name),
                     visibility="public",
                 )
             )
@@ -482,7 +476,6 @@ class _Writer:
                         language=None,
                         kind="transliteration" if sc != primary_script else "alias",
                         is_primary=False,
-                        search_key=self._search_key(alt),
                         visibility="public",
                     )
                 )
@@ -499,23 +492,23 @@ class _Writer:
                 events.append(self.event_dict(pid, r.status, r.status_date, r))
                 ev_meta.append(r)
             self.audit_entry("create", "person", pid, pid, None, _row_snapshot(r), r.row)
-        self.s.execute(insert(Identifier), idents)
-        self.s.execute(insert(Name), names)
+        bulk_insert(self.s, _t(Identifier), idents)
+        bulk_insert(self.s, _t(Name), names)
         if case_rows:
-            case_ids = list(
-                self.s.scalars(
-                    insert(Case).returning(Case.id, sort_by_parameter_order=True),
-                    [
-                        dict(
-                            person_id=pid,
-                            **r.case,
-                            sentence_months=sentence_months(r.case.get("sentence")),
-                            prosecutor=None,
-                            visibility="public",
-                        )
-                        for pid, r in case_rows
-                    ],
-                )
+            case_ids = bulk_insert(
+                self.s,
+                _t(Case),
+                [
+                    dict(
+                        person_id=pid,
+                        **r.case,
+                        sentence_months=sentence_months(r.case.get("sentence")),
+                        prosecutor=None,
+                        visibility="public",
+                    )
+                    for pid, r in case_rows
+                ],
+                return_ids=True,
             )
             arts = [
                 dict(case_id=cid, person_id=pid, article=a)
@@ -523,7 +516,7 @@ class _Writer:
                 for a in split_articles(r.case.get("articles"))
             ]
             if arts:
-                self.s.execute(insert(CaseArticle), arts)
+                bulk_insert(self.s, _t(CaseArticle), arts)
             for cid, (_pid, r) in zip(case_ids, case_rows, strict=True):
                 if r.source_url:
                     cases.append(
@@ -534,12 +527,7 @@ class _Writer:
                         )
                     )
         if events:
-            ev_ids = list(
-                self.s.scalars(
-                    insert(StatusEvent).returning(StatusEvent.id, sort_by_parameter_order=True),
-                    events,
-                )
-            )
+            ev_ids = bulk_insert(self.s, _t(StatusEvent), events, return_ids=True)
             for eid, r in zip(ev_ids, ev_meta, strict=True):
                 if r.source_url:
                     cites.append(
@@ -550,7 +538,7 @@ class _Writer:
                         )
                     )
         if cases or cites:
-            self.s.execute(insert(Citation), cases + cites)
+            bulk_insert(self.s, _t(Citation), cases + cites)
         self.flush_audit()
 
     def update(self, pid: int, r: ImportRow) -> bool:
@@ -680,7 +668,6 @@ class _Writer:
             script=sc,
             kind=kind,
             is_primary=primary,
-            search_key=self._search_key(text),
             visibility="public",
         )
         self.s.add(n)
@@ -699,6 +686,12 @@ class _Writer:
 
 
 ProgressFn = Callable[[int, int], None]
+
+
+def _t(entity: type[Any]) -> Table:
+    """The Core table of a mapped class: bulk inserts skip the ORM's per-row bookkeeping."""
+    table: Table = entity.__table__
+    return table
 
 
 def import_file(

@@ -21,7 +21,6 @@ from prisonwatch.model import (
     NameKind,
     Visibility,
 )
-from prisonwatch.names import search_key
 from prisonwatch.names.script import detect_script
 from prisonwatch.sentence import sentence_months, split_articles
 from prisonwatch.store import audit
@@ -347,7 +346,6 @@ class Registry:
             language=clean(data.language),
             kind=parse_name_kind(data.kind),
             is_primary=data.is_primary,
-            search_key=_search_key(text),
             visibility=parse_visibility(data.visibility),
         )
         self.session.add(name)
@@ -365,7 +363,6 @@ class Registry:
             if key == "text":
                 name.full_text = check_name_text(value)
                 name.script = detect_script(name.full_text).value
-                name.search_key = _search_key(name.full_text)
             elif key == "kind":
                 name.kind = parse_name_kind(value)
             elif key == "language":
@@ -599,8 +596,3 @@ class Registry:
                     CaseArticle(case_id=case.id, person_id=case.person_id, article=art)
                 )
         self.session.flush()
-
-
-def _search_key(text: str) -> str | None:
-    """The matcher's normalized Latin key, stored for prefix search in SQL."""
-    return search_key(text)[:500] or None

@@ -141,7 +141,6 @@ class Name(Base):
     language: Mapped[str | None] = mapped_column(String(10))
     kind: Mapped[str] = mapped_column(String(20), default="official")
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
-    search_key: Mapped[str | None] = mapped_column(String(500), index=True)
     visibility: Mapped[str] = mapped_column(String(10), default="public")
     person: Mapped[Person] = relationship(back_populates="names")
 

@@ -222,14 +222,12 @@ def upgrade() -> None:
     sa.Column('language', sa.String(length=10), nullable=True),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('is_primary', sa.Boolean(), nullable=False),
-    sa.Column('search_key', sa.String(length=500), nullable=True),
     sa.Column('visibility', sa.String(length=10), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_name_person_id_person'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_name'))
     )
     with op.batch_alter_table('name', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_name_person_id'), ['person_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_name_search_key'), ['search_key'], unique=False)
 
     op.create_table('name_list',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -354,7 +352,6 @@ def downgrade() -> None:
     op.drop_table('review_item')
     op.drop_table('name_list')
     with op.batch_alter_table('name', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_name_search_key'))
         batch_op.drop_index(batch_op.f('ix_name_person_id'))
 
     op.drop_table('name')
