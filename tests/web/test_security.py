@@ -27,8 +27,13 @@ def _post_routes(app: FastAPI, api: bool) -> list[str]:
 
 
 def _fill(path: str, seeded: Seeded) -> str:
-    return path.replace("{person_id:int}", str(seeded.statkevich)).replace(
-        "{person_id}", str(seeded.statkevich))
+    filled = path
+    for name in ("{person_id:row_id}", "{person_id}"):
+        filled = filled.replace(name, str(seeded.statkevich))
+    for name in ("{item_id:row_id}", "{item_id}"):
+        filled = filled.replace(name, "1")
+    assert "{" not in filled, path
+    return filled
 
 
 HTML_PAGES = ["/", "/people", "/people.csv", "/search?q=x", "/audit", "/people/new"]

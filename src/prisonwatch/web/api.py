@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -39,6 +39,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 Text = Field(default=None, max_length=2000)
+ID_MAX = 2**31 - 1
+#: a row id in a path: positive and within the database's integer range
+RowId = Annotated[int, Path(ge=1, le=ID_MAX)]
 
 
 class NameIn(BaseModel):
@@ -46,7 +49,8 @@ class NameIn(BaseModel):
     kind: str = Field(default="official", max_length=20)
     language: str | None = Field(default=None, max_length=10)
     visibility: str = Field(default="public", max_length=10)
-    source_ids: list[int] = Field(default_factory=list, max_length=50)
+    source_ids: list[Annotated[int, Field(ge=1, le=ID_MAX)]] = Field(default_factory=list,
+                                                                     max_length=50)
 
 
 class PersonIn(BaseModel):
@@ -68,7 +72,8 @@ class EventIn(BaseModel):
     facility: str | None = Field(default=None, max_length=300)
     note: str | None = Text
     visibility: str = Field(default="public", max_length=10)
-    source_ids: list[int] = Field(default_factory=list, max_length=50)
+    source_ids: list[Annotated[int, Field(ge=1, le=ID_MAX)]] = Field(default_factory=list,
+                                                                     max_length=50)
 
 
 class SourceIn(BaseModel):
@@ -150,7 +155,7 @@ def list_people(
 
 @router.get("/people/{person_id}", summary="One person: names, timeline, cases",
             responses=ERROR_RESPONSES)
-def get_person(person_id: int, r: Reader = Depends(reader),
+def get_person(person_id: RowId, r: Reader = Depends(reader),
                s: Session = Depends(db_session)) -> dict[str, Any]:
     try:
         view = people_store.person_view(s, person_id, include_private=r.include_private)
@@ -183,7 +188,7 @@ def add_person(request: Request, body: PersonIn, r: Reader = Depends(editor)) ->
 
 @router.post("/people/{person_id}/names", status_code=201, summary="Add a name (editors)",
              responses=ERROR_RESPONSES)
-def add_name(request: Request, person_id: int, body: NameIn,
+def add_name(request: Request, person_id: RowId, body: NameIn,
              r: Reader = Depends(editor)) -> Created:
     try:
         with ctx(request).db.session() as s:
@@ -199,7 +204,7 @@ def add_name(request: Request, person_id: int, body: NameIn,
 
 @router.post("/people/{person_id}/events", status_code=201, summary="Add an event (editors)",
              responses=ERROR_RESPONSES)
-def add_event(request: Request, person_id: int, body: EventIn,
+def add_event(request: Request, person_id: RowId, body: EventIn,
               r: Reader = Depends(editor)) -> Created:
     data = EventInput(kind=body.kind, date=body.date, organisation=body.organisation,
                       destination_country=body.destination_country, facility=body.facility,
@@ -301,7 +306,7 @@ def review_queue(page: int = Query(1, ge=1, le=1_000_000),
 
 @router.post("/review/{item_id}", summary="Decide a queued pair (editors)",
              responses=ERROR_RESPONSES)
-def review_decide(request: Request, item_id: int, body: DecisionIn,
+def review_decide(request: Request, item_id: RowId, body: DecisionIn,
                   r: Reader = Depends(editor)) -> dict[str, Any]:
     from prisonwatch.reconcile import ReviewError
     from prisonwatch.reconcile.review import decide

@@ -77,6 +77,9 @@ def create_app(
     ``secure_cookies`` (default from ``PRISONWATCH_SECURE_COOKIES=1``) sends the session cookie
     over HTTPS only.
     """
+    from prisonwatch.web import convertors
+
+    convertors.register()  # before the routers that use {…:row_id}
     from prisonwatch.web import api, routes_auth, routes_edit, routes_lists, routes_pages
 
     key = secret_key or os.environ.get("PRISONWATCH_SECRET_KEY") or secrets.token_urlsafe(48)

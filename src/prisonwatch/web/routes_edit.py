@@ -101,13 +101,13 @@ def new_person(request: Request, form: FormData = Depends(checked_form),
 # -- name -------------------------------------------------------------------------------------
 
 
-@router.get("/people/{person_id:int}/names/new")
+@router.get("/people/{person_id:row_id}/names/new")
 def new_name_form(request: Request, person_id: int, r: Reader = Depends(editor)) -> Response:
     _person_exists(request, person_id)
     return _form_page(request, "edit_name.html", None, {}, person_id=person_id)
 
 
-@router.post("/people/{person_id:int}/names/new")
+@router.post("/people/{person_id:row_id}/names/new")
 def new_name(request: Request, person_id: int, form: FormData = Depends(checked_form),
              r: Reader = Depends(editor)) -> Response:
     try:
@@ -129,13 +129,13 @@ def new_name(request: Request, person_id: int, form: FormData = Depends(checked_
 # -- event ------------------------------------------------------------------------------------
 
 
-@router.get("/people/{person_id:int}/events/new")
+@router.get("/people/{person_id:row_id}/events/new")
 def new_event_form(request: Request, person_id: int, r: Reader = Depends(editor)) -> Response:
     _person_exists(request, person_id)
     return _form_page(request, "edit_event.html", None, {}, person_id=person_id)
 
 
-@router.post("/people/{person_id:int}/events/new")
+@router.post("/people/{person_id:row_id}/events/new")
 def new_event(request: Request, person_id: int, form: FormData = Depends(checked_form),
               r: Reader = Depends(editor)) -> Response:
     try:

@@ -66,7 +66,7 @@ def review_queue(request: Request, r: Reader = Depends(reader),
                   per_page=pg.per_page, decisions=DECISIONS)
 
 
-@router.post("/review/{item_id:int}")
+@router.post("/review/{item_id:row_id}")
 def review_decide(request: Request, item_id: int, form: FormData = Depends(checked_form),
                   r: Reader = Depends(editor)) -> Response:
     decision = str(form.get("decision") or "")

@@ -111,7 +111,7 @@ def people_csv(request: Request, r: Reader = Depends(reader)) -> Response:
     )
 
 
-@router.get("/people/{person_id:int}")
+@router.get("/people/{person_id:row_id}")
 def person(request: Request, person_id: int, r: Reader = Depends(reader),
            s: Session = Depends(db_session)) -> Response:
     try:
