@@ -81,7 +81,8 @@ def series_chart(
     if not series.rows:
         raise ChartError("nothing to draw: the series has no rows")
     first, last = series.period.first.isoformat(), series.period.last.isoformat()
-    x = alt.X("date:T", title=None, scale=alt.Scale(domain=[first, last]))
+    axis = alt.Axis(format="%Y", tickCount="year", labelOverlap=True)
+    x = alt.X("date:T", title=None, scale=alt.Scale(domain=[first, last]), axis=axis)
     grouped = series.dimension is not None
     held = (
         alt.Chart(_data(_held_rows(series)))
@@ -101,7 +102,7 @@ def series_chart(
     )
     layers: list[Any] = [held]
     mark_rows = [
-        {"date": m.date.isoformat(), "label": m.label()}
+        {"date": m.date.isoformat(), "label": m.label(), "short": f"{m.released} released"}
         for m in marks or []
         if series.period.first <= m.date <= series.period.last
     ]
@@ -114,7 +115,7 @@ def series_chart(
         )
         layers.append(
             base.mark_text(align="left", dx=3, dy=-4, baseline="bottom", color="#b22222").encode(
-                x=x, y=alt.value(0), text="label:N"
+                x=x, y=alt.value(0), text="short:N"
             )
         )
     figure_rows = [
@@ -155,11 +156,7 @@ def series_chart(
         alt.Chart(_data(flow_rows or [{"date": first, "period": "", "flow": "", "n": 0}]))
         .mark_bar()
         .encode(
-            x=alt.X(
-                "date:T",
-                title=None,
-                scale=alt.Scale(domain=[first, last]),
-            ),
+            x=x,
             y=alt.Y("sum(n):Q", title="inflow (+) and outflow (−)"),
             color=alt.Color("flow:N", title="flow"),
             tooltip=[
