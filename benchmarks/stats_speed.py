@@ -1,0 +1,207 @@
+"""Speed of the "has anything changed?" queries on a synthetic registry of ~1,000,000 events.
+
+    .venv/bin/python benchmarks/stats_speed.py                 # both backends
+    .venv/bin/python benchmarks/stats_speed.py --backend sqlite --events 200000
+
+Builds the registry once per backend (SQLite file under /tmp; PostgreSQL database
+``pw_bench_stats`` on PRISONWATCH_TEST_PG's server), bulk-loaded with SQLAlchemy Core
+executemany (SQLite) or COPY (PostgreSQL), then times (median of several runs, warm cache):
+
+* the monthly series 2020-01..2026-12 with outflow by kind (target < 1 s);
+* the period comparison "12 months before vs after 2025-09-11" (target < 300 ms);
+* a yearly series broken down by region, and held_on for one day, for reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import make_url
+
+from prisonwatch.stats import Dimension, Period, Unit, around, compare, series
+from prisonwatch.store.db import Database
+from prisonwatch.store.schema import Organisation, Person, StatusEvent
+
+PG_ADMIN = os.environ.get(
+    "PRISONWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+START = dt.date(2020, 1, 1)
+REGIONS = ["Minsk", "Minsk region", "Brest", "Homel", "Hrodna", "Mahilyou", "Vitsebsk"]
+OUT_KINDS = ["released_end_of_term"] * 6 + ["pardoned"] * 2 + ["expelled_abroad", "released_other"]
+
+
+Rows = tuple[list[dict[str, object]], list[tuple[object, ...]]]
+
+
+def people_events(n_events: int, seed: int = 7) -> Rows:
+    """People and their events (person_id, kind, date_start, precision, org, visibility)."""
+    rng = random.Random(seed)
+    people: list[dict[str, object]] = []
+    events: list[tuple[object, ...]] = []
+    pid = 0
+    while len(events) < n_events:
+        pid += 1
+        people.append({"id": pid, "region": rng.choice(REGIONS),
+                       "gender": rng.choice(["male", "male", "female"]), "synthetic": True})
+        day = START + dt.timedelta(days=rng.randrange(0, 6 * 365))
+        vis = "private" if rng.random() < 0.03 else "public"
+        events.append((pid, "detained", day, rng.choice([2, 3, 3, 3]), None, vis))
+        events.append((pid, "recognised", day + dt.timedelta(days=rng.randrange(10, 90)), 3, 1,
+                       "public"))
+        events.append((pid, "sentenced", day + dt.timedelta(days=rng.randrange(30, 200)), 3,
+                       None, "public"))
+        if rng.random() < 0.6:
+            out = day + dt.timedelta(days=rng.randrange(180, 1800))
+            kind = "died_in_custody" if rng.random() < 0.01 else rng.choice(OUT_KINDS)
+            events.append((pid, kind, out, 3, None, "public"))
+            if rng.random() < 0.15:
+                events.append((pid, "re_arrested", out + dt.timedelta(days=rng.randrange(30, 400)),
+                               3, None, "public"))
+    return people, events
+
+
+def batched(rows: list[tuple[object, ...]], size: int) -> Iterator[list[tuple[object, ...]]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def load(db: Database, n_events: int) -> int:
+    people, events = people_events(n_events)
+    with db.engine.begin() as conn:
+        conn.execute(insert(Organisation), [{"id": 1, "name": "Viasna"}])
+        conn.execute(insert(Person), people)
+        if db.backend == "postgresql":
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            with raw.cursor().copy(  # type: ignore[attr-defined]
+                "COPY status_event (person_id, kind, date_start, date_precision, "
+                "organisation_id, visibility, date_approx, created_at) FROM STDIN"
+            ) as copy:
+                now = dt.datetime(2026, 1, 1)
+                for e in events:
+                    copy.write_row((*e, False, now))
+            conn.execute(text("SELECT setval('person_id_seq', (SELECT max(id) FROM person))"))
+        else:
+            keys = ("person_id", "kind", "date_start", "date_precision", "organisation_id",
+                    "visibility")
+            for chunk in batched(events, 50_000):
+                conn.execute(insert(StatusEvent), [dict(zip(keys, e, strict=True)) for e in chunk])
+    with db.engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    return len(events)
+
+
+def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
+    """Median wall time and median CPU time of this process (SQLite runs in-process, so its
+    CPU time is the query's; PostgreSQL's work happens in the server)."""
+    fn()  # warm
+    walls, cpus = [], []
+    for _ in range(runs):
+        t, c = time.perf_counter(), time.process_time()
+        fn()
+        walls.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def open_backend(backend: str, n_events: int, rebuild: bool) -> Database:
+    if backend == "sqlite":
+        path = Path(f"/tmp/pw_bench_stats_{n_events}.db")
+        if rebuild and path.exists():
+            path.unlink()
+        fresh = not path.exists()
+        db = Database(f"sqlite:///{path}")
+    else:
+        name = f"pw_bench_stats_{n_events}"
+        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname=:n"), {"n": name})
+            fresh = exists.first() is None or rebuild
+            if fresh:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        db = Database(make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False))
+    if fresh:
+        db.migrate()
+        t = time.perf_counter()
+        n = load(db, n_events)
+        print(f"  loaded {n:,} events in {time.perf_counter() - t:.1f} s")
+    return db
+
+
+#: An index in the order of the window functions (person, date, precision, id) that also covers
+#: the columns they read, so neither backend has to sort. Not in the schema: ``--with-index``
+#: creates it on the benchmark database only, to measure what it would bring.
+TIMELINE_INDEX = (
+    "CREATE INDEX IF NOT EXISTS ix_bench_status_event_timeline ON status_event "
+    "(person_id, date_start, date_precision, id, kind, visibility, organisation_id)"
+)
+
+
+def bench(backend: str, n_events: int, runs: int, rebuild: bool, with_index: bool) -> None:
+    print(f"{backend}{' (with timeline index)' if with_index else ''}:")
+    db = open_backend(backend, n_events, rebuild)
+    with db.engine.begin() as conn:
+        if with_index:
+            conn.execute(text(TIMELINE_INDEX))
+        else:
+            conn.execute(text("DROP INDEX IF EXISTS ix_bench_status_event_timeline"))
+        conn.execute(text("ANALYZE"))
+    if backend == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM status_event"))
+    with db.session() as s:
+        n = s.scalar(text("SELECT count(*) FROM status_event"))
+    print(f"  {n:,} events")
+    monthly = Period(dt.date(2020, 1, 1), dt.date(2026, 12, 31))
+    before, after = around(dt.date(2025, 9, 11), "12 months")
+
+    def run_series() -> object:
+        with db.session() as s:
+            return series(s, monthly, Unit.MONTH)
+
+    def run_compare() -> object:
+        with db.session() as s:
+            return compare(s, before, after)
+
+    def run_regions() -> object:
+        with db.session() as s:
+            return series(s, monthly, Unit.YEAR, dimension=Dimension.REGION)
+
+    for label, fn, target in (
+        ("monthly series 2020-2026, outflow by kind", run_series, 1.0),
+        ("compare 12 months before/after 2025-09-11", run_compare, 0.3),
+        ("yearly series by region", run_regions, None),
+    ):
+        secs, cpu = timed(fn, runs)
+        verdict = ""
+        if target is not None:
+            verdict = "  OK" if secs < target else f"  SLOWER than {target} s"
+        print(f"  {label:<45} {secs * 1000:8.0f} ms wall {cpu * 1000:8.0f} ms cpu{verdict}")
+    db.dispose()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    ap.add_argument("--events", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--rebuild", action="store_true", help="Reload the data even if present.")
+    ap.add_argument("--with-index", action="store_true", help="Add the timeline index first.")
+    args = ap.parse_args()
+    for backend in ("sqlite", "postgresql") if args.backend == "both" else (args.backend,):
+        bench(backend, args.events, args.runs, args.rebuild, args.with_index)
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()
