@@ -244,7 +244,9 @@ def describe_people(
     ):
         names.setdefault(n.person_id, []).append(n)
     sel = select(Person.id.label("id")).where(Person.id.in_(person_ids))
-    latest = latest_custody_events(on, include_private=include_private, person_ids=sel)
+    latest = latest_custody_events(
+        on, include_private=include_private, person_ids=sel, dialect=session.get_bind().dialect.name
+    )
     status = {pid: kind for pid, kind in session.execute(select(latest.c.person_id, latest.c.kind))}
     first_kinds = [k.value for k, v in CUSTODY_EFFECT.items() if v > 0]
     ev_conds = [StatusEvent.person_id.in_(person_ids), StatusEvent.kind.in_(first_kinds)]
