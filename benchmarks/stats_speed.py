@@ -173,13 +173,23 @@ def bench(backend: str, n_events: int, runs: int, rebuild: bool, with_index: boo
         with db.session() as s:
             return compare(s, before, after)
 
+    def run_series_custody() -> object:
+        with db.session() as s:
+            return series(s, monthly, Unit.MONTH, recognition=False)
+
+    def run_compare_custody() -> object:
+        with db.session() as s:
+            return compare(s, before, after, recognition=False)
+
     def run_regions() -> object:
         with db.session() as s:
             return series(s, monthly, Unit.YEAR, dimension=Dimension.REGION)
 
     for label, fn, target in (
         ("monthly series 2020-2026, outflow by kind", run_series, 1.0),
+        ("  the same without recognition flows", run_series_custody, 1.0),
         ("compare 12 months before/after 2025-09-11", run_compare, 0.3),
+        ("  the same without recognition flows", run_compare_custody, 0.3),
         ("yearly series by region", run_regions, None),
     ):
         secs, cpu = timed(fn, runs)

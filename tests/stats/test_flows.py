@@ -156,3 +156,15 @@ def test_recognition_flows_by_organisation(db: Database, timeline: dict[str, int
         ("2023", "Viasna"): (0, 1),
         ("2023", "Libereco"): (0, 1),
     }
+
+
+def test_recognition_can_be_skipped(db: Database, timeline: dict[str, int]) -> None:
+    period = Period(D(2020, 1, 1), D(2025, 12, 31))
+    with db.session() as s:
+        full = series(s, period, Unit.YEAR).rows
+        custody = series(s, period, Unit.YEAR, recognition=False).rows
+    assert [r.flows.newly_recognised for r in full] == [0, 1, 2, 0, 0, 0]
+    assert all(r.flows.newly_recognised == r.flows.recognition_withdrawn == 0 for r in custody)
+    assert [(r.held_start, r.flows.inflow_by_kind, r.flows.outflow_by_kind) for r in custody] == [
+        (r.held_start, r.flows.inflow_by_kind, r.flows.outflow_by_kind) for r in full
+    ]

@@ -84,13 +84,14 @@ def compare(
     dimension: Dimension | None = None,
     reference_day: dt.date | None = None,
     include_private: bool = False,
+    recognition: bool = True,
 ) -> list[Comparison]:
     """One :class:`Comparison` (one per group with ``dimension``). Groups are fixed on
     ``reference_day`` (default: the later period's last day) for both periods."""
     ref = reference_day or max(first.last, second.last)
     rows_a, rows_b = totals_of(
         session, [first, second], dimension=dimension, reference_day=ref,
-        include_private=include_private,
+        include_private=include_private, recognition=recognition,
     )
     a = {r.group: r for r in rows_a}
     b = {r.group: r for r in rows_b}

@@ -210,6 +210,7 @@ def _aggregate(
     dimension: Dimension | None,
     reference_day: dt.date,
     include_private: bool,
+    recognition: bool = True,
 ) -> dict[tuple[Any, str | None], FlowCounts]:
     """Flows keyed by (segment, group) in one pass over the custody transitions and one over
     the recognition transitions, grouped in SQL. ``segment(date column)`` is the SQL
@@ -237,6 +238,8 @@ def _aggregate(
         key, rest = _key(row, convert, groups is not None)
         kind, delta, n = rest
         out[key].add(str(kind), int(delta), int(n))
+    if not recognition:
+        return out
 
     rt = recognition_transitions(include_private=include_private, until=until)
     by_org = dimension is Dimension.ORGANISATION
@@ -293,9 +296,11 @@ def series(
     dimension: Dimension | None = None,
     reference_day: dt.date | None = None,
     include_private: bool = False,
+    recognition: bool = True,
 ) -> Series:
     """Held at start/end, inflow, outflow by kind, net and recognition flows for every bucket
-    of ``period`` (or the whole period as one row when ``unit`` is None)."""
+    of ``period`` (or the whole period as one row when ``unit`` is None). With
+    ``recognition=False`` the recognition flows are skipped (left at 0), saving one pass."""
     if unit is None:
         rows = totals_of(
             session,
@@ -303,6 +308,7 @@ def series(
             dimension=dimension,
             reference_day=reference_day,
             include_private=include_private,
+            recognition=recognition,
         )[0]
         return Series(None, period, dimension, rows, include_private)
     dialect = dialect_of(session)
@@ -320,6 +326,7 @@ def series(
         dimension=dimension,
         reference_day=reference_day or period.last,
         include_private=include_private,
+        recognition=recognition,
     )
     out: list[PeriodFlows] = []
     for group in _group_names(dimension, flows):
@@ -339,6 +346,7 @@ def totals_of(
     dimension: Dimension | None = None,
     reference_day: dt.date | None = None,
     include_private: bool = False,
+    recognition: bool = True,
 ) -> list[list[PeriodFlows]]:
     """Each period as one row (one per group with ``dimension``), all computed in the same
     pass: the periods' first days and day-after-last days cut the timeline into segments."""
@@ -362,6 +370,7 @@ def totals_of(
         dimension=dimension,
         reference_day=reference_day or max(p.last for p in periods),
         include_private=include_private,
+        recognition=recognition,
     )
     # segment k (1 ≤ k < len(cuts)) holds the days [cuts[k-1], cuts[k]); None is before cuts[0]
     result: list[list[PeriodFlows]] = []
