@@ -1,6 +1,7 @@
 """`status --on`: held on a date over 100,000 people and 500,000 events, in SQL.
 
-    .venv/bin/python benchmarks/registry_status.py [--people 100000] [--events-per-person 5] [--backend both]
+    .venv/bin/python benchmarks/registry_status.py [--people 100000] \
+        [--events-per-person 5] [--backend sqlite|postgresql|both]
 
 The registry is filled with bulk inserts (synthetic timelines: detention, recognition, sentence,
 transfers, releases, re-arrests), then `held_on` — the exact query `prisonwatch status --on` runs,
@@ -20,14 +21,20 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _pg import temp_pg_database  # noqa: E402
+from _pg import temp_pg_database
+from prisonwatch.store.bulk import bulk_insert
+from prisonwatch.store.db import Database
+from prisonwatch.store.schema import Organisation, Person, StatusEvent
+from prisonwatch.store.status import held_on
 
-from prisonwatch.store.bulk import bulk_insert  # noqa: E402
-from prisonwatch.store.db import Database  # noqa: E402
-from prisonwatch.store.schema import Organisation, Person, StatusEvent  # noqa: E402
-from prisonwatch.store.status import held_on  # noqa: E402
-
-REGIONS = ["Minsk", "Brest Region", "Hrodna Region", "Homiel Region", "Mahilioŭ Region", "Viciebsk Region"]
+REGIONS = [
+    "Minsk",
+    "Brest Region",
+    "Hrodna Region",
+    "Homiel Region",
+    "Mahilioŭ Region",
+    "Viciebsk Region",
+]
 DATES = [dt.date(2021, 6, 1), dt.date(2023, 1, 1), dt.date(2025, 9, 11), dt.date(2026, 11, 1)]
 
 
@@ -41,24 +48,46 @@ def fill(db: Database, people: int, per_person: int, seed: int = 1) -> int:
             pids = bulk_insert(
                 s,
                 Person.__table__,  # type: ignore[arg-type]
-                [{"region": rng.choice(REGIONS), "gender": rng.choice(["male", "female"]), "synthetic": True}
-                 for _ in range(count)],
+                [
+                    {
+                        "region": rng.choice(REGIONS),
+                        "gender": rng.choice(["male", "female"]),
+                        "synthetic": True,
+                    }
+                    for _ in range(count)
+                ],
                 return_ids=True,
             )
             events = []
             for pid in pids:
                 day = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(2000))
-                kinds = ["detained", "recognised", "sentenced", "transferred", "released_end_of_term",
-                         "re_arrested", "pardoned", "transferred", "expelled_abroad"]
+                kinds = [
+                    "detained",
+                    "recognised",
+                    "sentenced",
+                    "transferred",
+                    "released_end_of_term",
+                    "re_arrested",
+                    "pardoned",
+                    "transferred",
+                    "expelled_abroad",
+                ]
                 for k in range(per_person):
                     kind = kinds[k % len(kinds)]
-                    events.append({
-                        "person_id": pid, "kind": kind, "date_start": day,
-                        "date_precision": rng.choice([3, 3, 3, 2, 1]), "date_approx": False,
-                        "organisation_id": org_id if kind == "recognised" else None,
-                        "destination_country": "Lithuania" if kind == "expelled_abroad" else None,
-                        "visibility": "public",
-                    })
+                    events.append(
+                        {
+                            "person_id": pid,
+                            "kind": kind,
+                            "date_start": day,
+                            "date_precision": rng.choice([3, 3, 3, 2, 1]),
+                            "date_approx": False,
+                            "organisation_id": org_id if kind == "recognised" else None,
+                            "destination_country": "Lithuania"
+                            if kind == "expelled_abroad"
+                            else None,
+                            "visibility": "public",
+                        }
+                    )
                     day += dt.timedelta(days=rng.randint(10, 400))
             bulk_insert(s, StatusEvent.__table__, events)  # type: ignore[arg-type]
             n_events += len(events)
@@ -80,13 +109,17 @@ def measure(db: Database, label: str) -> None:
             t0 = time.perf_counter()
             only = held_on(s, day, recognised_by="Bench Org").held
             rec = time.perf_counter() - t0
-        print(f"{label:11} {day}  held {held:7,}  best {min(runs) * 1000:7.0f} ms  "
-              f"median {statistics.median(runs) * 1000:7.0f} ms   "
-              f"--recognised-by: {only:7,} in {rec * 1000:5.0f} ms   (target < 1000 ms)")
+        print(
+            f"{label:11} {day}  held {held:7,}  best {min(runs) * 1000:7.0f} ms  "
+            f"median {statistics.median(runs) * 1000:7.0f} ms   "
+            f"--recognised-by: {only:7,} in {rec * 1000:5.0f} ms   (target < 1000 ms)"
+        )
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--people", type=int, default=100_000)
     ap.add_argument("--events-per-person", type=int, default=5)
     ap.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")

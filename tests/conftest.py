@@ -33,7 +33,7 @@ def _pg_problem() -> str | None:
         with eng.connect() as conn:
             conn.execute(text("SELECT 1"))
         eng.dispose()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {type(exc).__name__}: {exc}"
     return None
 

@@ -33,7 +33,17 @@ def test_parse(text: str, start: dt.date, end: dt.date, precision: Precision, ap
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "2021-13", "2021-02-30", "2023-02-29", "21-05-03", "May 2021", "2021-05-03x", "0999"],
+    [
+        "",
+        "   ",
+        "2021-13",
+        "2021-02-30",
+        "2023-02-29",
+        "21-05-03",
+        "May 2021",
+        "2021-05-03x",
+        "0999",
+    ],
 )
 def test_invalid(text: str) -> None:
     with pytest.raises(PartialDateError):
@@ -46,8 +56,16 @@ def test_round_trip_text() -> None:
 
 
 def test_ordering_less_precise_first_then_by_day() -> None:
-    dates = [PartialDate.parse(x) for x in ["2021-05-03", "2021", "2021-05", "2020-12-31", "2021-01-01"]]
-    assert [str(d) for d in sorted(dates)] == ["2020-12-31", "2021", "2021-01-01", "2021-05", "2021-05-03"]
+    dates = [
+        PartialDate.parse(x) for x in ["2021-05-03", "2021", "2021-05", "2020-12-31", "2021-01-01"]
+    ]
+    assert [str(d) for d in sorted(dates)] == [
+        "2020-12-31",
+        "2021",
+        "2021-01-01",
+        "2021-05",
+        "2021-05-03",
+    ]
 
 
 @pytest.mark.parametrize(

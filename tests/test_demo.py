@@ -19,7 +19,10 @@ def test_demo_registry(sqlite_db: Database) -> None:
     stats = build_demo(sqlite_db, people=1500, seed=1, today=TODAY)
     assert stats["people"] == 1500
     with sqlite_db.session() as s:
-        assert s.scalar(select(func.count()).select_from(Person).where(Person.synthetic.is_(False))) == 0
+        assert (
+            s.scalar(select(func.count()).select_from(Person).where(Person.synthetic.is_(False)))
+            == 0
+        )
         # Cyrillic and Latin spellings for everyone
         scripts = dict(s.execute(select(Name.script, func.count()).group_by(Name.script)).all())
         assert scripts["cyrillic"] == 3000 and scripts["latin"] == 1500
@@ -45,7 +48,9 @@ def test_demo_registry(sqlite_db: Database) -> None:
         while month < TODAY.replace(day=1):
             assert (month.year, month.month) in months, month
             month = (month + dt.timedelta(days=32)).replace(day=1)
-        kinds = dict(s.execute(select(StatusEvent.kind, func.count()).group_by(StatusEvent.kind)).all())
+        kinds = dict(
+            s.execute(select(StatusEvent.kind, func.count()).group_by(StatusEvent.kind)).all()
+        )
         assert kinds["released_end_of_term"] > 100
         assert held_on(s, TODAY).held > 800
 

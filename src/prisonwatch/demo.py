@@ -352,15 +352,17 @@ def build_demo(
             )
             timeline = _timeline(rng, plan, today)
             for day, kind in timeline:
-                extra: dict[str, str | None] = {}
-                if (
-                    kind == EventKind.RECOGNISED.value
-                    or kind == EventKind.RECOGNITION_WITHDRAWN.value
-                ):
-                    extra["organisation"] = ORGANISATION
-                if kind == EventKind.TRANSFERRED.value:
-                    extra["facility"] = plan.facility[0]
-                reg.add_event(p.id, EventInput(kind, day.isoformat(), **extra), [demo_src.id])
+                recognition = kind in (
+                    EventKind.RECOGNISED.value,
+                    EventKind.RECOGNITION_WITHDRAWN.value,
+                )
+                event = EventInput(
+                    kind,
+                    day.isoformat(),
+                    organisation=ORGANISATION if recognition else None,
+                    facility=plan.facility[0] if kind == EventKind.TRANSFERRED.value else None,
+                )
+                reg.add_event(p.id, event, [demo_src.id])
             timelines.append((p.id, plan, timeline))
             if progress and (i % 50 == 0 or i == people):
                 progress(i, people)
@@ -439,7 +441,7 @@ def _mass_release(
     if len(candidates) < 52:
         return
     chosen = rng.sample(candidates, 52)
-    for i, (pid, _plan_, tl) in enumerate(chosen):
+    for i, (pid, _plan, _timeline) in enumerate(chosen):
         later = [e for e in reg.get_person(pid).events if e.date_start >= MASS_RELEASE]
         for e in later:
             reg.remove_event(e.id)

@@ -38,10 +38,21 @@ def test_commands_refuse_an_uninitialised_database(env: str) -> None:
 
 def test_person_event_show_edit(env: str) -> None:
     assert run("init")[0] == 0
-    code, out = run("person", "add", "Статкевіч Мікалай", "Mikalai Statkevich", "--birth-date", "1956", "--internal-note", "SECRET-NOTE")
+    code, out = run(
+        "person",
+        "add",
+        "Статкевіч Мікалай",
+        "Mikalai Statkevich",
+        "--birth-date",
+        "1956",
+        "--internal-note",
+        "SECRET-NOTE",
+    )
     assert code == 0, out
     assert "Added person 1" in out
-    code, out = run("event", "add", "1", "detained", "2020-05-31", "--source-url", "https://example.org/x")
+    code, out = run(
+        "event", "add", "1", "detained", "2020-05-31", "--source-url", "https://example.org/x"
+    )
     assert code == 0, out
     code, out = run("event", "add", "1", "escaped", "2021")
     assert code == 1 and "unknown status 'escaped'" in out
@@ -71,7 +82,9 @@ def test_demo_status_people_export(env: str, tmp_path: Path) -> None:
     assert data["date"] == "2025-09-12"
     assert data["held"] == expected.held > 0
     assert sum(data["breakdown"]["region"].values()) == data["held"]
-    code, out = run("people", "--status", "held", "--on", "2025-09-12", "--format", "json", "--limit", "1000")
+    code, out = run(
+        "people", "--status", "held", "--on", "2025-09-12", "--format", "json", "--limit", "1000"
+    )
     assert code == 0
     assert json.loads(out)["total"] == data["held"]
     code, out = run("status", "--on", "2025-13-01")
@@ -99,7 +112,15 @@ def test_include_private_needs_an_admin(env: str, tmp_path: Path) -> None:
     db = Database(env)
     with db.session() as s:
         create_user(s, "root-admin", "a-long-enough-passphrase", "admin", actor="test")
-    code, out = run("export", str(tmp_path / "q.jsonl"), "--format", "jsonl", "--include-private", "--as", "root-admin")
+    code, out = run(
+        "export",
+        str(tmp_path / "q.jsonl"),
+        "--format",
+        "jsonl",
+        "--include-private",
+        "--as",
+        "root-admin",
+    )
     assert code == 0, out
     assert "+375-29-PRIVATE" in (tmp_path / "q.jsonl").read_text(encoding="utf-8")
 

@@ -24,7 +24,9 @@ def everything(db: Database) -> str:
 def test_sqlite_online_backup_and_restore(sqlite_db: Database, tmp_path: Path) -> None:
     build_demo(sqlite_db, people=80, seed=3)
     with sqlite_db.session() as s:
-        Registry(s, "alice").add_person(PersonInput(names=[NameInput("Тэст Тэставіч")], internal_notes="private"))
+        Registry(s, "alice").add_person(
+            PersonInput(names=[NameInput("Тэст Тэставіч")], internal_notes="private")
+        )
     before = everything(sqlite_db)
     dest = tmp_path / "backup.db"
     assert backup(sqlite_db, dest) == "sqlite"

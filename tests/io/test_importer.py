@@ -18,7 +18,7 @@ from prisonwatch.store.schema import AuditEntry, Name, Person, StatusEvent
 
 HEADER = "id,name,name_alt,birth_date,gender,region,detained_on,articles,court,judge,sentence,facility,facility_address,status,status_date,source_url"
 GOOD_ROWS = [
-    "v-1,Статкевіч Мікалай Віктаравіч,Mikalai Statkevich; Статкевич Николай Викторович,1956-08-12,male,Minsk,2020-05-31,293; 342,Homiel Regional Court,Judge A.,14 years,Prison No. 4 Mahilioŭ,\"PO box 4, Mahilioŭ\",sentenced,2021-12-14,https://example.org/a",
+    'v-1,Статкевіч Мікалай Віктаравіч,Mikalai Statkevich; Статкевич Николай Викторович,1956-08-12,male,Minsk,2020-05-31,293; 342,Homiel Regional Court,Judge A.,14 years,Prison No. 4 Mahilioŭ,"PO box 4, Mahilioŭ",sentenced,2021-12-14,https://example.org/a',
     "v-2,Калеснікава Марыя Аляксандраўна,Maria Kolesnikova,1982,female,Minsk,2020-09,361-1,Minsk Regional Court,,11 years,Penal colony No. 4 Homiel,,recognised,2020-09,https://example.org/b",
     "v-3,Іваноў Іван,,,m,Brest Region,2021,342,,,2 years,,,released_end_of_term,2023,",
 ]
@@ -31,8 +31,12 @@ def write(tmp: Path, name: str, lines: list[str], encoding: str = "utf-8") -> Pa
 
 
 def good_file(tmp: Path) -> Path:
-    rows = [GOOD_ROWS[0], GOOD_ROWS[1].replace(",recognised,2020-09,", ",recognised,2020-09,"), GOOD_ROWS[2]]
-    text = [HEADER + ",recognised_by"] + [rows[0] + ",", rows[1] + ",Viasna", rows[2] + ","]
+    rows = [
+        GOOD_ROWS[0],
+        GOOD_ROWS[1].replace(",recognised,2020-09,", ",recognised,2020-09,"),
+        GOOD_ROWS[2],
+    ]
+    text = [HEADER + ",recognised_by", rows[0] + ",", rows[1] + ",Viasna", rows[2] + ","]
     return write(tmp, "list.csv", text)
 
 
@@ -62,7 +66,13 @@ def test_edited_file_updates_by_id(db: Database, tmp_path: Path) -> None:
     edited = write(
         tmp_path,
         "list2.csv",
-        [HEADER + ",recognised_by", GOOD_ROWS[2].replace("Brest Region", "Hrodna Region").replace(",released_end_of_term,2023,", ",re_arrested,2024-02-03,") + ","],
+        [
+            HEADER + ",recognised_by",
+            GOOD_ROWS[2]
+            .replace("Brest Region", "Hrodna Region")
+            .replace(",released_end_of_term,2023,", ",re_arrested,2024-02-03,")
+            + ",",
+        ],
     )
     s = import_file(db, edited, actor="bob")
     assert (s.added, s.updated, s.unchanged) == (0, 1, 0)
@@ -91,7 +101,10 @@ def test_import_is_audited_row_by_row(db: Database, tmp_path: Path) -> None:
             "import list.csv row 3",
             "import list.csv row 4",
         ]
-        assert entries[0].after is not None and entries[0].after["name"] == "Статкевіч Мікалай Віктаравіч"
+        assert (
+            entries[0].after is not None
+            and entries[0].after["name"] == "Статкевіч Мікалай Віктаравіч"
+        )
 
 
 def _export_csv(db: Database) -> str:
@@ -135,18 +148,51 @@ def test_xlsx_import(db: Database, tmp_path: Path) -> None:
 
 # -- bad input: (file lines, expected (row, column, reason fragment) for every problem) --------
 BAD: list[tuple[str, list[str], list[tuple[int, str, str]]]] = [
-    ("missing name", [HEADER, GOOD_ROWS[0], "v-9,,,,,,2021,,,,,,,,,"], [(3, "name", "a name is required")]),
-    ("impossible date", [HEADER, GOOD_ROWS[0].replace("1956-08-12", "1956-02-30")], [(2, "birth_date", "day 30 does not exist")]),
-    ("month 13", [HEADER, GOOD_ROWS[2].replace(",2021,342", ",2021-13,342")], [(2, "detained_on", "month 13")]),
-    ("unknown status", [HEADER, GOOD_ROWS[2].replace("released_end_of_term", "escaped")], [(2, "status", "unknown status 'escaped'")]),
-    ("duplicate id", [HEADER, GOOD_ROWS[0], GOOD_ROWS[2].replace("v-3", "v-1")], [(3, "id", "duplicate id: row 2")]),
+    (
+        "missing name",
+        [HEADER, GOOD_ROWS[0], "v-9,,,,,,2021,,,,,,,,,"],
+        [(3, "name", "a name is required")],
+    ),
+    (
+        "impossible date",
+        [HEADER, GOOD_ROWS[0].replace("1956-08-12", "1956-02-30")],
+        [(2, "birth_date", "day 30 does not exist")],
+    ),
+    (
+        "month 13",
+        [HEADER, GOOD_ROWS[2].replace(",2021,342", ",2021-13,342")],
+        [(2, "detained_on", "month 13")],
+    ),
+    (
+        "unknown status",
+        [HEADER, GOOD_ROWS[2].replace("released_end_of_term", "escaped")],
+        [(2, "status", "unknown status 'escaped'")],
+    ),
+    (
+        "duplicate id",
+        [HEADER, GOOD_ROWS[0], GOOD_ROWS[2].replace("v-3", "v-1")],
+        [(3, "id", "duplicate id: row 2")],
+    ),
     (
         "several bad rows all reported",
-        [HEADER, GOOD_ROWS[2].replace("v-3,Іваноў Іван", "v-3,"), GOOD_ROWS[0], GOOD_ROWS[2].replace("v-3", "v-4").replace(",m,", ",q,")],
+        [
+            HEADER,
+            GOOD_ROWS[2].replace("v-3,Іваноў Іван", "v-3,"),
+            GOOD_ROWS[0],
+            GOOD_ROWS[2].replace("v-3", "v-4").replace(",m,", ",q,"),
+        ],
         [(2, "name", "a name is required"), (4, "gender", "unknown gender")],
     ),
-    ("future date", [HEADER, GOOD_ROWS[2].replace(",2021,342", ",2099-01-01,342")], [(2, "detained_on", "in the future")]),
-    ("status without date", [HEADER, GOOD_ROWS[2].replace(",released_end_of_term,2023,", ",released_end_of_term,,")], [(2, "status_date", "needs a status_date")]),
+    (
+        "future date",
+        [HEADER, GOOD_ROWS[2].replace(",2021,342", ",2099-01-01,342")],
+        [(2, "detained_on", "in the future")],
+    ),
+    (
+        "status without date",
+        [HEADER, GOOD_ROWS[2].replace(",released_end_of_term,2023,", ",released_end_of_term,,")],
+        [(2, "status_date", "needs a status_date")],
+    ),
 ]
 
 
@@ -167,7 +213,12 @@ def test_bad_rows_rejected_nothing_written(
 
 
 def test_wrong_encoding(db: Database, tmp_path: Path) -> None:
-    f = write(tmp_path, "cp1251.csv", ["id,name", "1,Іваноў Іван", "2,Статкевич Николай"], encoding="cp1251")
+    f = write(
+        tmp_path,
+        "cp1251.csv",
+        ["id,name", "1,Іваноў Іван", "2,Статкевич Николай"],
+        encoding="cp1251",
+    )
     with pytest.raises(ImportFailed) as info:
         import_file(db, f, actor="alice")
     (issue,) = info.value.issues

@@ -23,15 +23,24 @@ from prisonwatch.store.schema import AuditEntry, CaseArticle, Name, Person
 
 def _add(db: Database) -> int:
     with db.session() as s:
-        return Registry(s, "alice").add_person(
-            PersonInput(names=[NameInput("Калеснікава Марыя"), NameInput("Maria Kolesnikova")], region="Minsk")
-        ).id
+        return (
+            Registry(s, "alice")
+            .add_person(
+                PersonInput(
+                    names=[NameInput("Калеснікава Марыя"), NameInput("Maria Kolesnikova")],
+                    region="Minsk",
+                )
+            )
+            .id
+        )
 
 
 def test_edit_is_audited_with_before_and_after(db: Database) -> None:
     pid = _add(db)
     with db.session() as s:
-        Registry(s, "bob").edit_person(pid, {"region": "Homiel Region", "internal_notes": "call lawyer"})
+        Registry(s, "bob").edit_person(
+            pid, {"region": "Homiel Region", "internal_notes": "call lawyer"}
+        )
     with db.session() as s:
         entry = s.scalars(
             select(AuditEntry).where(AuditEntry.actor == "bob").order_by(AuditEntry.id)
@@ -58,7 +67,10 @@ def test_edit_without_change_writes_no_audit(db: Database) -> None:
         (lambda r, pid: r.add_event(pid, EventInput("escaped", "2021")), "kind"),
         (lambda r, pid: r.add_event(pid, EventInput("detained", "2021-02-30")), "date"),
         (lambda r, pid: r.add_event(pid, EventInput("recognised", "2021")), "organisation"),
-        (lambda r, pid: r.add_event(pid, EventInput("expelled_abroad", "2025-09-11")), "destination_country"),
+        (
+            lambda r, pid: r.add_event(pid, EventInput("expelled_abroad", "2025-09-11")),
+            "destination_country",
+        ),
         (lambda r, pid: r.add_name(pid, NameInput("   ")), "name"),
         (lambda r, pid: r.add_name(pid, NameInput("12345")), "name"),
         (lambda r, pid: r.edit_person(pid, {"gender": "q"}), "gender"),
@@ -95,7 +107,9 @@ def test_case_articles_are_split_for_filtering(db: Database) -> None:
 def test_script_is_detected(db: Database) -> None:
     pid = _add(db)
     with db.session() as s:
-        scripts = dict(s.execute(select(Name.full_text, Name.script).where(Name.person_id == pid)).all())
+        scripts = dict(
+            s.execute(select(Name.full_text, Name.script).where(Name.person_id == pid)).all()
+        )
     assert scripts == {"Калеснікава Марыя": "cyrillic", "Maria Kolesnikova": "latin"}
 
 
@@ -113,7 +127,7 @@ def test_two_concurrent_writers_lose_no_update(db: Database) -> None:
             for i in range(per_writer):
                 with db.session() as s:
                     Registry(s, tag).append_internal_note(pid, f"{tag}-{i}")
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=writer, args=(t,)) for t in ("w1", "w2")]
@@ -126,5 +140,7 @@ def test_two_concurrent_writers_lose_no_update(db: Database) -> None:
         p = s.get(Person, pid)
         assert p is not None and p.internal_notes is not None
         lines = p.internal_notes.splitlines()
-        assert sorted(lines) == sorted([f"w1-{i}" for i in range(per_writer)] + [f"w2-{i}" for i in range(per_writer)])
+        assert sorted(lines) == sorted(
+            [f"w1-{i}" for i in range(per_writer)] + [f"w2-{i}" for i in range(per_writer)]
+        )
         assert p.version == 1 + 2 * per_writer

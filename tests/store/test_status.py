@@ -20,27 +20,100 @@ CASES: list[tuple[str, list[tuple[str, ...]], dt.date, str]] = [
     ("month-precise takes effect on the 1st", [("detained", "2022-03")], D(2022, 3, 1), "held"),
     ("month-precise not before", [("detained", "2022-03")], D(2022, 2, 28), "unknown"),
     ("year-precise", [("detained", "2021")], D(2021, 1, 1), "held"),
-    ("released", [("detained", "2021-01-10"), ("released_end_of_term", "2023-01-10")], D(2023, 1, 10), "released"),
-    ("held the day before release", [("detained", "2021-01-10"), ("released_end_of_term", "2023-01-10")], D(2023, 1, 9), "held"),
-    ("pardoned month-precise vs day inside month",
-     [("detained", "2021-01-10"), ("pardoned", "2024-06")], D(2024, 6, 15), "released"),
-    ("release by year then re-arrest by day",
-     [("detained", "2020"), ("released_end_of_term", "2022"), ("re_arrested", "2022-03-04")], D(2022, 6, 1), "held"),
-    ("same first day: day-precise beats month-precise",
-     [("detained", "2022-05"), ("released_end_of_term", "2022-05-01")], D(2022, 5, 20), "released"),
-    ("same first day reversed",
-     [("released_end_of_term", "2022-05"), ("detained", "2022-05-01")], D(2022, 5, 20), "held"),
-    ("refused to leave keeps custody",
-     [("detained", "2020-05-31"), ("pardoned", "2025-09-11"), ("refused_to_leave", "2025-09-11")], D(2025, 9, 12), "held"),
-    ("expelled abroad", [("detained", "2021-02-02"), ("expelled_abroad", "2025-09-11")], D(2025, 9, 11), "released"),
-    ("died in custody", [("detained", "2021-02-02"), ("died_in_custody", "2023-07")], D(2024, 1, 1), "died"),
-    ("recognition does not change custody",
-     [("detained", "2021-02-02"), ("recognised", "2021-03", "Org A"), ("recognition_withdrawn", "2022", "Org A")], D(2023, 1, 1), "held"),
-    ("sentenced while held", [("detained", "2021-02-02"), ("sentenced", "2021-08-01")], D(2021, 9, 1), "held"),
-    ("detained twice, overlapping records",
-     [("detained", "2021-02"), ("detained", "2021-02-15"), ("released_end_of_term", "2021-12-01")], D(2021, 11, 30), "held"),
-    ("second detention after release",
-     [("detained", "2020-09-01"), ("released_end_of_term", "2021-09-01"), ("detained", "2023-01-05")], D(2022, 6, 1), "released"),
+    (
+        "released",
+        [("detained", "2021-01-10"), ("released_end_of_term", "2023-01-10")],
+        D(2023, 1, 10),
+        "released",
+    ),
+    (
+        "held the day before release",
+        [("detained", "2021-01-10"), ("released_end_of_term", "2023-01-10")],
+        D(2023, 1, 9),
+        "held",
+    ),
+    (
+        "pardoned month-precise vs day inside month",
+        [("detained", "2021-01-10"), ("pardoned", "2024-06")],
+        D(2024, 6, 15),
+        "released",
+    ),
+    (
+        "release by year then re-arrest by day",
+        [("detained", "2020"), ("released_end_of_term", "2022"), ("re_arrested", "2022-03-04")],
+        D(2022, 6, 1),
+        "held",
+    ),
+    (
+        "same first day: day-precise beats month-precise",
+        [("detained", "2022-05"), ("released_end_of_term", "2022-05-01")],
+        D(2022, 5, 20),
+        "released",
+    ),
+    (
+        "same first day reversed",
+        [("released_end_of_term", "2022-05"), ("detained", "2022-05-01")],
+        D(2022, 5, 20),
+        "held",
+    ),
+    (
+        "refused to leave keeps custody",
+        [
+            ("detained", "2020-05-31"),
+            ("pardoned", "2025-09-11"),
+            ("refused_to_leave", "2025-09-11"),
+        ],
+        D(2025, 9, 12),
+        "held",
+    ),
+    (
+        "expelled abroad",
+        [("detained", "2021-02-02"), ("expelled_abroad", "2025-09-11")],
+        D(2025, 9, 11),
+        "released",
+    ),
+    (
+        "died in custody",
+        [("detained", "2021-02-02"), ("died_in_custody", "2023-07")],
+        D(2024, 1, 1),
+        "died",
+    ),
+    (
+        "recognition does not change custody",
+        [
+            ("detained", "2021-02-02"),
+            ("recognised", "2021-03", "Org A"),
+            ("recognition_withdrawn", "2022", "Org A"),
+        ],
+        D(2023, 1, 1),
+        "held",
+    ),
+    (
+        "sentenced while held",
+        [("detained", "2021-02-02"), ("sentenced", "2021-08-01")],
+        D(2021, 9, 1),
+        "held",
+    ),
+    (
+        "detained twice, overlapping records",
+        [
+            ("detained", "2021-02"),
+            ("detained", "2021-02-15"),
+            ("released_end_of_term", "2021-12-01"),
+        ],
+        D(2021, 11, 30),
+        "held",
+    ),
+    (
+        "second detention after release",
+        [
+            ("detained", "2020-09-01"),
+            ("released_end_of_term", "2021-09-01"),
+            ("detained", "2023-01-05"),
+        ],
+        D(2022, 6, 1),
+        "released",
+    ),
 ]
 
 
@@ -55,7 +128,9 @@ def _person(reg: Registry, events: list[tuple[str, ...]]) -> int:
 
 
 @pytest.mark.parametrize(("label", "events", "day", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_status_on_date(db: Database, label: str, events: list[tuple[str, ...]], day: dt.date, expected: str) -> None:
+def test_status_on_date(
+    db: Database, label: str, events: list[tuple[str, ...]], day: dt.date, expected: str
+) -> None:
     with db.session() as s:
         pid = _person(Registry(s, "test"), events)
     with db.session() as s:
@@ -69,8 +144,22 @@ def test_held_on_counts_everyone_and_narrows_by_organisation(db: Database) -> No
         reg = Registry(s, "test")
         _person(reg, [("detained", "2021-01-01"), ("recognised", "2021-02-01", "Org A")])
         _person(reg, [("detained", "2021-01-01"), ("recognised", "2021-02-01", "Org B")])
-        _person(reg, [("detained", "2021-01-01"), ("recognised", "2021-02-01", "Org A"), ("recognition_withdrawn", "2021-06", "Org A")])
-        _person(reg, [("detained", "2021-01-01"), ("released_end_of_term", "2021-03-01"), ("recognised", "2021-02-01", "Org A")])
+        _person(
+            reg,
+            [
+                ("detained", "2021-01-01"),
+                ("recognised", "2021-02-01", "Org A"),
+                ("recognition_withdrawn", "2021-06", "Org A"),
+            ],
+        )
+        _person(
+            reg,
+            [
+                ("detained", "2021-01-01"),
+                ("released_end_of_term", "2021-03-01"),
+                ("recognised", "2021-02-01", "Org A"),
+            ],
+        )
         _person(reg, [("detained", "2021-05-01")])
     with db.session() as s:
         assert held_on(s, D(2021, 4, 1)).held == 3

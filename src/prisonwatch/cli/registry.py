@@ -67,7 +67,7 @@ def init_cmd(db: DbOption = None) -> None:
     database = Database(db)
     try:
         database.migrate()
-    except Exception as exc:  # noqa: BLE001 - shown to the user
+    except Exception as exc:
         fail(f"cannot initialise {database.describe()}: {exc}")
     console.print(
         f"Registry ready at {database.describe()} (schema {database.current_revision()})."
@@ -235,7 +235,8 @@ def person_show(
         console.print_json(json.dumps(v.as_dict(), ensure_ascii=False))
         return
     console.print(
-        f"[bold]{escape(v.primary_name)}[/]  (person {v.id}){'  [dim]synthetic[/]' if v.synthetic else ''}"
+        f"[bold]{escape(v.primary_name)}[/]  (person {v.id})"
+        + ("  [dim]synthetic[/]" if v.synthetic else "")
     )
     console.print(
         f"Status on {day}: [bold]{v.status}[/]"
@@ -543,7 +544,7 @@ def restore_cmd(
     database = Database(db)
     try:
         database.migrate()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         fail(f"cannot open {database.describe()}: {exc}")
     if database.is_sqlite and not src.name.endswith((".json", ".json.gz")) and not yes:
         typer.confirm(f"Replace everything in {database.describe()} with {src}?", abort=True)

@@ -72,7 +72,7 @@ def dump_json(db: Database, dest: Path) -> None:
     doc = {"format": FORMAT, "version": VERSION, "schema_revision": revision, "tables": tables}
     opener = gzip.open if str(dest).endswith(".gz") else open
     tmp = dest.with_name(dest.name + ".part")
-    with opener(tmp, "wt", encoding="utf-8") as fh:  # type: ignore[operator]
+    with opener(tmp, "wt", encoding="utf-8") as fh:
         json.dump(doc, fh, ensure_ascii=False)
     tmp.replace(dest)
 
@@ -138,7 +138,7 @@ def _restore_sqlite(db: Database, src: Path) -> None:
 def _restore_json(db: Database, src: Path) -> None:
     opener = gzip.open if str(src).endswith(".gz") else open
     try:
-        with opener(src, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+        with opener(src, "rt", encoding="utf-8") as fh:
             doc = json.load(fh)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BackupError(f"{src}: not a PrisonWatch dump ({exc})") from exc
@@ -146,7 +146,8 @@ def _restore_json(db: Database, src: Path) -> None:
         raise BackupError(f"{src}: not a PrisonWatch dump")
     if doc.get("schema_revision") != db.head_revision():
         raise BackupError(
-            f"{src}: dump of schema {doc.get('schema_revision')}, this version needs {db.head_revision()}"
+            f"{src}: dump of schema {doc.get('schema_revision')}, "
+            f"this version needs {db.head_revision()}"
         )
     tables = doc["tables"]
     with db.engine.begin() as conn:

@@ -171,7 +171,7 @@ def export(
         ext_ids = dict(
             s.execute(
                 select(Identifier.person_id, Identifier.value).where(Identifier.scheme == id_scheme)
-            ).all()  # type: ignore[arg-type]
+            ).all()
         )
         writer = None
         if fmt == "csv":

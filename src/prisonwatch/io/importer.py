@@ -170,7 +170,7 @@ def _row_of(message: str) -> int:
 
 
 def validate_table(
-    table: Table, label: str, mapping: dict[str, str]
+    table: Sheet, label: str, mapping: dict[str, str]
 ) -> tuple[list[ImportRow], list[str]]:
     col_for: dict[str, str] = {}  # field -> header
     ignored: list[str] = []
@@ -712,12 +712,11 @@ def import_file(
         existing: dict[str, int] = dict(
             s.execute(
                 select(Identifier.value, Identifier.person_id).where(Identifier.scheme == id_scheme)
-            ).all()  # type: ignore[arg-type]
+            ).all()
         )
         w = _Writer(s, actor, label, id_scheme)
         pending: list[ImportRow] = []
-        done = 0
-        for r in rows:
+        for done, r in enumerate(rows, 1):
             pid = existing.get(r.ext_id)
             if pid is None:
                 pending.append(r)
@@ -729,7 +728,6 @@ def import_file(
                 summary.updated += 1
             else:
                 summary.unchanged += 1
-            done += 1
             if progress and done % 500 == 0:
                 progress(done, len(rows))
         w.create_batch(pending)

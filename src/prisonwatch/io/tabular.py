@@ -40,7 +40,8 @@ def read_table(path: Path | str, *, display_name: str | None = None) -> Table:
         headers, rows = _read_csv(p, label)
     else:
         raise TableError(
-            f"{label}: not a CSV or XLSX file (expected .csv or .xlsx, got {suffix or 'no extension'!r})"
+            f"{label}: not a CSV or XLSX file "
+            f"(expected .csv or .xlsx, got {suffix or 'no extension'!r})"
         )
     if not headers:
         raise TableError(f"{label}: the file is empty (no header row)")
@@ -91,7 +92,8 @@ def _read_csv(p: Path, label: str) -> tuple[list[str], list[tuple[int, dict[str,
                 continue
             if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers) :]):
                 raise TableError(
-                    f"{label}, row {rownum}: {len(cells)} cells but the header has {len(headers)} columns"
+                    f"{label}, row {rownum}: {len(cells)} cells "
+                    f"but the header has {len(headers)} columns"
                 )
             rows.append(
                 (rownum, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers)})

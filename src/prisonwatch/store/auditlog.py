@@ -47,8 +47,11 @@ class AuditRow:
         keys: list[str] = []
         for side in (before, after):
             keys.extend(k for k in side if k not in keys)
-        return [(k, before.get(k), after.get(k)) for k in keys
-                if before.get(k) is not None or after.get(k) is not None]
+        return [
+            (k, before.get(k), after.get(k))
+            for k in keys
+            if before.get(k) is not None or after.get(k) is not None
+        ]
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -108,16 +111,28 @@ def query_audit(
         before, after = e.before, e.after
         if not include_private:
             # A row that is private on either side shows nothing of it on both sides.
-            private = "private" in ((e.before or {}).get("visibility"),
-                                    (e.after or {}).get("visibility"))
+            private = "private" in (
+                (e.before or {}).get("visibility"),
+                (e.after or {}).get("visibility"),
+            )
             if private:
                 before = redact({**before, "visibility": "private"}) if before else None
                 after = redact({**after, "visibility": "private"}) if after else None
             else:
                 before, after = redact(before), redact(after)
         rows.append(
-            AuditRow(e.id, e.at, e.actor, e.action, e.entity_type, e.entity_id, e.person_id,
-                     before, after, e.context)
+            AuditRow(
+                e.id,
+                e.at,
+                e.actor,
+                e.action,
+                e.entity_type,
+                e.entity_id,
+                e.person_id,
+                before,
+                after,
+                e.context,
+            )
         )
     return AuditPage(rows, total, page, per_page)
 

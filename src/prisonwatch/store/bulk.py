@@ -12,8 +12,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Table, insert, text
+from sqlalchemy import Column, Table, insert, text
 from sqlalchemy.orm import Session
+
+
+def _default(col: Column[Any]) -> Any:
+    """The Python-side default of a column (scalar or callable), as Core would apply it."""
+    d = col.default
+    if d is None:
+        return None
+    arg = getattr(d, "arg", None)
+    if getattr(d, "is_scalar", False):
+        return arg
+    if callable(arg):
+        return arg(None)  # SQLAlchemy wraps Python callables to take an execution context
+    return None
 
 
 def _defaults(table: Table, rows: list[dict[str, Any]]) -> list[str]:
@@ -21,15 +34,7 @@ def _defaults(table: Table, rows: list[dict[str, Any]]) -> list[str]:
     for row in rows:
         for col in table.columns:
             if col.name not in row and col.name != "id":
-                d = col.default
-                row[col.name] = (
-                    d.arg
-                    if d is not None and d.is_scalar
-                    # type: ignore[attr-defined]
-                    else (
-                        d.arg({}) if d is not None and callable(d.arg) else None  # type: ignore[attr-defined]
-                    )
-                )
+                row[col.name] = _default(col)
     return cols
 
 

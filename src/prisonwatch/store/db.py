@@ -85,7 +85,7 @@ class Database:
         """Raise :class:`DatabaseError` unless the schema is at the latest revision."""
         try:
             current = self.current_revision()
-        except Exception as exc:  # noqa: BLE001 - any driver error means "cannot open"
+        except Exception as exc:
             raise DatabaseError(f"cannot open {self.describe()}: {exc}") from exc
         if current is None:
             raise DatabaseError(

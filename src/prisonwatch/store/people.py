@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from prisonwatch.dates import PartialDate
 from prisonwatch.model import CUSTODY_EFFECT, EventKind
@@ -116,7 +117,7 @@ def _first_detained(include_private: bool) -> Any:
 
 def filtered_people(
     flt: PeopleFilter, on: dt.date, *, include_private: bool = False
-) -> Select[tuple[int]]:
+) -> Select[int]:
     """SELECT Person.id matching the filter (no ordering)."""
     flt.validate()
     stmt = select(Person.id)
@@ -172,7 +173,7 @@ def filtered_people(
     if flt.status:
         latest = latest_custody_events(on, include_private=include_private)
         status_expr = status_case_expression(latest.c.kind)
-        sub = select(latest.c.person_id).where(status_expr == flt.status)  # type: ignore[operator]
+        sub = select(latest.c.person_id).where(status_expr == flt.status)
         if flt.status == "unknown":
             stmt = stmt.where(Person.id.not_in(select(latest.c.person_id)))
         else:
@@ -249,7 +250,10 @@ def describe_people(
     )
     status = {pid: kind for pid, kind in session.execute(select(latest.c.person_id, latest.c.kind))}
     first_kinds = [k.value for k, v in CUSTODY_EFFECT.items() if v > 0]
-    ev_conds = [StatusEvent.person_id.in_(person_ids), StatusEvent.kind.in_(first_kinds)]
+    ev_conds: list[ColumnElement[bool]] = [
+        StatusEvent.person_id.in_(person_ids),
+        StatusEvent.kind.in_(first_kinds),
+    ]
     if not include_private:
         ev_conds.append(StatusEvent.visibility == "public")
     first = dict(
@@ -259,12 +263,12 @@ def describe_people(
             .group_by(StatusEvent.person_id)
         ).all()
     )
-    case_conds = [Case.person_id.in_(person_ids)]
+    case_conds: list[ColumnElement[bool]] = [Case.person_id.in_(person_ids)]
     if not include_private:
         case_conds.append(Case.visibility == "public")
     cases: dict[int, Case] = {}
-    for c in session.scalars(select(Case).where(*case_conds).order_by(Case.id)):
-        cases[c.person_id] = c  # the latest case
+    for case_row in session.scalars(select(Case).where(*case_conds).order_by(Case.id)):
+        cases[case_row.person_id] = case_row  # the latest case
     out = []
     for pid in person_ids:
         p = people.get(pid)

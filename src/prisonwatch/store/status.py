@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
 from prisonwatch.model import CUSTODY_EFFECT, EventKind
@@ -53,7 +54,7 @@ def latest_custody_events(
     day: dt.date,
     *,
     include_private: bool = False,
-    person_ids: Select[tuple[int]] | None = None,
+    person_ids: Select[int] | None = None,
     dialect: str | None = None,
 ) -> Subquery:
     """One row per person who has a custody event by ``day``: (person_id, kind, date_start,
@@ -116,7 +117,7 @@ def latest_custody_events(
     )
 
 
-def held_people(day: dt.date, *, include_private: bool = False) -> Select[tuple[int]]:
+def held_people(day: dt.date, *, include_private: bool = False) -> Select[int]:
     """SELECT person_id of everyone held on ``day``."""
     latest = latest_custody_events(day, include_private=include_private)
     return select(latest.c.person_id).where(latest.c.kind.in_(HELD_KINDS))
@@ -128,7 +129,7 @@ def recognised_people(
     *,
     include_private: bool = False,
     dialect: str | None = None,
-) -> Select[tuple[int]]:
+) -> Select[int]:
     """SELECT person_id of everyone recognised by ``organisation`` (by name) on ``day``."""
     rec = latest_recognitions(day, include_private=include_private, dialect=dialect)
     return (
@@ -167,7 +168,7 @@ class HeldSummary:
         }
 
 
-def _counts(session: Session, stmt: Select[tuple[str | None, int]]) -> dict[str, int]:
+def _counts(session: Session, stmt: Select[Any]) -> dict[str, int]:
     return {str(k) if k is not None else "unknown": int(n) for k, n in session.execute(stmt)}
 
 
@@ -362,12 +363,12 @@ def status_word(kind: str | None) -> str:
     return "released"
 
 
-def status_case_expression(kind_col: object) -> object:
+def status_case_expression(kind_col: ColumnElement[str]) -> ColumnElement[str]:
     """SQL expression mapping the deciding event kind to held/released/died/unknown."""
     return case(
-        (kind_col.in_(HELD_KINDS), literal("held")),  # type: ignore[attr-defined]
+        (kind_col.in_(HELD_KINDS), literal("held")),
         (kind_col == EventKind.DIED_IN_CUSTODY.value, literal("died")),
-        (kind_col.is_(None), literal("unknown")),  # type: ignore[attr-defined]
+        (kind_col.is_(None), literal("unknown")),
         else_=literal("released"),
     )
 

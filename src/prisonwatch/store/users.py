@@ -92,9 +92,7 @@ def create_user(
     locale: str | None = None,
 ) -> User:
     if not _USERNAME.match(username):
-        raise UserError(
-            "username: 2-100 characters of letters, digits, '_', '.', '@' or '-'"
-        )
+        raise UserError("username: 2-100 characters of letters, digits, '_', '.', '@' or '-'")
     try:
         role = Role(role)
     except ValueError as exc:
@@ -113,7 +111,11 @@ def create_user(
     session.add(user)
     session.flush()
     audit.record(
-        session, actor=actor, action="create", entity_type="user", entity_id=user.id,
+        session,
+        actor=actor,
+        action="create",
+        entity_type="user",
+        entity_id=user.id,
         after=_user_snapshot(user),
     )
     return user
@@ -136,8 +138,13 @@ def set_disabled(session: Session, username: str, disabled: bool, *, actor: str)
     user.disabled = disabled
     session.flush()
     audit.record(
-        session, actor=actor, action="update", entity_type="user", entity_id=user.id,
-        before={"disabled": before["disabled"]}, after={"disabled": disabled},
+        session,
+        actor=actor,
+        action="update",
+        entity_type="user",
+        entity_id=user.id,
+        before={"disabled": before["disabled"]},
+        after={"disabled": disabled},
     )
     return user
 
@@ -152,8 +159,13 @@ def set_role(session: Session, username: str, role: Role | str, *, actor: str) -
     user.role = new.value
     session.flush()
     audit.record(
-        session, actor=actor, action="update", entity_type="user", entity_id=user.id,
-        before={"role": old}, after={"role": new.value},
+        session,
+        actor=actor,
+        action="update",
+        entity_type="user",
+        entity_id=user.id,
+        before={"role": old},
+        after={"role": new.value},
     )
     return user
 
@@ -164,8 +176,13 @@ def set_password(session: Session, username: str, password: str, *, actor: str) 
     user.password_hash = hash_password(password)
     session.flush()
     audit.record(
-        session, actor=actor, action="update", entity_type="user", entity_id=user.id,
-        before={"password": "[changed]"}, after={"password": "[changed]"},
+        session,
+        actor=actor,
+        action="update",
+        entity_type="user",
+        entity_id=user.id,
+        before={"password": "[changed]"},
+        after={"password": "[changed]"},
     )
     return user
 
@@ -211,8 +228,9 @@ def authenticate(
     user = get_user(session, username)
     ok = False
     try:
-        ok = _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH,
-                            password)
+        ok = _hasher.verify(
+            user.password_hash if user and user.password_hash else _DUMMY_HASH, password
+        )
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
     ok = ok and user is not None and not user.disabled
@@ -251,7 +269,11 @@ def create_token(
     session.add(row)
     session.flush()
     audit.record(
-        session, actor=actor, action="create", entity_type="api_token", entity_id=row.id,
+        session,
+        actor=actor,
+        action="create",
+        entity_type="api_token",
+        entity_id=row.id,
         after={"user": username, "label": label},
     )
     return row, secret
@@ -263,8 +285,13 @@ def revoke_token(session: Session, token_id: int, *, actor: str) -> None:
         raise UserError(f"token: no token {token_id}")
     row.revoked = True
     audit.record(
-        session, actor=actor, action="update", entity_type="api_token", entity_id=row.id,
-        before={"revoked": False}, after={"revoked": True},
+        session,
+        actor=actor,
+        action="update",
+        entity_type="api_token",
+        entity_id=row.id,
+        before={"revoked": False},
+        after={"revoked": True},
     )
 
 
