@@ -2,10 +2,11 @@
 
 Generates (seeded, once; reused when present) two CSV files in ``--dir``:
 
-* ``right.csv``: ``--right-n`` synthetic people in Cyrillic (Russian or Belarusian forms;
-  surname first or last, sometimes with a patronymic, sometimes in capitals), columns
-  ``id,name,birth_year``;
-* ``left.csv``: ``--left-n`` rows in Latin (ICU BGN/PCGN romanisation, given name first, no
+* ``right-*.csv``: ``--right-n`` synthetic people in Cyrillic (Belarusian, or Russian-looking
+  letters; surname first, half with a patronymic, some surnames in capitals), columns
+  ``id,name,birth_year``; surnames come from a pool of ``--surnames`` forms (default 100,000,
+  masculine/feminine endings on top) drawn with Zipf-like frequencies as in a real population;
+* ``left-*.csv``: ``--left-n`` rows in Latin (ICU BGN/PCGN romanisation, given name first, no
   patronymic): 80 % are people of the right file, 20 % are not; columns ``id,name,birth_year``.
 
 Then runs, in a fresh child process, exactly what ``prisonwatch reconcile left.csv right.csv
@@ -13,7 +14,8 @@ Then runs, in a fresh child process, exactly what ``prisonwatch reconcile left.c
 assign, write the CSV) and prints the wall time of each stage, the total, and the child's peak
 memory (max RSS), and the share of the 80 % found.
 
-Run: ``.venv/bin/python benchmarks/reconcile_speed.py [--left-n 10000] [--right-n 1000000]``
+Run: ``.venv/bin/python benchmarks/reconcile_speed.py [--left-n 10000] [--right-n 1000000]
+[--index-cache DIR]`` (with a cache, run twice: the second run loads the index).
 """
 
 from __future__ import annotations
@@ -136,12 +138,33 @@ def surname_stem(rng: random.Random) -> str:
     return "".join(rng.choice(ONSET) + rng.choice(VOWEL) for _ in range(rng.randint(1, 3)))
 
 
-def person(rng: random.Random, stems: list[str]) -> tuple[str, str, int]:
+class Surnames:
+    """A pool of ``n`` surnames (stem + suffix) drawn with Zipf-like frequencies, as in a real
+    population: a few very common, a long tail of rare ones."""
+
+    def __init__(self, rng: random.Random, n: int) -> None:
+        forms: set[tuple[str, str]] = set()
+        while len(forms) < n:
+            forms.add((surname_stem(rng), rng.choice(SUFFIX_M)))
+        self.forms = sorted(forms)
+        rng.shuffle(self.forms)
+        weights = [1.0 / (rank + 10) for rank in range(n)]
+        total, acc = sum(weights), 0.0
+        self.cum: list[float] = []
+        for w in weights:
+            acc += w / total
+            self.cum.append(acc)
+
+    def pick(self, rng: random.Random) -> tuple[str, str]:
+        return rng.choices(self.forms, cum_weights=self.cum)[0]
+
+
+def person(rng: random.Random, surnames: Surnames) -> tuple[str, str, int]:
     """(given name, full Cyrillic name as the right list writes it, birth year)."""
     female = rng.random() < 0.3
     given = rng.choice(FEMALE if female else MALE)
-    suffix = rng.choice(SUFFIX_M)
-    surname = rng.choice(stems) + (FEMININE.get(suffix, suffix) if female else suffix)
+    stem, suffix = surnames.pick(rng)
+    surname = stem + (FEMININE.get(suffix, suffix) if female else suffix)
     surname = surname[0].upper() + surname[1:]
     father = rng.choice(MALE)
     patronymic = father + ("аўна" if female else "авіч")
@@ -154,17 +177,20 @@ def person(rng: random.Random, stems: list[str]) -> tuple[str, str, int]:
     return given, text, rng.randint(1940, 2005)
 
 
-def generate(folder: Path, left_n: int, right_n: int, seed: int) -> tuple[Path, Path]:
+def generate(
+    folder: Path, left_n: int, right_n: int, seed: int, surname_pool: int
+) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    left, right = folder / f"left-{left_n}.csv", folder / f"right-{right_n}.csv"
+    tag = f"{right_n}-s{surname_pool}"
+    left, right = folder / f"left-{left_n}-{tag}.csv", folder / f"right-{tag}.csv"
     if left.exists() and right.exists():
         return left, right
     rng = random.Random(seed)
-    stems = sorted({surname_stem(rng) for _ in range(60_000)})
+    surnames = Surnames(rng, surname_pool)
     latin = icu.Transliterator.createInstance(
         "Belarusian-Latin/BGN; Russian-Latin/BGN; Latin-ASCII"
     )
-    people = [person(rng, stems) for _ in range(right_n)]
+    people = [person(rng, surnames) for _ in range(right_n)]
     with right.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["id", "name", "birth_year"])
@@ -181,7 +207,7 @@ def generate(folder: Path, left_n: int, right_n: int, seed: int) -> tuple[Path, 
             name = latin.transliterate(f"{given} {surname}")
             w.writerow([f"L{j}", name, year, f"R{i}"])
         for j in range(len(present), left_n):
-            _g, text, year = person(rng, stems)
+            _g, text, year = person(rng, surnames)
             words = text.split()
             w.writerow(
                 [f"L{j}", latin.transliterate(f"{words[1]} {words[0].capitalize()}"), year, ""]
@@ -192,7 +218,8 @@ def generate(folder: Path, left_n: int, right_n: int, seed: int) -> tuple[Path, 
 CHILD = r"""
 import json, sys, time
 t0 = time.perf_counter()
-from prisonwatch.reconcile import read_list, reconcile
+from pathlib import Path
+from prisonwatch.reconcile import ReconcileOptions, read_list, reconcile
 from prisonwatch.reconcile.report import write_csv
 stages = {}
 marks = {}
@@ -204,7 +231,8 @@ t = time.perf_counter()
 left = read_list(sys.argv[1])
 right = read_list(sys.argv[2])
 stages["read"] = round(time.perf_counter() - t, 1)
-result = reconcile(left, right, progress=progress)
+cache = Path(sys.argv[4]) if len(sys.argv) > 4 else None
+result = reconcile(left, right, ReconcileOptions(index_cache=cache), progress=progress)
 t = time.perf_counter()
 write_csv(result, sys.argv[3])
 stages["write"] = round(time.perf_counter() - t, 1)
@@ -223,17 +251,20 @@ def main() -> None:
     ap.add_argument("--right-n", type=int, default=1_000_000)
     ap.add_argument("--dir", type=Path, default=Path("/tmp/pw-reconcile-speed"))
     ap.add_argument("--seed", type=int, default=4)
+    ap.add_argument("--index-cache", type=Path, default=None, help="reuse the index from here")
+    ap.add_argument("--surnames", type=int, default=100_000, help="distinct surname forms")
     args = ap.parse_args()
     t = time.perf_counter()
-    left, right = generate(args.dir, args.left_n, args.right_n, args.seed)
+    left, right = generate(args.dir, args.left_n, args.right_n, args.seed, args.surnames)
     print(
         f"files: {left} ({args.left_n:,} rows), {right} ({args.right_n:,} rows) "
         f"[{time.perf_counter() - t:.1f} s to generate or find]"
     )
     out = args.dir / "out.csv"
     t = time.perf_counter()
+    cache = [str(args.index_cache)] if args.index_cache else []
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(left), str(right), str(out)],
+        [sys.executable, "-c", CHILD, str(left), str(right), str(out), *cache],
         capture_output=True,
         text=True,
         check=False,

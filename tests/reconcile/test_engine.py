@@ -228,3 +228,23 @@ def test_index_cache_is_built_once_per_right_side(tmp_path: Path) -> None:
     assert first.counts["matched"] == 2
     reconcile(left, right[:2], opts)
     assert len(list(tmp_path.iterdir())) == 2
+
+
+@pytest.mark.parametrize(("max_candidates", "found"), [(5, False), (1000, True)])
+def test_namesakes_beyond_the_candidate_limit(
+    toy_options: ReconcileOptions, max_candidates: int, found: bool
+) -> None:
+    """30 namesakes fill every candidate slot; the one born in 1970 is the 26th."""
+    years = [PartialDate(1940 + i) for i in range(30)]
+    right = rows("r", *["Ivan Petrou"] * 30, birth=years)  # type: ignore[arg-type]
+    left = rows("l", "Ivan Petrou", birth=[PartialDate(1965)])  # type: ignore[arg-type]
+    opts = ReconcileOptions(
+        matcher=toy_options.matcher,
+        index_factory=toy_options.index_factory,
+        candidates=5,
+        max_candidates=max_candidates,
+    )
+    (pair,) = reconcile(left, right, opts).pairs
+    assert pair.right is not None
+    assert (pair.right.birth == PartialDate(1965)) is found
+    assert pair.verdict == ("match" if found else "review")

@@ -11,6 +11,18 @@ from pathlib import Path
 from typing import IO
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _publish(tmp: str, target: Path) -> None:
+    """Give the file the permissions a plain ``open`` would have (mkstemp makes it 0600)."""
+    os.chmod(tmp, 0o666 & ~_umask())
+    os.replace(tmp, target)
+
+
 @contextlib.contextmanager
 def replace_when_done(path: str | Path, mode: str = "w") -> Iterator[IO[str]]:
     """Open a text file that appears at ``path`` only if the block ends without an error."""
@@ -19,7 +31,7 @@ def replace_when_done(path: str | Path, mode: str = "w") -> Iterator[IO[str]]:
     try:
         with os.fdopen(fd, mode, encoding="utf-8", newline="") as fh:
             yield fh
-        os.replace(tmp, target)
+        _publish(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -36,7 +48,7 @@ def temp_path_for(path: str | Path, suffix: str = ".part") -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
-        os.replace(tmp, target)
+        _publish(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

@@ -124,8 +124,11 @@ class ReconcileOptions:
     #: ``None``: the matcher's own thresholds.
     match_threshold: float | None = None
     review_threshold: float | None = None
-    #: Candidates taken from the index per left row.
+    #: Candidates taken from the index per left row ...
     candidates: int = 20
+    #: ... multiplied by 5 while every candidate is a strong name match (a common name whose
+    #: namesakes fill the list; evidence may tell them apart), up to this many.
+    max_candidates: int = 1000
     #: A competitor within this score of a match turns it into ``review``.
     ambiguity_margin: float = 0.02
     use_evidence: bool = True
@@ -257,28 +260,36 @@ def reconcile(
     for li, lrow in enumerate(left):
         best: dict[int, _Cand] = {}
         blocks: list[tuple[int, Decision]] = []
-        rows = [int(k) for k in index.candidates(lrow.name, limit=opts.candidates)]
         forced_rows = _forced_rows(graph, lrow.key, group_of_key, right, group_rows)
-        for ri in dict.fromkeys(rows + forced_rows):
-            rrow = right[ri]
-            block = graph.blocking(lrow.key, rrow.key)
-            if block is not None:
-                blocks.append((ri, block))
-                continue
-            score, name_score, adj = scorer.score(lrow, rrow)
-            g = row_group[ri]
-            cand = _Cand(ri, score, name_score, adj)
-            if graph.is_same(lrow.key, rrow.key):
-                cand.forced = graph.explain_same(lrow.key, rrow.key)
-            direct = graph.direct(lrow.key, rrow.key)
-            if direct is not None and direct.decision is JudgementDecision.UNSURE:
-                cand.unsure = direct
-            old = best.get(g)
-            if old is None or (cand.forced is not None, cand.score) > (
-                old.forced is not None,
-                old.score,
+        seen: set[int] = set()
+        limit = opts.candidates
+        while True:
+            rows = [int(k) for k in index.candidates(lrow.name, limit=limit)]
+            fresh = [ri for ri in dict.fromkeys(rows + forced_rows) if ri not in seen]
+            seen.update(fresh)
+            strong = 0
+            for ri in fresh:
+                cand = _candidate(lrow, right[ri], ri, graph, scorer, blocks)
+                if cand is None:
+                    continue
+                strong += cand.name_score >= match_t
+                g = row_group[ri]
+                old = best.get(g)
+                if old is None or (cand.forced is not None, cand.score) > (
+                    old.forced is not None,
+                    old.score,
+                ):
+                    best[g] = cand
+            # Every candidate a strong name match (a common name): the true record may be
+            # beyond the limit, so ask for more, up to max_candidates.
+            if (
+                not fresh
+                or len(rows) < limit
+                or strong < len(fresh)
+                or limit >= opts.max_candidates
             ):
-                best[g] = cand
+                break
+            limit = min(limit * 5, opts.max_candidates)
         cands.append(best)
         blocked.append(blocks)
         if li % _PROGRESS_EVERY == 0:
@@ -360,6 +371,29 @@ def reconcile(
     return ReconcileResult(
         pairs, right_unmatched, getattr(matcher, "name", type(matcher).__name__), match_t, review_t
     )
+
+
+def _candidate(
+    lrow: ListRow,
+    rrow: ListRow,
+    ri: int,
+    graph: JudgementGraph,
+    scorer: _Scorer,
+    blocks: list[tuple[int, Decision]],
+) -> _Cand | None:
+    """Score one candidate pair and apply the judgements (``None``: judged different)."""
+    block = graph.blocking(lrow.key, rrow.key)
+    if block is not None:
+        blocks.append((ri, block))
+        return None
+    score, name_score, adj = scorer.score(lrow, rrow)
+    cand = _Cand(ri, score, name_score, adj)
+    if graph.is_same(lrow.key, rrow.key):
+        cand.forced = graph.explain_same(lrow.key, rrow.key)
+    direct = graph.direct(lrow.key, rrow.key)
+    if direct is not None and direct.decision is JudgementDecision.UNSURE:
+        cand.unsure = direct
+    return cand
 
 
 def _weight(c: _Cand, review_t: float) -> float:
