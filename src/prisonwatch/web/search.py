@@ -64,7 +64,10 @@ class NameSearch:
     def _build_logged(self) -> None:
         try:
             self.build()
-        except Exception as exc:
+        except OSError as exc:
+            log.error("name index build failed: %s: %s", type(exc).__name__, exc.filename)
+        except Exception as exc:  # keep serving with the SQL fallback
+            # only the type: a message could quote a name
             log.error("name index build failed: %s", type(exc).__name__)
 
     def _rows(self, above: int) -> list[tuple[int, int, str, str]]:

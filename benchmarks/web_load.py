@@ -1,0 +1,222 @@
+"""Load test of the web app: N synthetic people in PostgreSQL, `prisonwatch serve` (uvicorn) on
+127.0.0.1, 20 concurrent clients driven by wrk; prints p50/p99 of name search over HTTP and of
+the people-list page.
+
+    .venv/bin/python benchmarks/web_load.py --people 100000 --duration 20
+
+Needs ``wrk`` (Debian: ``apt-get install -y wrk``) and PostgreSQL at 127.0.0.1:5432. The
+registry is generated with COPY into a throw-away database that is dropped at the end. Only
+127.0.0.1 is ever targeted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _pg import temp_pg_database
+from prisonwatch.store.db import Database
+
+GIVEN = [("Аляксандр", "Aliaksandr"), ("Мікалай", "Mikalai"), ("Сяргей", "Siarhei"),
+         ("Марыя", "Maryia"), ("Вольга", "Volha"), ("Ігар", "Ihar"), ("Павел", "Pavel"),
+         ("Святлана", "Sviatlana"), ("Віктар", "Viktar"), ("Ганна", "Hanna"),
+         ("Дзмітрый", "Dzmitry"), ("Алена", "Alena"), ("Андрэй", "Andrei"),
+         ("Юлія", "Yulia"), ("Максім", "Maksim"), ("Кацярына", "Katsiaryna")]
+SYL = [("ка", "ka"), ("ле", "le"), ("ні", "ni"), ("ма", "ma"), ("ро", "ro"), ("ві", "vi"),
+       ("са", "sa"), ("ту", "tu"), ("бе", "be"), ("да", "da"), ("го", "ho"), ("лю", "liu"),
+       ("ча", "cha"), ("шы", "shy"), ("ко", "ko"), ("зе", "ze"), ("ры", "ry"), ("ну", "nu")]
+END = [("віч", "vich"), ("ка", "ka"), ("скі", "ski"), ("ёнак", "ionak"), ("ук", "uk"),
+       ("ава", "ava"), ("енка", "enka"), ("ін", "in")]
+REGIONS = ["Minsk", "Brest", "Hrodna", "Homel", "Mahilioŭ", "Viciebsk", "Minsk region"]
+
+
+def surname(rng: random.Random) -> tuple[str, str]:
+    parts = [rng.choice(SYL) for _ in range(rng.randint(1, 3))] + [rng.choice(END)]
+    cyr = "".join(p[0] for p in parts)
+    lat = "".join(p[1] for p in parts)
+    return cyr.capitalize(), lat.capitalize()
+
+
+def _copy(conn: psycopg.Connection, table: str, columns: str, rows: io.StringIO) -> None:
+    rows.seek(0)
+    with conn.cursor() as cur, cur.copy(f"COPY {table} ({columns}) FROM STDIN") as cp:
+        while chunk := rows.read(1 << 20):
+            cp.write(chunk)
+
+
+def generate(url: str, people: int, seed: int = 7) -> list[str]:
+    """Insert ``people`` persons with a Cyrillic and a Latin name and 1-3 events; returns a
+    sample of names to search for."""
+    rng = random.Random(seed)
+    raw = url.replace("postgresql+psycopg://", "postgresql://")
+    samples: list[str] = []
+    today = dt.date.today()
+    with psycopg.connect(raw) as conn:
+        batch = 50_000
+        for start in range(1, people + 1, batch):
+            p, n, e = io.StringIO(), io.StringIO(), io.StringIO()
+            for pid in range(start, min(start + batch, people + 1)):
+                g_cyr, g_lat = rng.choice(GIVEN)
+                s_cyr, s_lat = surname(rng)
+                region = rng.choice(REGIONS)
+                p.write(f"{pid}\t{region}\tt\t2024-01-01 00:00:00\t2024-01-01 00:00:00\t1\n")
+                for nid_off, (text_, script, primary) in enumerate(
+                    ((f"{g_cyr} {s_cyr}", "cyrillic", "t"), (f"{g_lat} {s_lat}", "latin", "f"))
+                ):
+                    nid = pid * 2 - 1 + nid_off
+                    n.write(f"{nid}\t{pid}\t{text_}\t{script}\tofficial\t{primary}\t"
+                            "public\n")
+                detained = today - dt.timedelta(days=rng.randint(30, 3000))
+                e.write(f"{pid}\tdetained\t{detained}\t3\tf\tpublic\t2024-01-01 00:00:00\n")
+                if rng.random() < 0.4:
+                    out = detained + dt.timedelta(days=rng.randint(10, 1500))
+                    if out < today:
+                        e.write(f"{pid}\treleased_end_of_term\t{out}\t3\tf\tpublic\t"
+                                f"2024-01-01 00:00:00\n")
+                if pid % max(1, people // 200) == 0:
+                    samples.append(rng.choice([f"{g_lat} {s_lat}", s_cyr, s_lat.lower(),
+                                               f"{s_cyr} {g_cyr}"]))
+            _copy(conn, "person", "id, region, synthetic, created_at, updated_at, version", p)
+            _copy(conn, "name", "id, person_id, full_text, script, kind, is_primary, "
+                  "visibility", n)
+            _copy(conn, "status_event", "person_id, kind, date_start, date_precision, "
+                  "date_approx, visibility, created_at", e)
+            conn.commit()
+            print(f"  {min(start + batch - 1, people):,} people", flush=True)
+        with conn.cursor() as cur:
+            cur.execute("SELECT setval('person_id_seq', (SELECT max(id) FROM person))")
+            cur.execute("SELECT setval('name_id_seq', (SELECT max(id) FROM name))")
+            cur.execute("ANALYZE")
+        conn.commit()
+    return samples
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get_json(url: str) -> dict[str, object]:
+    with urllib.request.urlopen(url, timeout=30) as resp:
+        data: dict[str, object] = json.loads(resp.read())
+        return data
+
+
+LUA = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+"""
+
+
+def wrk(base: str, paths: list[str], seconds: int, clients: int) -> dict[str, str]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(LUA % ", ".join(json.dumps(p) for p in paths))
+        script = fh.name
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--latency", "--timeout", "10s",
+         "-s", script, base],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    os.unlink(script)
+    figures = {}
+    for label in ("50%", "90%", "99%"):
+        m = re.search(rf"^\s+{re.escape(label)}\s+(\S+)", out, re.M)
+        figures[label] = m.group(1) if m else "?"
+    m = re.search(r"Requests/sec:\s+(\S+)", out)
+    figures["req/s"] = m.group(1) if m else "?"
+    m = re.search(r"(\d+) requests in", out)
+    figures["requests"] = m.group(1) if m else "?"
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    figures["non-2xx"] = m.group(1) if m else "0"
+    return figures
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--people", type=int, default=1_000_000)
+    ap.add_argument("--duration", type=int, default=20, help="seconds per scenario")
+    ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    args = ap.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+    with temp_pg_database("pw_webload") as url:
+        Database(url).migrate()
+        t0 = time.perf_counter()
+        print(f"generating {args.people:,} people ...", flush=True)
+        samples = generate(url, args.people)
+        print(f"generated in {time.perf_counter() - t0:.0f} s", flush=True)
+        port = _free_port()
+        env = {**os.environ, "PRISONWATCH_DB": url, "PRISONWATCH_PUBLIC": "1",
+               "PRISONWATCH_SECRET_KEY": "bench-only"}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "prisonwatch.web.app:app_from_env", "--factory",
+             "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
+             "--log-level", "warning", "--no-access-log"], env=env)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            t0 = time.perf_counter()
+            while True:
+                time.sleep(2)
+                try:
+                    # every worker builds its own index: wait until all answer ready
+                    if all(_get_json(base + "/api/v1/health").get("name_index") == "ready"
+                           for _ in range(args.workers * 4)):
+                        break
+                except OSError:
+                    pass
+                if server.poll() is not None:
+                    sys.exit("the server stopped")
+            print(f"server ready (name index built) in {time.perf_counter() - t0:.0f} s")
+            from urllib.parse import quote
+
+            search_paths = [f"/search?q={quote(q)}" for q in samples]
+            api_search = [f"/api/v1/search?q={quote(q)}" for q in samples]
+            people_paths = [f"/people?page={p}" for p in range(1, 21)]
+            people_filtered = [f"/people?status=held&region={quote(r)}&page={p}"
+                               for r in REGIONS for p in (1, 2, 3)]
+            rows = []
+            for label, paths in (("search page /search", search_paths),
+                                 ("search API /api/v1/search", api_search),
+                                 ("people list /people (pages 1-20)", people_paths),
+                                 ("people list filtered (held + region)", people_filtered)):
+                wrk(base, paths[:3], 3, args.clients)  # warm-up
+                f = wrk(base, paths, args.duration, args.clients)
+                rows.append((label, f))
+                print(f"{label}: p50 {f['50%']}, p90 {f['90%']}, p99 {f['99%']}, "
+                      f"{f['req/s']} req/s, {f['requests']} requests, non-2xx {f['non-2xx']}",
+                      flush=True)
+            print()
+            print(f"| {args.people:,} people, {args.clients} clients, {args.workers} workers "
+                  f"| p50 | p90 | p99 | req/s |")
+            print("| --- | --- | --- | --- | --- |")
+            for label, f in rows:
+                print(f"| {label} | {f['50%']} | {f['90%']} | {f['99%']} | {f['req/s']} |")
+        finally:
+            server.terminate()
+            server.wait(30)
+
+
+if __name__ == "__main__":
+    main()
