@@ -89,3 +89,25 @@ def test_chart_downloads(db: Database, timeline: dict[str, int]) -> None:
     assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
     csv = c.get("/changes/series.csv?from=2020-01-01&to=2025-12-31&by=year")
     assert csv.text.splitlines()[0].startswith("period,first_day,last_day,held_start")
+
+
+def test_public_pages_never_show_private_sources(db: Database, timeline: dict[str, int]) -> None:
+    from prisonwatch.store.schema import Source
+
+    with db.session() as s:
+        src = Source(url="https://internal.example/Zzyzx-report", publisher="Zzyzx group",
+                     visibility="private")
+        s.add(src)
+        s.flush()
+        add_figure(s, kind="count_held", value=9, as_of=dt.date(2025, 1, 1),
+                   wording="Zzyzx secret count", source_id=src.id, actor="t")
+    c = client(db)
+    for path in (
+        "/changes?from=2020-01-01&to=2025-12-31",
+        "/changes/chart.svg?from=2020-01-01&to=2025-12-31",
+        "/api/v1/changes/figures?from=2020-01-01&to=2025-12-31",
+        "/api/v1/changes/series?from=2020-01-01&to=2025-12-31",
+    ):
+        r = c.get(path)
+        assert r.status_code == 200, path
+        assert "Zzyzx" not in r.text, path
