@@ -68,17 +68,15 @@ def default_index_factory(
 class CachedIndexFactory:
     """Builds the CandidateIndex once per distinct right side and keeps it in ``folder``.
 
-    The file name is a hash of the index format and every right name in order, so a changed
-    list (or a new index format) gets a new index; reconciling many lists against the same big
-    list then skips the build."""
+    The file name is a hash of the names package's code and data (a new matcher or index
+    version gets a new index) and of every right name in order (a changed list gets a new
+    index); reconciling many lists against the same big list then skips the build."""
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
 
     def path_for(self, names: Sequence[str]) -> Path:
-        from prisonwatch.names.index import FORMAT
-
-        digest = hashlib.sha256(FORMAT.encode())
+        digest = hashlib.sha256(_names_package_fingerprint())
         for name in names:
             digest.update(name.encode())
             digest.update(b"\x1f")
@@ -99,6 +97,18 @@ class CachedIndexFactory:
         with temp_path_for(path, suffix=".npz") as tmp:
             index.save(tmp)
         return index
+
+
+def _names_package_fingerprint() -> bytes:
+    import prisonwatch.names as names_pkg
+
+    root = Path(names_pkg.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.digest()
 
 
 class AllRows:
