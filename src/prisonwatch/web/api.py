@@ -232,7 +232,7 @@ def add_source(request: Request, body: SourceIn, r: Reader = Depends(editor)) ->
 
 @router.get("/search", summary="Cross-script fuzzy name search", responses=ERROR_RESPONSES)
 def search(request: Request, q: str = Query(..., min_length=1, max_length=200),
-           limit: int = Query(20, ge=1, le=100), r: Reader = Depends(reader)) -> dict[str, Any]:
+           limit: int = Query(10, ge=1, le=100), r: Reader = Depends(reader)) -> dict[str, Any]:
     hits = ctx(request).search.search(q, limit=limit, include_private=r.include_private)
     return {"query": q, "items": [
         {"person_id": h.person_id, "name_id": h.name_id, "name": h.name, "score": h.score,

@@ -130,7 +130,7 @@ def search(request: Request, r: Reader = Depends(reader),
            s: Session = Depends(db_session)) -> Response:
     params = dict(request.query_params)
     q = opt_str(params, "q") or ""
-    limit = opt_int(params, "limit", 1, 100) or 20
+    limit = opt_int(params, "limit", 1, 100) or 10
     service = ctx(request).search
     hits = service.search(q, limit=limit, include_private=r.include_private) if q else []
     shown = names_in_script(s, (h.person_id for h in hits), locale_of(request).script,

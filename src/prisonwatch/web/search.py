@@ -105,7 +105,7 @@ class NameSearch:
                 self._max_id = max(self._max_id, nid)
         return len(rows)
 
-    def search(self, text: str, *, limit: int = 20, include_private: bool) -> list[SearchHit]:
+    def search(self, text: str, *, limit: int = 10, include_private: bool) -> list[SearchHit]:
         """People whose names match ``text``, best first, one hit per person."""
         text = " ".join(text.split())[:200]
         if not any(ch.isalpha() for ch in text):
@@ -114,7 +114,8 @@ class NameSearch:
             return self._fallback(text, limit, include_private)
         self.catch_up()
         with self._lock:
-            found = self._index.search(text, limit=limit * 3)
+            # twice the limit: most people have a name in each script, one hit per person is kept
+            found = self._index.search(text, limit=limit * 2)
             refs = self._refs
         current = self._current({int(key) for key, _ in found})
         best: dict[int, SearchHit] = {}
