@@ -248,3 +248,24 @@ def test_namesakes_beyond_the_candidate_limit(
     assert pair.right is not None
     assert (pair.right.birth == PartialDate(1965)) is found
     assert pair.verdict == ("match" if found else "review")
+
+
+def test_forked_workers_give_the_same_result(toy_options: ReconcileOptions) -> None:
+    given = ["Ihar", "Maryia", "Ales", "Pavel", "Volha", "Siarhei", "Nasta", "Raman"]
+    surnames = ["Losik", "Kalesnikava", "Bialiatski", "Seviarynets", "Znak", "Dziadok"]
+    names = [f"{g} {s}" for g in given for s in surnames]
+    left = rows("l", *names)
+    right = rows("r", *[" ".join(reversed(n.split())) for n in names[::2]], "Ivan Petrou")
+    results = [
+        reconcile(
+            left,
+            right,
+            ReconcileOptions(
+                matcher=toy_options.matcher, index_factory=toy_options.index_factory, workers=w
+            ),
+        )
+        for w in (1, 2)
+    ]
+    serial, forked = ([(p.right, p.verdict, p.why) for p in r.pairs] for r in results)
+    assert serial == forked
+    assert results[0].counts["matched"] >= len(names) // 2

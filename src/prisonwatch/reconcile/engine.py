@@ -19,7 +19,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -146,6 +148,9 @@ class ReconcileOptions:
     exhaustive_pairs: int = 100_000
     #: ``None``: the names package's CandidateIndex (or every pair for small lists).
     index_factory: IndexFactory | None = None
+    #: Processes that find and score candidates (``None``: 2 on a multi-core machine for
+    #: 2,000 left rows or more, else 1). Workers are forked and share the index.
+    workers: int | None = None
     #: Keep built candidate indexes here and reuse them for the same right side.
     index_cache: Path | None = None
 
@@ -264,47 +269,22 @@ def reconcile(
         index = default_index_factory(items, lambda n: report("index", n, len(right)))
     report("index", len(right), len(right))
 
-    scorer = _Scorer(matcher, opts.use_evidence)
+    collector = _Collector(
+        right,
+        row_group,
+        group_of_key,
+        group_rows,
+        graph,
+        _Scorer(matcher, opts.use_evidence),
+        index,
+        opts,
+        match_t,
+    )
     cands: list[dict[int, _Cand]] = []
     blocked: list[list[tuple[int, Decision]]] = []
-    for li, lrow in enumerate(left):
-        best: dict[int, _Cand] = {}
-        blocks: list[tuple[int, Decision]] = []
-        forced_rows = _forced_rows(graph, lrow.key, group_of_key, right, group_rows)
-        seen: set[int] = set()
-        limit = opts.candidates
-        while True:
-            rows = [int(k) for k in index.candidates(lrow.name, limit=limit)]
-            fresh = [ri for ri in dict.fromkeys(rows + forced_rows) if ri not in seen]
-            seen.update(fresh)
-            strong = 0
-            for ri in fresh:
-                cand = _candidate(lrow, right[ri], ri, graph, scorer, blocks)
-                if cand is None:
-                    continue
-                strong += cand.name_score >= match_t
-                g = row_group[ri]
-                old = best.get(g)
-                if old is None or (cand.forced is not None, cand.score) > (
-                    old.forced is not None,
-                    old.score,
-                ):
-                    best[g] = cand
-            # Every candidate a strong name match (a common name): the true record may be
-            # beyond the limit, so ask for more, up to max_candidates.
-            if (
-                not fresh
-                or len(rows) < limit
-                or strong < len(fresh)
-                or limit >= opts.max_candidates
-            ):
-                break
-            limit = min(limit * 5, opts.max_candidates)
+    for best, blocks in _collect_all(collector, left, _workers(opts, len(left)), report):
         cands.append(best)
         blocked.append(blocks)
-        if li % _PROGRESS_EVERY == 0:
-            report("match", li, len(left))
-    report("match", len(left), len(left))
 
     report("assign", 0, 1)
     e_left: list[int] = []
@@ -381,6 +361,113 @@ def reconcile(
     return ReconcileResult(
         pairs, right_unmatched, getattr(matcher, "name", type(matcher).__name__), match_t, review_t
     )
+
+
+class _Collector:
+    """Finds and scores the candidates of one left row (in this process or a forked worker)."""
+
+    def __init__(
+        self,
+        right: Sequence[ListRow],
+        row_group: list[int],
+        group_of_key: dict[str, int],
+        group_rows: list[int],
+        graph: JudgementGraph,
+        scorer: _Scorer,
+        index: CandidateSource,
+        opts: ReconcileOptions,
+        match_t: float,
+    ) -> None:
+        self.right = right
+        self.row_group = row_group
+        self.group_of_key = group_of_key
+        self.group_rows = group_rows
+        self.graph = graph
+        self.scorer = scorer
+        self.index = index
+        self.opts = opts
+        self.match_t = match_t
+
+    def row(self, lrow: ListRow) -> tuple[dict[int, _Cand], list[tuple[int, Decision]]]:
+        best: dict[int, _Cand] = {}
+        blocks: list[tuple[int, Decision]] = []
+        forced_rows = _forced_rows(
+            self.graph, lrow.key, self.group_of_key, self.right, self.group_rows
+        )
+        seen: set[int] = set()
+        limit = self.opts.candidates
+        while True:
+            rows = [int(k) for k in self.index.candidates(lrow.name, limit=limit)]
+            fresh = [ri for ri in dict.fromkeys(rows + forced_rows) if ri not in seen]
+            seen.update(fresh)
+            strong = 0
+            for ri in fresh:
+                cand = _candidate(lrow, self.right[ri], ri, self.graph, self.scorer, blocks)
+                if cand is None:
+                    continue
+                strong += cand.name_score >= self.match_t
+                g = self.row_group[ri]
+                old = best.get(g)
+                if old is None or (cand.forced is not None, cand.score) > (
+                    old.forced is not None,
+                    old.score,
+                ):
+                    best[g] = cand
+            # Every candidate a strong name match (a common name): the true record may be
+            # beyond the limit, so ask for more, up to max_candidates.
+            if (
+                not fresh
+                or len(rows) < limit
+                or strong < len(fresh)
+                or limit >= self.opts.max_candidates
+            ):
+                return best, blocks
+            limit = min(limit * 5, self.opts.max_candidates)
+
+
+_Found = tuple[dict[int, _Cand], list[tuple[int, Decision]]]
+#: Set in the parent just before forking the workers, read by them (copy-on-write).
+_SHARED: tuple[_Collector, Sequence[ListRow]] | None = None
+_CHUNK = 250
+
+
+def _workers(opts: ReconcileOptions, n_left: int) -> int:
+    if opts.workers is not None:
+        return max(1, opts.workers)
+    if n_left < 2000 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(2, os.cpu_count() or 1)
+
+
+def _collect_chunk(bounds: tuple[int, int]) -> list[_Found]:
+    assert _SHARED is not None
+    collector, left = _SHARED
+    return [collector.row(left[i]) for i in range(*bounds)]
+
+
+def _collect_all(
+    collector: _Collector, left: Sequence[ListRow], workers: int, report: Progress
+) -> Iterator[_Found]:
+    """The candidates of every left row, in order; with ``workers`` > 1 in forked processes
+    that share the index (built once, in the parent)."""
+    global _SHARED
+    report("match", 0, len(left))
+    if workers <= 1:
+        for i, lrow in enumerate(left):
+            yield collector.row(lrow)
+            if i % _PROGRESS_EVERY == 0:
+                report("match", i, len(left))
+        report("match", len(left), len(left))
+        return
+    chunks = [(i, min(i + _CHUNK, len(left))) for i in range(0, len(left), _CHUNK)]
+    _SHARED = (collector, left)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for done, found in zip(chunks, pool.imap(_collect_chunk, chunks), strict=True):
+                yield from found
+                report("match", done[1], len(left))
+    finally:
+        _SHARED = None
 
 
 def _candidate(
