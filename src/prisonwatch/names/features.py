@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from prisonwatch.names.groups import name_groups
 from prisonwatch.names.phonetic import skeleton
@@ -19,8 +18,37 @@ class TokenFeatures:
     groups: frozenset[str]  # Wikidata name-group ids (via rigour)
 
 
-@lru_cache(maxsize=300_000)
+#: Features of every word seen, by (word, language). A registry of a million names has a few
+#: hundred thousand distinct words; the cache is emptied if it ever grows past this.
+CACHE_MAX = 3_000_000
+_CACHE: dict[tuple[str, Lang], TokenFeatures] = {}
+_INTERN: dict[frozenset[str], frozenset[str]] = {}
+
+
 def features(token: str, lang: Lang) -> TokenFeatures:
+    """Features of ``token`` (a word of a name written in ``lang``); computed once per word."""
+    low = token.lower()
+    f = _CACHE.get((low, lang))
+    if f is None:
+        f = compute_features(low, lang)
+        remember(low, lang, f)
+    return f
+
+
+def remember(low: str, lang: Lang, f: TokenFeatures) -> None:
+    """Put known features of a lowercase word into the cache (the index primes it on load)."""
+    if len(_CACHE) >= CACHE_MAX:
+        _CACHE.clear()
+    _CACHE[(low, lang)] = f
+
+
+def intern_set(s: frozenset[str]) -> frozenset[str]:
+    """One shared object per distinct rule/group set (a million words share a few hundred)."""
+    return _INTERN.setdefault(s, s)
+
+
+def compute_features(token: str, lang: Lang) -> TokenFeatures:
+    """Features of one word, uncached. They depend only on ``token.lower()`` and ``lang``."""
     asc = to_ascii(token, lang)
     skel, rules = skeleton(asc)
     low = token.lower()
@@ -28,7 +56,9 @@ def features(token: str, lang: Lang) -> TokenFeatures:
     if not groups and lang is not Lang.LATIN:
         for guess in _nominatives(low):
             groups |= name_groups(guess)
-    return TokenFeatures(lang=lang, ascii=asc, skeleton=skel, rules=rules, groups=groups)
+    return TokenFeatures(
+        lang=lang, ascii=asc, skeleton=skel, rules=intern_set(rules), groups=intern_set(groups)
+    )
 
 
 # Case endings of given names in running text, and what the nominative has instead:

@@ -5,70 +5,212 @@ index keeps, per distinct skeleton, the sorted list of names that contain it (a 
 array in numpy), and three ways to reach a skeleton from a query word:
 
 * the same skeleton, or one reachable by deleting one letter on either side (a symmetric
-  deletion neighbourhood: covers one substitution, insertion or deletion, and case endings
-  through the stems of inflected forms);
+  deletion neighbourhood, kept as sorted 64-bit hashes: covers one substitution, insertion or
+  deletion, and case endings through the stems of inflected forms);
 * a shared Wikidata name group (``Alexander`` reaches ``Aliaksandr``, ``Nicholas``
   ``Мікалай``).
 
-A name is a candidate when at least two of its words are reached (one if either side has only
-one full word): the matcher cannot score a match with fewer. Candidates are ranked by the
-rarity (idf) of the words they share and the best ``limit`` are returned; :meth:`search` then
-scores them with the matcher.
+The *pool* of a query is every name with at least two of its words reached (one if either
+side has only one full word) — the matcher cannot score a match with fewer — plus every name
+reached through a rare query word (≤ ``RARE_POSTINGS`` names), whose other words may be two or
+more edits away. The pool is ranked by a vectorised estimate of the matcher's score: the
+rapidfuzz Levenshtein distance of every query word to every distinct word skeleton in the pool
+(``rapidfuzz.process.cdist``), mapped like :func:`~prisonwatch.names.similarity.token_similarity`
+and combined like the matcher (weighted geometric mean, conflicts, one-sided words, caps).
+:meth:`candidates` returns the best ``limit``; :meth:`search` scores the best
+``max(2 × limit, 20)`` with the real matcher.
+
+Everything per word is computed once per *distinct* word (a million names have a few hundred
+thousand), in two processes for large builds, and stored in the file: a loaded index primes
+the feature cache, so scoring candidates never transliterates a registry word again.
 
 ``add``/``remove`` keep the index current without a rebuild: additions go to a small
-overlay, removals to a tombstone set. Rebuild (``build``) once the overlay grows large.
+overlay, removals to a tombstone set; ``save`` folds both in.
 """
 
 from __future__ import annotations
 
 import json
-import math
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import cdist
 
 from prisonwatch.names.base import Matcher, MatchResult
-from prisonwatch.names.matcher import SlavicNameMatcher, parsed
-from prisonwatch.names.parse import ParsedName, Role, parse_name
+from prisonwatch.names.features import (
+    TokenFeatures,
+    compute_features,
+    intern_set,
+    remember,
+)
+from prisonwatch.names.matcher import PAIR_MIN, PARTIAL_CAP, WEIGHTS, SlavicNameMatcher, parsed
+from prisonwatch.names.parse import Role, split_words
 from prisonwatch.names.similarity import stems
+from prisonwatch.names.translit import Lang, detect_language
 
 Key = int | str
 IntArray = npt.NDArray[np.int32]
+U64Array = npt.NDArray[np.uint64]
 
 MAX_TOKENS = 6
 MIN_FUZZY_LEN = 4
-FORMAT = "prisonwatch-names-index/1"
+#: Words this long are also reached two deletions away (on either side).
+MIN_TWO_EDIT_LEN = 8
+#: A query word reaching at most this many names brings all of them into the pool.
+RARE_POSTINGS = 200
+#: More pool rows than this are cut to the ones sharing the most (and rarest) words first.
+MAX_POOL = 60_000
+#: Builds with more distinct words than this compute word features in two processes.
+PARALLEL_WORDS = 40_000
+FORMAT = "prisonwatch-names-index/2"
 _EMPTY = np.zeros(0, dtype=np.int32)
+_LANGS = list(Lang)
+_LANG_CODE = {lang: i for i, lang in enumerate(_LANGS)}
 
 
 class _Scorer(Protocol):
     def score(self, left: str, right: str) -> float: ...
 
 
-def _deletions(skel: str) -> set[str]:
-    out = {skel}
-    if len(skel) >= MIN_FUZZY_LEN:
-        out.update(skel[:i] + skel[i + 1 :] for i in range(len(skel)))
-    return out
+# --------------------------------------------------------------------------- hashing
+# Polynomial hash mod 2**64 of a byte string, Σ c_j·P**j, then mixed with the length. The hash
+# of the string with letter i deleted follows from prefix sums, so the whole deletion
+# neighbourhood of a vocabulary is hashed with a few numpy operations.
+_P = np.uint64(0x100000001B3)
+_PINV = np.uint64(pow(0x100000001B3, -1, 2**64))
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_MIX2 = np.uint64(0xBF58476D1CE4E5B9)
 
 
-def _variants(skel: str) -> set[str]:
+def _finish_hash(h: U64Array, length: npt.NDArray[np.int64]) -> U64Array:
+    with np.errstate(over="ignore"):
+        h = h + length.astype(np.uint64) * _MIX
+        h = h ^ (h >> np.uint64(31))
+        h = h * _MIX2
+        return h ^ (h >> np.uint64(29))
+
+
+def _matrix(strings: Sequence[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+    width = max((len(s) for s in strings), default=1) or 1
+    raw = np.array(strings, dtype=f"S{width}")
+    mat = raw.view(np.uint8).reshape(len(strings), width).astype(np.uint64)
+    lengths = np.fromiter((len(s) for s in strings), dtype=np.int64, count=len(strings))
+    return mat, lengths
+
+
+def _neighbourhood(strings: Sequence[str]) -> tuple[U64Array, npt.NDArray[np.int64]]:
+    """Hashes of each string and of its one-letter deletions (strings ≥ ``MIN_FUZZY_LEN``).
+
+    Returns ``(hashes, owner)``: ``owner[i]`` is the index of the string ``hashes[i]`` came from.
+    """
+    if not strings:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    mat, lengths = _matrix(strings)
+    n, width = mat.shape
+    with np.errstate(over="ignore"):
+        powers = np.ones(width, dtype=np.uint64)
+        for j in range(1, width):
+            powers[j] = powers[j - 1] * _P
+        terms = mat * powers
+        prefix = np.cumsum(terms, axis=1, dtype=np.uint64)
+        total = prefix[:, -1]
+        out = [_finish_hash(total, lengths)]
+        owners = [np.arange(n, dtype=np.int64)]
+        for i in range(width):
+            rows = np.nonzero((lengths > i) & (lengths >= MIN_FUZZY_LEN))[0]
+            if not len(rows):
+                continue
+            before = prefix[rows, i - 1] if i > 0 else np.zeros(len(rows), dtype=np.uint64)
+            after = (total[rows] - prefix[rows, i]) * _PINV
+            out.append(_finish_hash(before + after, lengths[rows] - 1))
+            owners.append(rows.astype(np.int64))
+        # two deletions for long words: the matcher takes 2 edits in ≥ 8 letters as a variant
+        pinv2 = _PINV * _PINV
+        for i in range(width):
+            for j in range(i + 1, width):
+                rows = np.nonzero((lengths > j) & (lengths >= MIN_TWO_EDIT_LEN))[0]
+                if not len(rows):
+                    continue
+                pre = prefix[rows]
+                before = pre[:, i - 1] if i > 0 else np.zeros(len(rows), dtype=np.uint64)
+                middle = (pre[:, j - 1] - pre[:, i]) * _PINV
+                after = (total[rows] - pre[:, j]) * pinv2
+                out.append(_finish_hash(before + middle + after, lengths[rows] - 2))
+                owners.append(rows.astype(np.int64))
+    return np.concatenate(out), np.concatenate(owners)
+
+
+def _full_hashes(strings: Sequence[str]) -> U64Array:
+    """The hash of each string (the same as :func:`_neighbourhood` gives it)."""
+    mat, lengths = _matrix(strings)
+    powers = np.ones(mat.shape[1], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(1, mat.shape[1]):
+            powers[j] = powers[j - 1] * _P
+        total = (mat * powers).sum(axis=1, dtype=np.uint64)
+    return _finish_hash(total, lengths)
+
+
+def _query_hashes(skel: str) -> U64Array:
+    """Hashes of the strings a query word reaches the vocabulary through: its stems and
+    their one-letter deletions; two-letter deletions of a long word."""
     out: set[str] = set()
-    for stem in stems(skel):
-        out |= _deletions(stem)
+    for st in stems(skel):
+        out.add(st)
+        if len(st) >= MIN_FUZZY_LEN:
+            dels = {st[:i] + st[i + 1 :] for i in range(len(st))}
+            out |= dels
+            if len(st) >= MIN_TWO_EDIT_LEN:
+                out |= {d[:i] + d[i + 1 :] for d in dels for i in range(len(d))}
+    return _full_hashes(sorted(out))
+
+
+# --------------------------------------------------------------------------- word features
+def _feature_chunk(words: list[tuple[str, int]]) -> list[tuple[str, str, list[str], list[str]]]:
+    out = []
+    for low, code in words:
+        f = compute_features(low, _LANGS[code])
+        out.append((f.ascii, f.skeleton, sorted(f.rules), sorted(f.groups)))
     return out
 
 
-def _full_tokens(p: ParsedName) -> list[tuple[str, frozenset[str]]]:
-    return [
-        (t.feat.skeleton, t.feat.groups)
-        for t in p.tokens
-        if t.role is not Role.INITIAL and len(t.feat.skeleton) > 1
-    ]
+def _compute_word_features(words: list[tuple[str, Lang]]) -> list[TokenFeatures]:
+    todo = [(w, _LANG_CODE[lang]) for w, lang in words]
+    workers = min(2, os.cpu_count() or 1)
+    if (
+        len(todo) < PARALLEL_WORDS
+        or workers < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        rows = _feature_chunk(todo)
+    else:
+        size = 5_000
+        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            rows = [r for part in pool.map(_feature_chunk, chunks) for r in part]
+    feats = []
+    for (low, lang), (asc, skel, rules, groups) in zip(words, rows, strict=True):
+        f = TokenFeatures(
+            lang=lang,
+            ascii=asc,
+            skeleton=skel,
+            rules=intern_set(frozenset(rules)),
+            groups=intern_set(frozenset(groups)),
+        )
+        remember(low, lang, f)
+        feats.append(f)
+    return feats
+
+
+def _is_full(word: str, skel: str) -> bool:
+    """Indexed words: not an initial, and a skeleton of more than one letter."""
+    return len(word) > 1 and len(skel) > 1
 
 
 class CandidateIndex:
@@ -77,44 +219,88 @@ class CandidateIndex:
     def __init__(self) -> None:
         self._keys: list[Key] = []
         self._names: list[str] = []
-        self._vocab: dict[str, int] = {}
+        # distinct words (lowercase, language) and their features
+        self._word_id: dict[tuple[str, Lang], int] = {}
+        self._word_list: list[tuple[str, Lang]] = []
+        self._word_feat: list[TokenFeatures] = []
+        # distinct skeletons ("vocabulary")
         self._vocab_list: list[str] = []
-        self._group_vids: dict[str, list[int]] = defaultdict(list)
-        self._vid_groups: list[list[str]] = []
-        self._variant_vids: dict[str, list[int]] = defaultdict(list)
+        self._vocab: dict[str, int] | None = {}
+        self._vocab_len: npt.NDArray[np.int16] = np.zeros(0, dtype=np.int16)
+        self._group_vids: dict[str, list[int]] = {}
+        self._var_hash: U64Array = np.zeros(0, dtype=np.uint64)
+        self._var_vid: IntArray = _EMPTY
+        self._extra_var: dict[int, list[int]] = {}
         self._post_offsets: npt.NDArray[np.int64] = np.zeros(1, dtype=np.int64)
         self._post_ids: IntArray = _EMPTY
         self._name_toks: IntArray = np.full((0, MAX_TOKENS), -1, dtype=np.int32)
         self._name_full: npt.NDArray[np.uint8] = np.zeros(0, dtype=np.uint8)
         self._base_n = 0
         # overlay for add(); tombstones for remove()
-        self._extra_post: dict[int, list[int]] = defaultdict(list)
-        self._extra_toks: dict[int, tuple[list[int], int]] = {}
+        self._extra_post: dict[int, list[int]] = {}
+        self._extra_rows: list[tuple[list[int], int]] = []
         self._deleted: set[int] = set()
-        self._by_key: dict[Key, list[int]] = defaultdict(list)
+        self._by_key: dict[Key, list[int]] | None = None
+
+    # ----------------------------------------------------------------- vocabulary
+    def _vocab_map(self) -> dict[str, int]:
+        if self._vocab is None:
+            self._vocab = {s: i for i, s in enumerate(self._vocab_list)}
+        return self._vocab
+
+    def _new_vids(self, skels: Sequence[str], overlay: bool = True) -> list[int]:
+        """Vocabulary ids of ``skels``; new skeletons are added (hashes go to the overlay)."""
+        vocab = self._vocab_map()
+        out: list[int] = []
+        fresh: list[str] = []
+        for s in skels:
+            vid = vocab.get(s)
+            if vid is None:
+                vid = len(self._vocab_list)
+                vocab[s] = vid
+                self._vocab_list.append(s)
+                fresh.append(s)
+            out.append(vid)
+        if fresh and overlay:
+            first = len(self._vocab_list) - len(fresh)
+            self._vocab_len = np.concatenate(
+                [self._vocab_len, np.array([len(s) for s in fresh], dtype=np.int16)]
+            )
+            hashes, owner = self._variant_hashes(fresh)
+            for h, o in zip(hashes.tolist(), owner.tolist(), strict=True):
+                self._extra_var.setdefault(h, []).append(first + o)
+        return out
+
+    @staticmethod
+    def _variant_hashes(skels: Sequence[str]) -> tuple[U64Array, npt.NDArray[np.int64]]:
+        """Deletion-neighbourhood hashes of the stems of each skeleton, and their owner."""
+        stem_list: list[str] = []
+        stem_owner: list[int] = []
+        for i, s in enumerate(skels):
+            for st in stems(s):
+                stem_list.append(st)
+                stem_owner.append(i)
+        hashes, owner = _neighbourhood(stem_list)
+        return hashes, np.asarray(stem_owner, dtype=np.int64)[owner]
+
+    def _word_vids(self, words: Sequence[tuple[str, Lang]]) -> list[TokenFeatures]:
+        """Register new distinct words (features computed once, in bulk)."""
+        new = [w for w in dict.fromkeys(words) if w not in self._word_id]
+        feats = _compute_word_features(new) if new else []
+        for w, f in zip(new, feats, strict=True):
+            self._word_id[w] = len(self._word_list)
+            self._word_list.append(w)
+            self._word_feat.append(f)
+        return feats
+
+    def _groups_of(self, vids: Sequence[int], feats: Sequence[TokenFeatures]) -> None:
+        for vid, f in zip(vids, feats, strict=True):
+            for g in f.groups:
+                known = self._group_vids.setdefault(g, [])
+                if vid not in known:
+                    known.append(vid)
 
     # ----------------------------------------------------------------- building
-    def _vid(self, skel: str, groups: Iterable[str]) -> int:
-        vid = self._vocab.get(skel)
-        if vid is None:
-            vid = len(self._vocab_list)
-            self._vocab[skel] = vid
-            self._vocab_list.append(skel)
-            self._vid_groups.append([])
-            for var in _variants(skel):
-                self._variant_vids[var].append(vid)
-        known = self._vid_groups[vid]
-        for g in groups:
-            if g not in known:
-                known.append(g)
-                self._group_vids[g].append(vid)
-        return vid
-
-    def _tokens_of(self, name: str) -> tuple[list[int], int]:
-        toks = _full_tokens(parse_name(name))
-        vids = [self._vid(skel, groups) for skel, groups in toks]
-        return vids[:MAX_TOKENS], len(toks)
-
     @classmethod
     def build(
         cls,
@@ -123,149 +309,259 @@ class CandidateIndex:
     ) -> CandidateIndex:
         """Index ``(key, name)`` pairs. ``progress(n)`` is called every 10,000 names."""
         idx = cls()
-        rows: list[list[int]] = []
-        full: list[int] = []
+        word_id: dict[tuple[str, Lang], int] = {}
+        flat: list[int] = []
+        counts: list[int] = []
         for n, (key, name) in enumerate(items, 1):
-            vids, nfull = idx._tokens_of(name)
-            idx._by_key[key].append(len(idx._keys))
+            lang = detect_language(name)
+            head, tail = split_words(name)
+            c = 0
+            for w in head + tail:
+                if len(w) < 2:
+                    continue
+                k = (w.lower(), lang)
+                wid = word_id.get(k)
+                if wid is None:
+                    wid = word_id[k] = len(word_id)
+                flat.append(wid)
+                c += 1
+            counts.append(c)
             idx._keys.append(key)
             idx._names.append(name)
-            rows.append(vids)
-            full.append(nfull)
             if progress is not None and n % 10_000 == 0:
                 progress(n)
-        idx._finish(rows, full)
+        words = list(word_id)
+        del word_id
+        feats = idx._word_vids(words)
+        skels = [f.skeleton for f in feats]
+        vids = np.asarray(idx._new_vids(skels, overlay=False), dtype=np.int32)
+        idx._groups_of(vids.tolist(), feats)
+        full = np.fromiter(
+            (_is_full(w, s) for (w, _l), s in zip(words, skels, strict=True)),
+            dtype=bool,
+            count=len(words),
+        )
+        flat_arr = np.asarray(flat, dtype=np.int64)
+        row_of = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        keep = full[flat_arr] if len(flat_arr) else np.zeros(0, dtype=bool)
+        idx._finish_arrays(vids[flat_arr[keep]], row_of[keep], len(counts))
+        idx._rehash()
         return idx
 
-    def _finish(self, rows: list[list[int]], full: list[int]) -> None:
-        n = len(rows)
+    def _rehash(self) -> None:
+        """Recompute the sorted deletion-neighbourhood hashes of the whole vocabulary."""
+        hashes, owner = self._variant_hashes(self._vocab_list)
+        order = np.argsort(hashes, kind="stable")
+        self._var_hash = hashes[order]
+        self._var_vid = owner[order].astype(np.int32)
+        self._extra_var = {}
+        self._vocab_len = np.array([len(s) for s in self._vocab_list], dtype=np.int16)
+
+    def _finish_arrays(self, vids: npt.NDArray[Any], rows: npt.NDArray[Any], n: int) -> None:
+        """Token matrix (first ``MAX_TOKENS`` full words per name) and postings from
+        ``(vid, row)`` pairs given in row order."""
+        vids = vids.astype(np.int32)
+        rows = rows.astype(np.int64)
+        full = np.bincount(rows, minlength=n) if len(rows) else np.zeros(n, dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum(full)[:-1]]) if n else np.zeros(0, np.int64)
+        pos = np.arange(len(rows), dtype=np.int64) - starts[rows] if len(rows) else rows
         toks = np.full((n, MAX_TOKENS), -1, dtype=np.int32)
-        for i, r in enumerate(rows):
-            toks[i, : len(r)] = r
+        sel = pos < MAX_TOKENS
+        toks[rows[sel], pos[sel]] = vids[sel]
         self._name_toks = toks
-        self._name_full = np.minimum(np.asarray(full, dtype=np.int64), 255).astype(np.uint8)
+        self._name_full = np.minimum(full, 255).astype(np.uint8)
         self._base_n = n
         flat = toks.ravel()
         mask = flat >= 0
-        vids = flat[mask]
+        pv = flat[mask]
         ids = np.repeat(np.arange(n, dtype=np.int32), MAX_TOKENS)[mask]
-        order = np.lexsort((ids, vids))
-        vids, ids = vids[order], ids[order]
+        order = np.lexsort((ids, pv))
+        pv, ids = pv[order], ids[order]
         # one posting per (vid, name) even if a name repeats a word
-        keep = np.ones(len(vids), dtype=bool)
-        keep[1:] = (vids[1:] != vids[:-1]) | (ids[1:] != ids[:-1])
-        vids, ids = vids[keep], ids[keep]
-        counts = np.bincount(vids, minlength=len(self._vocab_list))
+        keep = np.ones(len(pv), dtype=bool)
+        keep[1:] = (pv[1:] != pv[:-1]) | (ids[1:] != ids[:-1])
+        pv, ids = pv[keep], ids[keep]
+        counts = np.bincount(pv, minlength=len(self._vocab_list))
         self._post_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self._post_ids = ids.astype(np.int32)
 
     def __len__(self) -> int:
         return len(self._keys) - len(self._deleted)
 
+    def _tokens_of(self, name: str) -> tuple[list[int], int]:
+        lang = detect_language(name)
+        head, tail = split_words(name)
+        words = [(w.lower(), lang) for w in head + tail if len(w) > 1]
+        self._word_vids(words)
+        feats = [self._word_feat[self._word_id[w]] for w in words]
+        pairs = [(w, f) for (w, _l), f in zip(words, feats, strict=True) if _is_full(w, f.skeleton)]
+        vids = self._new_vids([f.skeleton for _w, f in pairs])
+        self._groups_of(vids, [f for _w, f in pairs])
+        return vids[:MAX_TOKENS], len(vids)
+
     def add(self, key: Key, name: str) -> None:
-        """Add one name (cheap: goes to an overlay until the next build)."""
+        """Add one name (cheap: goes to an overlay until the next save)."""
         i = len(self._keys)
         vids, nfull = self._tokens_of(name)
         self._keys.append(key)
         self._names.append(name)
-        self._by_key[key].append(i)
-        self._extra_toks[i] = (vids, nfull)
+        if self._by_key is not None:
+            self._by_key.setdefault(key, []).append(i)
+        self._extra_rows.append((vids, nfull))
         for v in set(vids):
-            self._extra_post[v].append(i)
+            self._extra_post.setdefault(v, []).append(i)
 
     def remove(self, key: Key) -> None:
         """Remove every name stored under ``key``."""
+        if self._by_key is None:
+            by_key: dict[Key, list[int]] = {}
+            for i, k in enumerate(self._keys):
+                by_key.setdefault(k, []).append(i)
+            self._by_key = by_key
         for i in self._by_key.pop(key, []):
             self._deleted.add(i)
 
     # ---------------------------------------------------------------- querying
-    def _postings(self, vid: int) -> IntArray:
-        if vid < len(self._post_offsets) - 1:
-            a, b = self._post_offsets[vid], self._post_offsets[vid + 1]
-            base = self._post_ids[a:b]
-        else:
-            base = _EMPTY
-        extra = self._extra_post.get(vid)
-        if extra:
-            return np.concatenate([base, np.asarray(extra, dtype=np.int32)])
-        return base
-
-    def _posting_size(self, vid: int) -> int:
-        size = 0
-        if vid < len(self._post_offsets) - 1:
-            size = int(self._post_offsets[vid + 1] - self._post_offsets[vid])
-        return size + len(self._extra_post.get(vid, ()))
-
-    def _expand(self, skel: str, groups: frozenset[str]) -> set[int]:
-        vids: set[int] = set()
-        for var in _variants(skel):
-            hit = self._variant_vids.get(var)
-            if hit:
-                vids.update(hit)
+    def _reach(self, skel: str, groups: frozenset[str]) -> IntArray:
+        """Vocabulary ids a query word reaches: deletion neighbourhood of its stems, groups."""
+        hashes = _query_hashes(skel)
+        lo = np.searchsorted(self._var_hash, hashes, side="left")
+        hi = np.searchsorted(self._var_hash, hashes, side="right")
+        parts = [self._var_vid[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True) if b > a]
+        if self._extra_var:
+            for h in hashes.tolist():
+                hit = self._extra_var.get(h)
+                if hit:
+                    parts.append(np.asarray(hit, dtype=np.int32))
         for g in groups:
             hit = self._group_vids.get(g)
             if hit:
-                vids.update(hit)
-        return vids
+                parts.append(np.asarray(hit, dtype=np.int32))
+        if not parts:
+            return _EMPTY
+        return np.unique(np.concatenate(parts))
 
-    def _tokens_for(self, i: int) -> tuple[list[int], int]:
-        if i < self._base_n:
-            row = self._name_toks[i]
-            return [int(v) for v in row if v >= 0], int(self._name_full[i])
-        return self._extra_toks[i]
+    def _postings(self, vids: IntArray) -> IntArray:
+        offs = self._post_offsets
+        nb = len(offs) - 1
+        parts = [self._post_ids[offs[v] : offs[v + 1]] for v in vids.tolist() if v < nb]
+        if self._extra_post:
+            for v in vids.tolist():
+                extra = self._extra_post.get(v)
+                if extra:
+                    parts.append(np.asarray(extra, dtype=np.int32))
+        if not parts:
+            return _EMPTY
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def _rows_toks(self, rows: IntArray) -> tuple[IntArray, npt.NDArray[np.int64]]:
+        base = rows < self._base_n
+        if base.all():
+            return self._name_toks[rows], self._name_full[rows].astype(np.int64)
+        toks = np.full((len(rows), MAX_TOKENS), -1, dtype=np.int32)
+        full = np.zeros(len(rows), dtype=np.int64)
+        toks[base] = self._name_toks[rows[base]]
+        full[base] = self._name_full[rows[base]]
+        for j in np.nonzero(~base)[0].tolist():
+            vids, nfull = self._extra_rows[int(rows[j]) - self._base_n]
+            toks[j, : len(vids)] = vids
+            full[j] = nfull
+        return toks, full
 
     def candidates(self, query: str, limit: int = 50) -> list[Key]:
         """Keys of the names most likely to match ``query``, best first, without scoring."""
         return [self._keys[i] for i in self._candidate_rows(query, limit)]
 
     def _candidate_rows(self, query: str, limit: int) -> list[int]:
-        qtoks = _full_tokens(parsed(query))
-        if not qtoks or not self._keys:
+        qtoks = [
+            t
+            for t in parsed(query).tokens
+            if t.role is not Role.INITIAL and len(t.feat.skeleton) > 1
+        ][:8]
+        if not qtoks or not self._keys or limit <= 0:
             return []
-        expanded = [np.fromiter(self._expand(s, g), dtype=np.int32) for s, g in qtoks]
-        sizes = [sum(self._posting_size(int(v)) for v in e) for e in expanded]
-        total = max(len(self._keys), 1)
-        idf = [math.log(1.0 + total / (1 + s)) for s in sizes]
         k = len(qtoks)
-        order = sorted(range(k), key=lambda t: sizes[t])
-        seed_tokens = order[: max(1, k - 1)]
-        pieces = [self._postings(int(v)) for t in seed_tokens for v in expanded[t]]
-        pieces = [p for p in pieces if len(p)]
-        if not pieces:
+        reached = [self._reach(t.feat.skeleton, t.feat.groups) for t in qtoks]
+        posts = [self._postings(e) for e in reached]
+        touched = np.concatenate(posts)
+        if not len(touched):
             return []
-        cand = np.unique(np.concatenate(pieces))
+        # which query words reach each row: one bit per word
+        bits = np.zeros(len(self._keys), dtype=np.uint8)
+        rare = 0
+        for t, p in enumerate(posts):
+            bits[p] |= np.uint8(1 << t)
+            if len(p) <= RARE_POSTINGS:
+                rare |= 1 << t
+        popcount = np.array([bin(b).count("1") for b in range(256)], dtype=np.int64)
+        tb = bits[touched]
+        hits = popcount[tb]
+        if self._extra_rows:
+            _toks, full_t = self._rows_toks(touched)
+        else:
+            full_t = self._name_full[touched].astype(np.int64)
+        need = np.minimum(np.minimum(2, k), np.maximum(full_t, 1))
+        keep = (hits >= need) | ((tb & np.uint8(rare)) != 0)
+        pool = np.unique(touched[keep])
         if self._deleted:
-            cand = cand[~np.isin(cand, np.fromiter(self._deleted, dtype=np.int32))]
-        base = cand[cand < self._base_n]
-        extra = cand[cand >= self._base_n]
-        rows, weight, hits, full = self._hits(base, expanded, idf)
-        for i in extra.tolist():
-            vids, nfull = self._extra_toks[i]
-            h = [bool(set(vids) & set(e.tolist())) for e in expanded]
-            rows = np.append(rows, i)
-            weight = np.append(weight, sum(w for w, x in zip(idf, h, strict=True) if x))
-            hits = np.append(hits, sum(h))
-            full = np.append(full, nfull)
-        need = np.minimum(np.minimum(2, k), np.maximum(full, 1))
-        ok = hits >= need
-        rows, weight = rows[ok], weight[ok]
-        if len(rows) > limit:
-            top = np.argpartition(-weight, limit - 1)[:limit]
-            rows, weight = rows[top], weight[top]
-        best = np.argsort(-weight, kind="stable")
-        return [int(r) for r in rows[best]]
+            pool = pool[~np.isin(pool, np.fromiter(self._deleted, dtype=np.int32))]
+        if not len(pool):
+            return []
+        if len(pool) > MAX_POOL:
+            sizes = np.array([max(len(p), 1) for p in posts], dtype=np.float64)
+            idf = np.log1p(len(self._keys) / sizes)
+            pb = bits[pool]
+            weight = sum(((pb >> t) & 1) * idf[t] for t in range(k))
+            pool = pool[np.argsort(-weight, kind="stable")[:MAX_POOL]]
+        score = self._estimate(qtoks, reached, pool)
+        if len(pool) > limit:
+            top = np.argpartition(-score, limit - 1)[:limit]
+            pool, score = pool[top], score[top]
+        best = np.argsort(-score, kind="stable")
+        return [int(r) for r in pool[best]]
 
-    def _hits(
-        self, rows: IntArray, expanded: list[IntArray], idf: list[float]
-    ) -> tuple[IntArray, npt.NDArray[np.float64], IntArray, IntArray]:
-        toks = self._name_toks[rows]
-        weight = np.zeros(len(rows), dtype=np.float64)
-        hits = np.zeros(len(rows), dtype=np.int32)
-        for e, w in zip(expanded, idf, strict=True):
-            h = np.isin(toks, e).any(axis=1)
-            weight += h * w
-            hits += h
-        return rows, weight, hits, self._name_full[rows].astype(np.int32)
+    def _estimate(self, qtoks: Sequence[Any], reached: list[IntArray], pool: IntArray) -> Any:
+        """Vectorised estimate of the matcher's score for each pool row."""
+        toks, full = self._rows_toks(pool)
+        uniq, inv = np.unique(toks, return_inverse=True)
+        inv = inv.reshape(toks.shape)
+        has = uniq >= 0
+        words = uniq[has]
+        k = len(qtoks)
+        sims = np.zeros((k, len(uniq)), dtype=np.float64)
+        if len(words):
+            choices = [self._vocab_list[v] for v in words.tolist()]
+            qs = [t.feat.skeleton for t in qtoks]
+            dist = cdist(qs, choices, scorer=Levenshtein.distance, dtype=np.int32)
+            qlen = np.array([len(s) for s in qs], dtype=np.float64)[:, None]
+            wlen = self._vocab_len[words].astype(np.float64)[None, :]
+            longest = np.maximum(qlen, wlen)
+            ratio = 1.0 - dist / np.maximum(longest, 1.0)
+            s = np.where(dist == 0, 0.98, (ratio**2) * 0.85)
+            s = np.where((dist == 1) & (longest >= 5), 0.9, s)
+            s = np.where((dist == 2) & (longest >= 8), 0.8, s)
+            for t in range(k):
+                s[t] = np.where(np.isin(words, reached[t]), np.maximum(s[t], 0.92), s[t])
+            sims[:, has] = s
+        best = np.stack([sims[t][inv].max(axis=1) for t in range(k)], axis=1)  # rows × k
+        w = np.array([WEIGHTS[t.role] for t in qtoks], dtype=np.float64)[None, :]
+        matched = best >= PAIR_MIN
+        n_match = matched.sum(axis=1)
+        row_left = (full - n_match) > 0
+        conflict = ~matched & row_left[:, None]
+        logb = np.log(np.maximum(best, 0.02))
+        num = (np.where(matched | conflict, w * logb, 0.0)).sum(axis=1)
+        den = (np.where(matched | conflict, w, 0.0)).sum(axis=1)
+        one_sided = (~matched & ~row_left[:, None]).sum(axis=1) + np.maximum(
+            full - n_match - (k - n_match), 0
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = np.where(den > 0, np.exp(num / np.maximum(den, 1e-9)), 0.0)
+        score = score * (0.97**one_sided)
+        score = np.where(
+            (n_match == 1) & (np.maximum(full, k) >= 2), np.minimum(score, PARTIAL_CAP), score
+        )
+        return np.where(n_match == 0, 0.0, score)
 
     def search(
         self,
@@ -280,7 +576,7 @@ class CandidateIndex:
         """
         m = matcher if matcher is not None else _default()
         floor = m.review_threshold if min_score is None else min_score
-        rows = self._candidate_rows(query, max(limit * 3, 20))
+        rows = self._candidate_rows(query, max(limit * 2, 20))
         fast: _Scorer | None = m if hasattr(m, "score") else None  # type: ignore[assignment]
         scored: list[tuple[float, int]] = []
         for r in rows:
@@ -294,18 +590,54 @@ class CandidateIndex:
     # ---------------------------------------------------------------- storage
     def save(self, path: str | Path) -> None:
         """Write the index to one ``.npz`` file (no pickle; safe to load)."""
+        word_vid = np.array(self._new_vids([f.skeleton for f in self._word_feat]), np.int32)
         self._compact()
-        keys_json = json.dumps(self._keys, ensure_ascii=False).encode()
+        keys_int = all(type(k) is int for k in self._keys)
+        groups = sorted(self._group_vids)
+        rule_names = sorted({r for f in self._word_feat for r in f.rules})
+        rule_bit = {r: 1 << i for i, r in enumerate(rule_names)}
+        group_ix = {
+            g: i for i, g in enumerate(sorted({g for f in self._word_feat for g in f.groups}))
+        }
+        wg_off = np.zeros(len(self._word_feat) + 1, dtype=np.int64)
+        wg_ids: list[int] = []
+        for i, f in enumerate(self._word_feat):
+            wg_ids.extend(sorted(group_ix[g] for g in f.groups))
+            wg_off[i + 1] = len(wg_ids)
         meta = {
             "format": FORMAT,
-            "vid_groups": self._vid_groups,
+            "groups": groups,
+            "word_groups": sorted(group_ix, key=group_ix.__getitem__),
+            "rules": rule_names,
+            "keys_int": keys_int,
         }
+        gv = [(gi, v) for gi, g in enumerate(groups) for v in self._group_vids[g]]
+        if keys_int:
+            keys = np.asarray(self._keys, dtype=np.int64)
+        else:
+            keys = np.frombuffer(json.dumps(self._keys, ensure_ascii=False).encode(), np.uint8)
+
+        def blob(items: Iterable[str]) -> npt.NDArray[np.uint8]:
+            return np.frombuffer("\x1f".join(items).encode(), dtype=np.uint8)
+
         np.savez(
             Path(path),
             meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
-            keys=np.frombuffer(keys_json, dtype=np.uint8),
-            names=np.frombuffer("\x1f".join(self._names).encode(), dtype=np.uint8),
-            vocab=np.frombuffer("\x1f".join(self._vocab_list).encode(), dtype=np.uint8),
+            keys=keys,
+            names=blob(self._names),
+            vocab=blob(self._vocab_list),
+            words=blob(w for w, _l in self._word_list),
+            word_lang=np.array([_LANG_CODE[lang] for _w, lang in self._word_list], np.uint8),
+            word_ascii=blob(f.ascii for f in self._word_feat),
+            word_vid=word_vid,
+            word_rules=np.array(
+                [sum(rule_bit[r] for r in f.rules) for f in self._word_feat], np.int64
+            ),
+            word_group_offsets=wg_off,
+            word_group_ids=np.asarray(wg_ids, dtype=np.int32),
+            group_pairs=np.asarray(gv, dtype=np.int32).reshape(-1, 2),
+            var_hash=self._var_hash,
+            var_vid=self._var_vid,
             post_offsets=self._post_offsets,
             post_ids=self._post_ids,
             name_toks=self._name_toks,
@@ -318,43 +650,77 @@ class CandidateIndex:
             meta: dict[str, Any] = json.loads(data["meta"].tobytes().decode())
             if meta.get("format") != FORMAT:
                 raise ValueError(f"{path}: not a {FORMAT} file")
+
+            def unblob(name: str) -> list[str]:
+                text = data[name].tobytes().decode()
+                return text.split("\x1f") if text else []
+
             idx = cls()
-            idx._keys = json.loads(data["keys"].tobytes().decode())
-            names_blob = data["names"].tobytes().decode()
-            idx._names = names_blob.split("\x1f") if idx._keys else []
-            vocab_blob = data["vocab"].tobytes().decode()
-            vocab = vocab_blob.split("\x1f") if vocab_blob else []
-            idx._post_offsets = data["post_offsets"]
-            idx._post_ids = data["post_ids"]
-            idx._name_toks = data["name_toks"]
+            if meta["keys_int"]:
+                idx._keys = data["keys"].tolist()
+            else:
+                idx._keys = json.loads(data["keys"].tobytes().decode())
+            idx._names = unblob("names") if idx._keys else []
+            idx._vocab_list = unblob("vocab")
+            idx._vocab = None
+            words = unblob("words")
+            langs = data["word_lang"].tolist()
+            asciis = unblob("word_ascii") if words else []
+            word_vid = data["word_vid"].tolist()
+            word_rules = data["word_rules"].tolist()
+            wg_off = data["word_group_offsets"].tolist()
+            wg_ids = data["word_group_ids"].tolist()
+            for name in ("var_hash", "var_vid", "post_offsets", "post_ids", "name_toks"):
+                setattr(idx, "_" + name, data[name])
             idx._name_full = data["name_full"]
-        for skel, groups in zip(vocab, meta["vid_groups"], strict=True):
-            idx._vid(skel, groups)
-        for i, key in enumerate(idx._keys):
-            idx._by_key[key].append(i)
+            pairs = data["group_pairs"].tolist()
+        for gi, v in pairs:
+            idx._group_vids.setdefault(meta["groups"][gi], []).append(v)
+        rules: list[str] = meta["rules"]
+        wgroups: list[str] = meta["word_groups"]
+        rule_sets: dict[int, frozenset[str]] = {}
+        group_sets: dict[tuple[int, ...], frozenset[str]] = {}
+        vocab = idx._vocab_list
+        for i, (w, code, asc, vid, rb) in enumerate(
+            zip(words, langs, asciis, word_vid, word_rules, strict=True)
+        ):
+            rs = rule_sets.get(rb)
+            if rs is None:
+                rs = rule_sets[rb] = intern_set(
+                    frozenset(r for j, r in enumerate(rules) if rb >> j & 1)
+                )
+            gkey = tuple(wg_ids[wg_off[i] : wg_off[i + 1]])
+            gs = group_sets.get(gkey)
+            if gs is None:
+                gs = group_sets[gkey] = intern_set(frozenset(wgroups[g] for g in gkey))
+            lang = _LANGS[code]
+            f = TokenFeatures(lang=lang, ascii=asc, skeleton=vocab[vid], rules=rs, groups=gs)
+            idx._word_id[(w, lang)] = i
+            idx._word_list.append((w, lang))
+            idx._word_feat.append(f)
+            remember(w, lang, f)
+        idx._vocab_len = np.array([len(s) for s in vocab], dtype=np.int16)
         idx._base_n = len(idx._keys)
         return idx
 
     def _compact(self) -> None:
         """Fold the add/remove overlay into the arrays (a rebuild of the arrays only)."""
-        if not self._extra_toks and not self._deleted:
+        if not self._extra_rows and not self._deleted and not self._extra_var:
             return
-        live = [i for i in range(len(self._keys)) if i not in self._deleted]
-        rows: list[list[int]] = []
-        full: list[int] = []
-        for i in live:
-            vids, nfull = self._tokens_for(i)
-            rows.append(vids)
-            full.append(nfull)
-        self._keys = [self._keys[i] for i in live]
-        self._names = [self._names[i] for i in live]
-        self._by_key = defaultdict(list)
-        for i, key in enumerate(self._keys):
-            self._by_key[key].append(i)
-        self._extra_post = defaultdict(list)
-        self._extra_toks = {}
+        live = np.array([i for i in range(len(self._keys)) if i not in self._deleted], np.int32)
+        toks, full = self._rows_toks(live)
+        self._keys = [self._keys[i] for i in live.tolist()]
+        self._names = [self._names[i] for i in live.tolist()]
+        self._by_key = None
+        self._extra_post = {}
+        self._extra_rows = []
         self._deleted = set()
-        self._finish(rows, full)
+        mask = toks >= 0
+        rows = np.nonzero(mask)[0]
+        self._finish_arrays(toks[mask], rows, len(live))
+        # names with more than MAX_TOKENS full words keep their count
+        self._name_full = np.minimum(full, 255).astype(np.uint8)
+        self._rehash()
 
 
 _DEFAULT: list[SlavicNameMatcher] = []

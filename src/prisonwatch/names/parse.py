@@ -60,14 +60,18 @@ def _words(segment: str) -> list[str]:
     return out
 
 
+def split_words(name: str) -> tuple[list[str], list[str]]:
+    """The words of ``name`` before the first comma (if any) and after it."""
+    if "," in name:
+        head, _, tail = name.partition(",")
+        return _words(head), _words(tail)
+    return [], _words(name)
+
+
 def parse_name(name: str) -> ParsedName:
     """Tokenise ``name`` and assign roles."""
     lang = detect_language(name)
-    if "," in name:
-        head, _, tail = name.partition(",")
-        head_words, tail_words = _words(head), _words(tail)
-    else:
-        head_words, tail_words = [], _words(name)
+    head_words, tail_words = split_words(name)
     words = head_words + tail_words
     feats = [features(w, lang) for w in words]
     roles: list[Role] = [Role.NAME] * len(words)

@@ -9,6 +9,7 @@ initial, and last an edit distance between skeletons (rapidfuzz).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -75,12 +76,14 @@ def _join(*parts: str) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def stems(skel: str) -> set[str]:
+@lru_cache(maxsize=500_000)
+def stems(skel: str) -> frozenset[str]:
+    """``skel`` and its stems without a case ending (cached: called for every token pair)."""
     out = {skel}
     for end in _ENDINGS:
         if skel.endswith(end) and len(skel) - len(end) >= 4:
             out.add(skel[: -len(end)])
-    return out
+    return frozenset(out)
 
 
 def _inflected(a: str, b: str) -> bool:
