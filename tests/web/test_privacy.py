@@ -24,6 +24,9 @@ def _public_paths(app: FastAPI, seeded: Seeded) -> list[str]:
         "/api/v1/held", "/api/v1/events/latest", "/api/v1/me", "/api/v1/openapi.json",
         "/audit", "/api/v1/audit", "/lists", "/review", "/api/v1/review",
         "/people/999999", "/api/v1/people/abc",
+        # the statistics pages (prisonwatch.web.changes)
+        "/changes", "/changes/chart.svg", "/changes/series.csv", "/api/v1/changes/series",
+        "/api/v1/changes/compare", "/api/v1/changes/releases", "/api/v1/changes/figures",
     }
     # every GET route of the app must be in the scan
     templates = {r.path for r in all_routes(app) if "GET" in r.methods}
