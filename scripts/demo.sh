@@ -16,7 +16,8 @@ if ! $PW user list 2>/dev/null | grep -q '\badmin\b'; then
   $PW user add admin --role admin --password "$PASS" >/dev/null
   echo "Created the web account 'admin' with password: $PASS  (keep it: it is shown only once)"
 fi
+echo "== Held today, from the registry's own events =="
 $PW status --on "$(date +%F)"
-$PW status --on 2025-09-10 --format json
-$PW status --on 2025-09-12 --format json
+echo "== Has anything changed? 12 months before vs after the release of 2025-09-11 =="
+$PW changes compare --around 2025-09-11
 exec $PW serve --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}"
