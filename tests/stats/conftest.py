@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prisonwatch.dates import PartialDate
+from prisonwatch.store.custody import refresh_people
 from prisonwatch.store.db import Database
 from prisonwatch.store.schema import Case, CaseArticle, Organisation, Person, StatusEvent
 
@@ -74,6 +75,8 @@ def add_person(session: Session, p: P) -> int:
             )
         )
     session.flush()
+    # events written directly (not through Registry): refresh the derived table as it does
+    refresh_people(session, [person.id])
     return person.id
 
 

@@ -10,15 +10,24 @@ import inspect
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from prisonwatch.dates import PartialDate
 from prisonwatch.model import EventKind
 from prisonwatch.stats.flows import Series, held_count, series
 from prisonwatch.stats.groups import Dimension
 from prisonwatch.stats.periods import Period, Unit
+from prisonwatch.stats.transitions import custody_transitions, recognition_transitions
+from prisonwatch.store.custody import rebuild_all
 from prisonwatch.store.db import Database
-from prisonwatch.store.schema import Case, CaseArticle, Organisation, Person, StatusEvent
+from prisonwatch.store.schema import (
+    Case,
+    CaseArticle,
+    CustodyChange,
+    Organisation,
+    Person,
+    StatusEvent,
+)
 
 DIMENSIONS: list[Dimension | None] = [None, *Dimension]
 
@@ -69,7 +78,7 @@ person = st.tuples(
 
 def load(db: Database, people: list[tuple[object, ...]]) -> None:
     with db.session() as s:
-        for table in (StatusEvent, CaseArticle, Case, Person, Organisation):
+        for table in (CustodyChange, StatusEvent, CaseArticle, Case, Person, Organisation):
             s.execute(delete(table))
         orgs = [Organisation(name="Viasna"), Organisation(name="Libereco")]
         s.add_all(orgs)
@@ -97,6 +106,27 @@ def load(db: Database, people: list[tuple[object, ...]]) -> None:
                         visibility="private" if private else "public",
                     )
                 )
+        rebuild_all(s)  # events written directly: the bulk-load path
+
+
+def check_stored_changes(db: Database, include_private: bool) -> None:
+    """The stored changes the statistics read equal the window-function transitions computed
+    from the events (:mod:`prisonwatch.stats.transitions`)."""
+    cc = CustodyChange.__table__.c
+    scope = cc.scope == ("all" if include_private else "public")
+    tr = custody_transitions(include_private=include_private)
+    rt = recognition_transitions(include_private=include_private)
+    with db.session() as s:
+        stored = s.execute(select(cc.event_id, cc.delta_held).where(scope, cc.delta_held != 0))
+        computed = s.execute(select(tr.c.event_id, tr.c.delta))
+        assert sorted(map(tuple, stored)) == sorted(map(tuple, computed))
+        stored = s.execute(
+            select(cc.event_id, cc.delta_recognised, cc.delta_recognised_any).where(
+                scope, cc.delta_recognised != 0
+            )
+        )
+        computed = s.execute(select(rt.c.event_id, rt.c.org_delta, rt.c.delta))
+        assert sorted(map(tuple, stored)) == sorted(map(tuple, computed))
 
 
 @settings(
@@ -122,6 +152,7 @@ def test_identity_on_generated_registries(
     include_private: bool,
 ) -> None:
     load(db, people)
+    check_stored_changes(db, include_private)
     period = Period(start, start + dt.timedelta(days=length))
     with db.session() as s:
         result = series(s, period, unit, dimension=dimension, include_private=include_private)

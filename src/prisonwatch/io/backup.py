@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Date, DateTime, func, insert, select, text
 
+from prisonwatch.store.custody import rebuild_all
 from prisonwatch.store.db import Database
 from prisonwatch.store.schema import Base
 
@@ -162,6 +163,8 @@ def _restore_json(db: Database, src: Path) -> None:
             rows = _decode(table.name, tables.get(table.name, []))
             if rows:
                 conn.execute(insert(table), rows)
+        if not tables.get("custody_change"):
+            rebuild_all(conn)  # a dump made before the derived table existed
         if db.backend == "postgresql":
             for table in Base.metadata.sorted_tables:
                 if "id" in table.columns:

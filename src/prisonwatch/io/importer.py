@@ -34,6 +34,7 @@ from prisonwatch.model import EventKind
 from prisonwatch.names.script import detect_script
 from prisonwatch.sentence import sentence_months, split_articles
 from prisonwatch.store.bulk import bulk_insert
+from prisonwatch.store.custody import refresh_people
 from prisonwatch.store.db import Database
 from prisonwatch.store.registry import (
     RegistryValidationError,
@@ -539,6 +540,8 @@ class _Writer:
                     )
         if cases or cites:
             bulk_insert(self.s, _t(Citation), cases + cites)
+        if events:
+            refresh_people(self.s, ids, method="sql")
         self.flush_audit()
 
     def update(self, pid: int, r: ImportRow) -> bool:
@@ -647,6 +650,7 @@ class _Writer:
             p.version = (p.version or 0) + 1
             p.updated_at = self.now
             self.s.flush()
+            refresh_people(self.s, [p.id])
             self.audit_entry("update", "person", p.id, p.id, before, after, r.row)
             return True
         return False

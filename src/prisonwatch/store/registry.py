@@ -24,6 +24,7 @@ from prisonwatch.model import (
 from prisonwatch.names.script import detect_script
 from prisonwatch.sentence import sentence_months, split_articles
 from prisonwatch.store import audit
+from prisonwatch.store.custody import refresh_people
 from prisonwatch.store.schema import (
     Case,
     CaseArticle,
@@ -319,6 +320,7 @@ class Registry:
         before["names"] = [n.full_text for n in person.names]
         self.session.delete(person)
         self.session.flush()
+        refresh_people(self.session, [person_id])
         self._audit("delete", "person", person_id, person_id, before, None)
 
     # identifiers ---------------------------------------------------------------------------
@@ -498,6 +500,7 @@ class Registry:
         )
         self.session.add(ev)
         self.session.flush()
+        refresh_people(self.session, [person_id])
         self._audit("create", "event", ev.id, person_id, None, audit.snapshot(ev))
         self.cite_all("event", ev.id, source_ids, person_id)
         return ev
@@ -529,6 +532,7 @@ class Registry:
             else:
                 raise RegistryValidationError(key, "not an editable event field")
         self.session.flush()
+        refresh_people(self.session, [ev.person_id])
         b, a = audit.diff(before, audit.snapshot(ev))
         if a:
             self._audit("update", "event", ev.id, ev.person_id, b, a)
@@ -541,6 +545,7 @@ class Registry:
         before = audit.snapshot(ev)
         self.session.delete(ev)
         self.session.flush()
+        refresh_people(self.session, [before["person_id"]])
         self._audit("delete", "event", event_id, before["person_id"], before, None)
 
     # cases ---------------------------------------------------------------------------------

@@ -210,6 +210,45 @@ class StatusEvent(Base):
     organisation: Mapped[Organisation | None] = relationship()
 
 
+class CustodyChange(Base):
+    """Derived data, never edited by hand: one row per change of a person's custody state or
+    recognition, computed from the status events by :mod:`prisonwatch.store.custody` and
+    refreshed by every write path. ``scope`` ``public`` rows are computed over public events
+    only, ``all`` rows over all events, so a public figure never reveals a private report.
+
+    ``delta_held`` is +1 (inflow) / -1 (outflow) / 0 (a recognition row); ``delta_recognised``
+    the change of ``organisation_id``'s own recognition (NULL organisation = none given) and
+    ``delta_recognised_any`` the change of "recognised by at least one organisation"."""
+
+    __tablename__ = "custody_change"
+    __table_args__ = (
+        # (scope, date_start) first; the trailing columns make it covering for the statistics
+        # aggregations (no table look-ups on SQLite, index-only scans on PostgreSQL).
+        Index(
+            "ix_custody_change_scope_date",
+            "scope",
+            "date_start",
+            "kind",
+            "delta_held",
+            "delta_recognised_any",
+        ),
+        Index("ix_custody_change_person", "person_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(10))  # public / all
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(Integer)
+    date_start: Mapped[dt.date] = mapped_column(Date)
+    date_precision: Mapped[int] = mapped_column(SmallInteger)
+    kind: Mapped[str] = mapped_column(String(30))
+    delta_held: Mapped[int] = mapped_column(SmallInteger, default=0)
+    organisation_id: Mapped[int | None] = mapped_column(Integer)
+    delta_recognised: Mapped[int] = mapped_column(SmallInteger, default=0)
+    delta_recognised_any: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # the event's deal, for marking deals on the timeline (cleared with the deal, as there)
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deal.id", ondelete="SET NULL"))
+
+
 class User(Base):
     __tablename__ = "app_user"
     id: Mapped[int] = mapped_column(primary_key=True)

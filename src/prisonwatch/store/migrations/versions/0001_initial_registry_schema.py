@@ -280,6 +280,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_status_event_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index('ix_status_event_person_date', ['person_id', 'date_start'], unique=False)
 
+    op.create_table('custody_change',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('scope', sa.String(length=10), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('date_start', sa.Date(), nullable=False),
+    sa.Column('date_precision', sa.SmallInteger(), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('delta_held', sa.SmallInteger(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.Column('delta_recognised', sa.SmallInteger(), nullable=False),
+    sa.Column('delta_recognised_any', sa.SmallInteger(), nullable=False),
+    sa.Column('deal_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['deal_id'], ['deal.id'], name=op.f('fk_custody_change_deal_id_deal'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_custody_change_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_custody_change'))
+    )
+    with op.batch_alter_table('custody_change', schema=None) as batch_op:
+        batch_op.create_index('ix_custody_change_person', ['person_id'], unique=False)
+        batch_op.create_index('ix_custody_change_scope_date', ['scope', 'date_start', 'kind', 'delta_held', 'delta_recognised_any'], unique=False)
+
     op.create_table('case_article',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -343,6 +364,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_case_article_article')
 
     op.drop_table('case_article')
+    with op.batch_alter_table('custody_change', schema=None) as batch_op:
+        batch_op.drop_index('ix_custody_change_scope_date')
+        batch_op.drop_index('ix_custody_change_person')
+
+    op.drop_table('custody_change')
     with op.batch_alter_table('status_event', schema=None) as batch_op:
         batch_op.drop_index('ix_status_event_person_date')
         batch_op.drop_index(batch_op.f('ix_status_event_organisation_id'))

@@ -1,0 +1,345 @@
+"""The ``custody_change`` table: every change of a person's custody state or recognition,
+derived from the status events and stored so that the statistics aggregate a few hundred
+thousand changes with ``GROUP BY`` instead of running window functions over every event.
+
+Derived data, never edited by hand. Every write path refreshes the rows of the people whose
+events it changed, in the same transaction:
+
+* :func:`refresh_people` — for a handful of people (``Registry.add_event`` / ``edit_event`` /
+  ``remove_event`` / ``delete_person``, an import's update of a person): delete their rows and
+  recompute them in Python from their events; for many people (an import batch) the same
+  set-based SQL as :func:`rebuild_all`, restricted to them;
+* :func:`rebuild_all` — the whole table in set-based SQL (``INSERT … SELECT`` with ``LAG``),
+  after bulk loads and restores, and from the command line::
+
+      python -m prisonwatch.store.custody [--db URL]
+
+The semantics are exactly those of :mod:`prisonwatch.stats.transitions` and
+:mod:`prisonwatch.store.status`: a person's custody events (``CUSTODY_EFFECT`` ≠ 0) ordered by
+``(date_start, date_precision, id)``; an event whose state (held / not held) differs from the
+state before it is a change (+1 inflow, −1 outflow). Recognition per organisation the same way
+with ``recognised`` / ``recognition_withdrawn`` (events without an organisation count as one
+organisation); the person is recognised while at least one organisation's latest event is
+``recognised``.
+
+Each change is stored twice over: in scope ``public`` computed over public events only, in
+scope ``all`` over all events. A public figure is therefore computed without ever looking at a
+private event (a private detention followed by a public release must not make the release an
+outflow in public figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Table,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Select
+
+from prisonwatch.model import CUSTODY_EFFECT, EventKind
+from prisonwatch.store.schema import CustodyChange, StatusEvent
+
+SCOPES: tuple[str, ...] = ("public", "all")
+CUSTODY_KINDS = tuple(k.value for k, v in CUSTODY_EFFECT.items() if v != 0)
+HELD_KINDS = frozenset(k.value for k, v in CUSTODY_EFFECT.items() if v > 0)
+RECOGNITION_KINDS = (EventKind.RECOGNISED.value, EventKind.RECOGNITION_WITHDRAWN.value)
+#: Up to this many people, :func:`refresh_people` computes in Python; above, in SQL.
+PYTHON_LIMIT = 50
+#: People per ``IN (…)`` list of the set-based refresh (SQLite's bound-parameter limit).
+CHUNK = 5000
+
+COLUMNS: tuple[str, ...] = (
+    "scope",
+    "person_id",
+    "event_id",
+    "date_start",
+    "date_precision",
+    "kind",
+    "delta_held",
+    "organisation_id",
+    "delta_recognised",
+    "delta_recognised_any",
+    "deal_id",
+)
+
+Executor = Session | Connection
+
+
+def _table() -> Table:
+    table: Table = CustodyChange.__table__  # type: ignore[assignment]
+    return table
+
+
+# -- Python: one person at a time ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Event:
+    id: int
+    person_id: int
+    kind: str
+    date_start: Any
+    date_precision: int
+    organisation_id: int | None
+    visibility: str
+    deal_id: int | None
+
+
+def changes_of(events: Iterable[_Event], scope: str) -> list[dict[str, Any]]:
+    """The change rows of one person's events (any order) in ``scope``."""
+    visible = [e for e in events if scope == "all" or e.visibility == "public"]
+    visible.sort(key=lambda e: (e.date_start, e.date_precision, e.id))
+    out: list[dict[str, Any]] = []
+    held = 0
+    org_state: dict[int, int] = {}
+    recognised_by = 0
+    for e in visible:
+        row = {
+            "scope": scope,
+            "person_id": e.person_id,
+            "event_id": e.id,
+            "date_start": e.date_start,
+            "date_precision": e.date_precision,
+            "kind": e.kind,
+            "delta_held": 0,
+            "organisation_id": None,
+            "delta_recognised": 0,
+            "delta_recognised_any": 0,
+            "deal_id": e.deal_id,
+        }
+        if e.kind in CUSTODY_KINDS:
+            now = 1 if e.kind in HELD_KINDS else 0
+            if now != held:
+                row["delta_held"] = now - held
+                held = now
+                out.append(row)
+        elif e.kind in RECOGNITION_KINDS:
+            org = e.organisation_id or 0
+            now = 1 if e.kind == EventKind.RECOGNISED.value else 0
+            before = org_state.get(org, 0)
+            if now != before:
+                org_state[org] = now
+                was = recognised_by
+                recognised_by += now - before
+                row["organisation_id"] = e.organisation_id
+                row["delta_recognised"] = now - before
+                if was == 0 and recognised_by > 0:
+                    row["delta_recognised_any"] = 1
+                elif was > 0 and recognised_by == 0:
+                    row["delta_recognised_any"] = -1
+                out.append(row)
+    return out
+
+
+def _events_of(ex: Executor, person_ids: Sequence[int]) -> dict[int, list[_Event]]:
+    stmt = select(
+        StatusEvent.id,
+        StatusEvent.person_id,
+        StatusEvent.kind,
+        StatusEvent.date_start,
+        StatusEvent.date_precision,
+        StatusEvent.organisation_id,
+        StatusEvent.visibility,
+        StatusEvent.deal_id,
+    ).where(
+        StatusEvent.person_id.in_(person_ids),
+        StatusEvent.kind.in_((*CUSTODY_KINDS, *RECOGNITION_KINDS)),
+    )
+    out: dict[int, list[_Event]] = {pid: [] for pid in person_ids}
+    for row in ex.execute(stmt):
+        ev = _Event(*row)
+        out[ev.person_id].append(ev)
+    return out
+
+
+def compute_people(ex: Executor, person_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The rows the table should hold for these people, computed in Python (no writes)."""
+    rows: list[dict[str, Any]] = []
+    for events in _events_of(ex, person_ids).values():
+        for scope in SCOPES:
+            rows.extend(changes_of(events, scope))
+    return rows
+
+
+# -- SQL: many people at once ---------------------------------------------------------------
+
+
+def _filters(
+    kinds: tuple[str, ...], scope: str, person_ids: Sequence[int] | None
+) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = [StatusEvent.kind.in_(kinds)]
+    if scope == "public":
+        conds.append(StatusEvent.visibility == "public")
+    if person_ids is not None:
+        conds.append(StatusEvent.person_id.in_(person_ids))
+    return conds
+
+
+def custody_select(scope: str, person_ids: Sequence[int] | None = None) -> Select[Any]:
+    """SELECT of the custody change rows (columns :data:`COLUMNS`) of ``scope``."""
+    held = case((StatusEvent.kind.in_(sorted(HELD_KINDS)), 1), else_=0)
+    order = (StatusEvent.date_start, StatusEvent.date_precision, StatusEvent.id)
+    prev = func.lag(held, 1, 0).over(partition_by=StatusEvent.person_id, order_by=order)
+    seq = (
+        select(
+            StatusEvent.id.label("event_id"),
+            StatusEvent.person_id.label("person_id"),
+            StatusEvent.kind.label("kind"),
+            StatusEvent.date_start.label("date_start"),
+            StatusEvent.date_precision.label("date_precision"),
+            StatusEvent.deal_id.label("deal_id"),
+            held.label("held"),
+            prev.label("prev_held"),
+        )
+        .where(and_(*_filters(CUSTODY_KINDS, scope, person_ids)))
+        .subquery("custody_seq")
+    )
+    return select(
+        literal(scope).label("scope"),
+        seq.c.person_id,
+        seq.c.event_id,
+        seq.c.date_start,
+        seq.c.date_precision,
+        seq.c.kind,
+        (seq.c.held - seq.c.prev_held).label("delta_held"),
+        null().label("organisation_id"),
+        literal(0).label("delta_recognised"),
+        literal(0).label("delta_recognised_any"),
+        seq.c.deal_id,
+    ).where(seq.c.held != seq.c.prev_held)
+
+
+def recognition_select(scope: str, person_ids: Sequence[int] | None = None) -> Select[Any]:
+    """SELECT of the recognition change rows (columns :data:`COLUMNS`) of ``scope``."""
+    rec = case((StatusEvent.kind == EventKind.RECOGNISED.value, 1), else_=0)
+    org = func.coalesce(StatusEvent.organisation_id, literal(0))
+    order = (StatusEvent.date_start, StatusEvent.date_precision, StatusEvent.id)
+    prev = func.lag(rec, 1, 0).over(partition_by=(StatusEvent.person_id, org), order_by=order)
+    org_seq = (
+        select(
+            StatusEvent.id.label("event_id"),
+            StatusEvent.person_id.label("person_id"),
+            StatusEvent.organisation_id.label("organisation_id"),
+            StatusEvent.kind.label("kind"),
+            StatusEvent.date_start.label("date_start"),
+            StatusEvent.date_precision.label("date_precision"),
+            StatusEvent.deal_id.label("deal_id"),
+            (rec - prev).label("org_delta"),
+        )
+        .where(and_(*_filters(RECOGNITION_KINDS, scope, person_ids)))
+        .subquery("recognition_org_seq")
+    )
+    running = func.sum(org_seq.c.org_delta).over(
+        partition_by=org_seq.c.person_id,
+        order_by=(org_seq.c.date_start, org_seq.c.date_precision, org_seq.c.event_id),
+        rows=(None, 0),
+    )
+    person_seq = select(org_seq, running.label("orgs_after")).subquery("recognition_seq")
+    before = person_seq.c.orgs_after - person_seq.c.org_delta
+    any_delta = case(
+        (and_(before == 0, person_seq.c.orgs_after > 0), 1),
+        (and_(before > 0, person_seq.c.orgs_after == 0), -1),
+        else_=0,
+    )
+    return select(
+        literal(scope).label("scope"),
+        person_seq.c.person_id,
+        person_seq.c.event_id,
+        person_seq.c.date_start,
+        person_seq.c.date_precision,
+        person_seq.c.kind,
+        literal(0).label("delta_held"),
+        person_seq.c.organisation_id,
+        person_seq.c.org_delta.label("delta_recognised"),
+        any_delta.label("delta_recognised_any"),
+        person_seq.c.deal_id,
+    ).where(person_seq.c.org_delta != 0)
+
+
+def _insert_sql(ex: Executor, person_ids: Sequence[int] | None) -> None:
+    table = _table()
+    for scope in SCOPES:
+        for stmt in (custody_select(scope, person_ids), recognition_select(scope, person_ids)):
+            ex.execute(insert(table).from_select(list(COLUMNS), stmt))
+
+
+# -- the write paths -------------------------------------------------------------------------
+
+
+def refresh_people(ex: Executor, person_ids: Iterable[int], *, method: str = "auto") -> None:
+    """Recompute the rows of these people from their current events (delete + insert, in the
+    caller's transaction). ``method``: ``python`` (per person, for a handful of people),
+    ``sql`` (set-based, for a batch) or ``auto`` (Python up to :data:`PYTHON_LIMIT` people).
+    People without events (or deleted) just lose their rows."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return
+    if method not in ("auto", "python", "sql"):
+        raise ValueError(f"method must be auto, python or sql, not {method!r}")
+    if isinstance(ex, Session):
+        ex.flush()
+    table = _table()
+    use_sql = method == "sql" or (method == "auto" and len(ids) > PYTHON_LIMIT)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        ex.execute(delete(table).where(table.c.person_id.in_(chunk)))
+        if use_sql:
+            _insert_sql(ex, chunk)
+        else:
+            rows = compute_people(ex, chunk)
+            if rows:
+                ex.execute(insert(table), rows)
+
+
+def rebuild_all(ex: Executor) -> int:
+    """Recompute the whole table in set-based SQL; returns the number of rows."""
+    if isinstance(ex, Session):
+        ex.flush()
+    table = _table()
+    ex.execute(delete(table))
+    _insert_sql(ex, None)
+    return int(ex.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Maintenance: rebuild the table of a registry (after loading events by other means)."""
+    from prisonwatch.store.db import Database
+
+    ap = argparse.ArgumentParser(description="Rebuild the derived custody_change table.")
+    ap.add_argument("--db", default=None, help="Database URL (default: the configured registry).")
+    args = ap.parse_args(argv)
+    db = Database(args.db)
+    with db.session() as s:
+        n = rebuild_all(s)
+    print(f"custody_change rebuilt: {n:,} rows")
+
+
+__all__ = [
+    "COLUMNS",
+    "SCOPES",
+    "changes_of",
+    "compute_people",
+    "custody_select",
+    "rebuild_all",
+    "recognition_select",
+    "refresh_people",
+]
+
+
+if __name__ == "__main__":
+    main()
