@@ -19,9 +19,8 @@ from sqlalchemy.orm import Session
 
 from prisonwatch.dates import PartialDate, PartialDateError
 from prisonwatch.stats.flows import held_count
-from prisonwatch.stats.transitions import custody_transitions
 from prisonwatch.store import audit
-from prisonwatch.store.schema import Claim, Source
+from prisonwatch.store.schema import Claim, CustodyChange, Source
 
 #: Claim kinds compared with a registry figure.
 COMPARABLE_KINDS = ("count_held", "count_released")
@@ -212,9 +211,15 @@ def registry_figure(session: Session, kind: str, day: dt.date, include_private: 
     if kind == "count_held":
         return held_count(session, day, include_private=include_private)[None]
     if kind == "count_released":
-        tr = custody_transitions(include_private=include_private, until=day)
+        cc = CustodyChange.__table__.c
         n = session.scalar(
-            select(func.count()).select_from(tr).where(tr.c.delta == -1, tr.c.date_start == day)
+            select(func.count())
+            .select_from(CustodyChange)
+            .where(
+                cc.scope == ("all" if include_private else "public"),
+                cc.date_start == day,
+                cc.delta_held == -1,
+            )
         )
         return int(n or 0)
     raise FigureError(f"kind: {kind!r} has no registry figure ({', '.join(COMPARABLE_KINDS)})")

@@ -1,10 +1,10 @@
 """Time in custody: the distribution and median length of custody spells, for the people held
 on a day (time so far) and for those released in a period (by how they left).
 
-A spell runs from an inflow transition to the next outflow transition of the same person (see
-:mod:`prisonwatch.stats.transitions`); both are found in SQL with ``LEAD``. Spells of partially
-dated events count from the first day of their dates, so they are approximate by up to the
-imprecision of those dates.
+A spell runs from an inflow transition to the next outflow transition of the same person (the
+stored changes of :mod:`prisonwatch.store.custody`), paired in SQL with ``LEAD``. Spells of
+partially dated events count from the first day of their dates, so they are approximate by up
+to the imprecision of those dates.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sqlalchemy.sql.selectable import Subquery
 
 from prisonwatch.stats.periods import Period
 from prisonwatch.stats.sqlfuncs import days_between, dialect_of
-from prisonwatch.stats.transitions import custody_transitions
+from prisonwatch.store.schema import CustodyChange
 
 #: (label, fewest days, most days + 1 or None)
 DURATION_BANDS: tuple[tuple[str, int, int | None], ...] = (
@@ -81,16 +81,27 @@ class DurationStats:
 
 
 def spells(*, include_private: bool = False, until: dt.date | None = None) -> Subquery:
-    """(person_id, start, end, end_kind) per custody spell; ``end`` is NULL while it lasts."""
-    tr = custody_transitions(include_private=include_private, until=until)
-    order = (tr.c.date_start, tr.c.date_precision, tr.c.event_id)
-    seq = select(
-        tr.c.person_id,
-        tr.c.delta,
-        tr.c.date_start.label("start"),
-        func.lead(tr.c.date_start).over(partition_by=tr.c.person_id, order_by=order).label("end"),
-        func.lead(tr.c.kind).over(partition_by=tr.c.person_id, order_by=order).label("end_kind"),
-    ).subquery("spell_seq")
+    """(person_id, start, end, end_kind) per custody spell; ``end`` is NULL while it lasts.
+    From the stored custody changes (``custody_change``) of the scope asked for."""
+    cc = CustodyChange.__table__.c
+    conds: list[Any] = [
+        cc.scope == ("all" if include_private else "public"),
+        cc.delta_held != 0,
+    ]
+    if until is not None:
+        conds.append(cc.date_start <= until)
+    order = (cc.date_start, cc.date_precision, cc.event_id)
+    seq = (
+        select(
+            cc.person_id,
+            cc.delta_held.label("delta"),
+            cc.date_start.label("start"),
+            func.lead(cc.date_start).over(partition_by=cc.person_id, order_by=order).label("end"),
+            func.lead(cc.kind).over(partition_by=cc.person_id, order_by=order).label("end_kind"),
+        )
+        .where(*conds)
+        .subquery("spell_seq")
+    )
     return (
         select(seq.c.person_id, seq.c.start, seq.c.end, seq.c.end_kind)
         .where(seq.c.delta == 1)

@@ -23,8 +23,7 @@ from prisonwatch.model import EventKind
 from prisonwatch.stats.groups import Dimension, group_map
 from prisonwatch.stats.periods import ONE_DAY, Period, Unit, bucket_label, bucket_start, buckets
 from prisonwatch.stats.sqlfuncs import as_date, bucket_expr, dialect_of
-from prisonwatch.stats.transitions import custody_transitions, recognition_transitions
-from prisonwatch.store.schema import Organisation
+from prisonwatch.store.schema import CustodyChange, Organisation
 from prisonwatch.store.status import held_people
 
 #: Outflow kinds in the order tables and charts show them.
@@ -212,11 +211,16 @@ def _aggregate(
     include_private: bool,
     recognition: bool = True,
 ) -> dict[tuple[Any, str | None], FlowCounts]:
-    """Flows keyed by (segment, group) in one pass over the custody transitions and one over
-    the recognition transitions, grouped in SQL. ``segment(date column)`` is the SQL
-    expression of the segment (NULL for "before the first period"); ``convert`` reads it back.
-    Custody transitions before ``since`` are included (their net is the number held at the
-    start); recognition transitions before it are not needed."""
+    """Flows keyed by (segment, group), aggregated in SQL from the stored changes
+    (``custody_change``, see :mod:`prisonwatch.store.custody`) of the scope asked for.
+    ``segment(date column)`` is the SQL expression of the segment (NULL for "before the first
+    period"); ``convert`` reads it back. Custody changes before ``since`` are included (their
+    net is the number held at the start); recognition changes before it are not counted.
+
+    Without a breakdown (and for any breakdown but ``organisation``) custody and recognition
+    changes come from one pass: first grouped by day — in the order of the index on
+    ``(scope, date_start, kind, delta_held, delta_recognised_any)``, so no sort and no table
+    look-up — then the few thousand days are grouped into segments."""
     _tune(session)
     out: dict[tuple[Any, str | None], FlowCounts] = defaultdict(FlowCounts)
     groups = (
@@ -224,50 +228,66 @@ def _aggregate(
         if dimension is not None
         else None
     )
+    cc = CustodyChange.__table__.c
+    scope = "all" if include_private else "public"
+    by_org = dimension is Dimension.ORGANISATION
+    both = recognition and not by_org
+    conds: list[Any] = [cc.scope == scope, cc.date_start <= until]
+    if not both:
+        conds.append(cc.delta_held != 0)
 
-    tr = custody_transitions(include_private=include_private, until=until)
-    seg = segment(tr.c.date_start).label("seg")
+    day_cols: list[Any] = [cc.date_start]
+    if groups is not None:
+        day_cols.append(groups.c.grp)
+    day_cols += [cc.kind, cc.delta_held, cc.delta_recognised_any]
+    by_day: Any = select(*day_cols, func.count().label("n")).select_from(CustodyChange)
+    if groups is not None:
+        by_day = by_day.join(groups, groups.c.person_id == cc.person_id)
+    by_day = by_day.where(*conds).group_by(*day_cols).subquery("by_day")
+
+    seg = segment(by_day.c.date_start).label("seg")
     cols: list[Any] = [seg]
     if groups is not None:
-        cols.append(groups.c.grp)
-    stmt: Any = select(*cols, tr.c.kind, tr.c.delta, func.count()).select_from(tr)
-    if groups is not None:
-        stmt = stmt.join(groups, groups.c.person_id == tr.c.person_id)
-    stmt = stmt.group_by(*cols, tr.c.kind, tr.c.delta)
+        cols.append(by_day.c.grp)
+    cols += [by_day.c.kind, by_day.c.delta_held, by_day.c.delta_recognised_any]
+    stmt = select(*cols, func.sum(by_day.c.n)).group_by(*cols)
     for row in session.execute(stmt):
         key, rest = _key(row, convert, groups is not None)
-        kind, delta, n = rest
-        out[key].add(str(kind), int(delta), int(n))
-    if not recognition:
+        kind, delta, delta_any, n = rest
+        if int(delta) != 0:
+            out[key].add(str(kind), int(delta), int(n))
+        elif key[0] is not None and int(delta_any) != 0:
+            _add_recognition(out[key], int(delta_any), int(n))
+    if both or not recognition:
         return out
 
-    rt = recognition_transitions(include_private=include_private, until=until)
-    by_org = dimension is Dimension.ORGANISATION
-    delta_col = rt.c.org_delta if by_org else rt.c.delta
-    rcols: list[Any] = [segment(rt.c.date_start).label("seg")]
-    rstmt: Any
-    if by_org:
-        rcols.append(func.coalesce(Organisation.name, "none"))
-        rstmt = select(*rcols, delta_col, func.count()).select_from(rt).outerjoin(
-            Organisation, Organisation.id == rt.c.org_id
+    # by organisation: each organisation's own recognitions and withdrawals
+    org_name = func.coalesce(Organisation.name, literal("none"))
+    rseg = segment(cc.date_start).label("seg")
+    rstmt = (
+        select(rseg, org_name, cc.delta_recognised, func.count())
+        .select_from(CustodyChange)
+        .outerjoin(Organisation, Organisation.id == cc.organisation_id)
+        .where(
+            cc.scope == scope,
+            cc.date_start >= since,
+            cc.date_start <= until,
+            cc.delta_recognised != 0,
         )
-    elif groups is not None:
-        rcols.append(groups.c.grp)
-        rstmt = select(*rcols, delta_col, func.count()).select_from(rt).join(
-            groups, groups.c.person_id == rt.c.person_id
-        )
-    else:
-        rstmt = select(*rcols, delta_col, func.count()).select_from(rt)
-    rstmt = rstmt.where(rt.c.date_start >= since, delta_col != 0).group_by(*rcols, delta_col)
+        .group_by(rseg, org_name, cc.delta_recognised)
+    )
     for row in session.execute(rstmt):
-        key, rest = _key(row, convert, dimension is not None)
+        key, rest = _key(row, convert, True)
         delta, n = rest
-        fc = out[key]
-        if int(delta) > 0:
-            fc.newly_recognised += int(n)
-        else:
-            fc.recognition_withdrawn += int(n)
+        _add_recognition(out[key], int(delta), int(n))
     return out
+
+
+def _add_recognition(fc: FlowCounts, delta: int, n: int) -> None:
+    if delta > 0:
+        fc.newly_recognised += n
+    else:
+        fc.recognition_withdrawn += n
 
 
 def _key(

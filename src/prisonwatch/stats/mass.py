@@ -2,7 +2,8 @@
 
 * From deals: every :class:`Deal` with status events linked to it (``StatusEvent.deal_id``) —
   the events counted by kind, and ``released`` = the linked custody *transitions* out of
-  custody (an ``expelled_abroad`` ends custody; a ``refused_to_leave`` does not).
+  custody (an ``expelled_abroad`` ends custody; a ``refused_to_leave`` does not), read from the
+  stored changes (``custody_change``, see :mod:`prisonwatch.store.custody`).
 * Otherwise from the events themselves: a date on which at least ``threshold`` outflow
   transitions of one kind that are not linked to a deal took place.
 """
@@ -18,8 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from prisonwatch.stats.periods import Period
-from prisonwatch.stats.transitions import custody_transitions
-from prisonwatch.store.schema import Deal, StatusEvent
+from prisonwatch.store.schema import CustodyChange, Deal, StatusEvent
 
 DEFAULT_THRESHOLD = 10
 
@@ -93,11 +93,16 @@ def mass_releases(
         )
         mr.event_kinds[str(kind)] = int(n)
 
-    tr = custody_transitions(include_private=include_private, until=period.last)
+    cc = CustodyChange.__table__.c
+    outflow = [
+        cc.scope == ("all" if include_private else "public"),
+        cc.delta_held == -1,
+        cc.date_start <= period.last,
+    ]
     released = session.execute(
-        select(tr.c.deal_id, tr.c.kind, func.count())
-        .where(tr.c.delta == -1, tr.c.deal_id.is_not(None))
-        .group_by(tr.c.deal_id, tr.c.kind)
+        select(cc.deal_id, cc.kind, func.count())
+        .where(*outflow, cc.deal_id.is_not(None))
+        .group_by(cc.deal_id, cc.kind)
     )
     for deal_id, kind, n in released:
         if deal_id in out:
@@ -105,9 +110,9 @@ def mass_releases(
             out[deal_id].released += int(n)
 
     same_day = session.execute(
-        select(tr.c.date_start, tr.c.kind, func.count())
-        .where(tr.c.delta == -1, tr.c.deal_id.is_(None), tr.c.date_start >= period.first)
-        .group_by(tr.c.date_start, tr.c.kind)
+        select(cc.date_start, cc.kind, func.count())
+        .where(*outflow, cc.deal_id.is_(None), cc.date_start >= period.first)
+        .group_by(cc.date_start, cc.kind)
         .having(func.count() >= threshold)
     )
     result = list(out.values())
