@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import resource
 import subprocess
@@ -231,15 +232,19 @@ t = time.perf_counter()
 left = read_list(sys.argv[1])
 right = read_list(sys.argv[2])
 stages["read"] = round(time.perf_counter() - t, 1)
-cache = Path(sys.argv[4]) if len(sys.argv) > 4 else None
-result = reconcile(left, right, ReconcileOptions(index_cache=cache), progress=progress)
+cache = Path(sys.argv[5]) if len(sys.argv) > 5 else None
+opts = ReconcileOptions(candidates=int(sys.argv[4]), index_cache=cache)
+result = reconcile(left, right, opts, progress=progress)
 t = time.perf_counter()
 write_csv(result, sys.argv[3])
 stages["write"] = round(time.perf_counter() - t, 1)
 truth = {r.key: r.raw["truth"] for r in left}
 found = sum(1 for p in result.pairs if p.verdict == "match" and p.right is not None
             and truth[p.left.key] == p.right.id)
-print(json.dumps({"stages": stages, "counts": result.counts, "found": found,
+import resource
+who = (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+cpu = sum(getattr(resource.getrusage(w), f) for w in who for f in ("ru_utime", "ru_stime"))
+print(json.dumps({"cpu": round(cpu, 1), "stages": stages, "counts": result.counts, "found": found,
                   "present": sum(1 for v in truth.values() if v),
                   "total": round(time.perf_counter() - t0, 1)}))
 """
@@ -251,6 +256,7 @@ def main() -> None:
     ap.add_argument("--right-n", type=int, default=1_000_000)
     ap.add_argument("--dir", type=Path, default=Path("/tmp/pw-reconcile-speed"))
     ap.add_argument("--seed", type=int, default=4)
+    ap.add_argument("--candidates", type=int, default=20, help="candidates per left row")
     ap.add_argument("--index-cache", type=Path, default=None, help="reuse the index from here")
     ap.add_argument("--surnames", type=int, default=100_000, help="distinct surname forms")
     args = ap.parse_args()
@@ -264,7 +270,16 @@ def main() -> None:
     t = time.perf_counter()
     cache = [str(args.index_cache)] if args.index_cache else []
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(left), str(right), str(out), *cache],
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            str(left),
+            str(right),
+            str(out),
+            str(args.candidates),
+            *cache,
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -274,13 +289,14 @@ def main() -> None:
         sys.exit(proc.stderr)
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"stages (s): {report['stages']}")
+    print(f"stages (s, wall): {report['stages']}; CPU time of all processes {report['cpu']} s")
     print(f"counts: {report['counts']}")
     print(
         f"found {report['found']:,} of the {report['present']:,} left rows that are on the "
         f"right ({report['found'] / max(1, report['present']):.1%}) as 'match'"
     )
     print(f"end to end (child process, incl. imports): {wall:.1f} s; peak memory {peak_mb:,.0f} MB")
+    print(f"load average now: {os.getloadavg()[0]:.1f} (other work on this machine slows it)")
 
 
 if __name__ == "__main__":
