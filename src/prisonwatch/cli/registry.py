@@ -115,6 +115,8 @@ def import_cmd(
         if len(exc.issues) > 200:
             console.print(f"  ... and {len(exc.issues) - 200} more")
         raise typer.Exit(1) from None
+    if summary.added or summary.updated:
+        database.analyze()
     console.print(
         f"{summary.file}: {summary.rows} rows — [green]{summary.added} added[/], "
         f"[yellow]{summary.updated} updated[/], {summary.unchanged} unchanged."
@@ -577,6 +579,7 @@ def demo_cmd(
             )
     except DemoError as exc:
         fail(str(exc))
+    database.analyze()
     console.print(
         f"Demo registry at {database.describe()}: {stats['people']} synthetic people, "
         f"{stats['events']} events. Held today: {stats['held_today']}."

@@ -116,7 +116,7 @@ def _first_detained(include_private: bool) -> Any:
 
 
 def filtered_people(
-    flt: PeopleFilter, on: dt.date, *, include_private: bool = False
+    flt: PeopleFilter, on: dt.date, *, include_private: bool = False, dialect: str | None = None
 ) -> Select[int]:
     """SELECT Person.id matching the filter (no ordering)."""
     flt.validate()
@@ -159,7 +159,11 @@ def filtered_people(
             stmt = stmt.where(first <= flt.detained_to)
     if flt.recognised_by:
         stmt = stmt.where(
-            Person.id.in_(recognised_people(on, flt.recognised_by, include_private=include_private))
+            Person.id.in_(
+                recognised_people(
+                    on, flt.recognised_by, include_private=include_private, dialect=dialect
+                )
+            )
         )
     if flt.text and flt.text.strip():
         pattern = "%" + _escape_like(flt.text.strip().lower()) + "%"
@@ -171,7 +175,7 @@ def filtered_people(
             )
         )
     if flt.status:
-        latest = latest_custody_events(on, include_private=include_private)
+        latest = latest_custody_events(on, include_private=include_private, dialect=dialect)
         status_expr = status_case_expression(latest.c.kind)
         sub = select(latest.c.person_id).where(status_expr == flt.status)
         if flt.status == "unknown":
@@ -201,7 +205,8 @@ def list_people(
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     page = max(1, page)
     per_page = max(1, min(per_page, 100_000))
-    ids = filtered_people(flt, on, include_private=include_private).subquery("ids")
+    dialect = session.get_bind().dialect.name
+    ids = filtered_people(flt, on, include_private=include_private, dialect=dialect).subquery("ids")
     total = session.scalar(select(func.count()).select_from(ids)) or 0
 
     key = sort.lstrip("-")
@@ -244,9 +249,11 @@ def describe_people(
         .order_by(Name.is_primary.desc(), Name.id)
     ):
         names.setdefault(n.person_id, []).append(n)
-    sel = select(Person.id.label("id")).where(Person.id.in_(person_ids))
     latest = latest_custody_events(
-        on, include_private=include_private, person_ids=sel, dialect=session.get_bind().dialect.name
+        on,
+        include_private=include_private,
+        person_ids=list(person_ids),
+        dialect=session.get_bind().dialect.name,
     )
     status = {pid: kind for pid, kind in session.execute(select(latest.c.person_id, latest.c.kind))}
     first_kinds = [k.value for k, v in CUSTODY_EFFECT.items() if v > 0]

@@ -54,7 +54,7 @@ def latest_custody_events(
     day: dt.date,
     *,
     include_private: bool = False,
-    person_ids: Select[int] | None = None,
+    person_ids: Select[int] | list[int] | None = None,
     dialect: str | None = None,
 ) -> Subquery:
     """One row per person who has a custody event by ``day``: (person_id, kind, date_start,
