@@ -89,10 +89,10 @@ class Role(StrEnum):
 
 
 class Visibility(StrEnum):
-    """Public facts may be shown to anyone allowed to see the registry (and, with ``--public``,
-    to anonymous readers). Private facts (relatives' contacts, internal notes, unverified
-    reports) are shown to logged-in staff only and never leave through public pages, the
-    public API, exports (unless an admin asks for them) or logs."""
+    """Public facts may be shown to anyone allowed to see the registry (viewers, and with
+    ``--public`` anonymous readers). Private facts (relatives' contacts, internal notes,
+    unverified reports) are shown to editors and admins only and never leave through public
+    pages, the public API, exports (unless an admin asks for them) or logs."""
 
     PUBLIC = "public"
     PRIVATE = "private"

@@ -66,13 +66,19 @@ def test_public_view_is_read_only(public_app: FastAPI, seeded: Seeded) -> None:
     assert "Public read-only view" in client.get("/").text
 
 
-def test_staff_see_private_values_and_admins_see_them_in_the_audit_log(
+def test_editors_see_private_values_viewers_do_not_admins_see_them_in_the_audit_log(
     app: FastAPI, seeded: Seeded
 ) -> None:
-    viewer = login(TestClient(app), "viewer")
-    page = viewer.get(f"/people/{seeded.statkevich}").text
+    editor = login(TestClient(app), "editor")
+    page = editor.get(f"/people/{seeded.statkevich}").text
     for label in ("relatives_contact", "internal_notes", "event_note", "private_name"):
         assert SECRETS[label] in page, label
+    viewer = login(TestClient(app), "viewer")
+    for path in (f"/people/{seeded.statkevich}", f"/api/v1/people/{seeded.statkevich}",
+                 "/people?text=Zzyzx", "/search?q=Nomenovich"):
+        text = viewer.get(path).text
+        for label, secret in SECRETS.items():
+            assert secret not in text, (path, label)
     # the audit log: redacted for a viewer, full for an admin
     log = viewer.get("/audit?per_page=200").text
     assert SECRETS["internal_notes"] not in log and "[private]" in log

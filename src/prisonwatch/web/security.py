@@ -38,7 +38,10 @@ class Reader:
 
     @property
     def include_private(self) -> bool:
-        return self.account is not None
+        """Private facts (relatives' contacts, internal notes, unverified reports) are for the
+        people who maintain the registry: editors and admins. A viewer account (a journalist, a
+        partner organisation) reads the public registry only."""
+        return self.account is not None and self.account.role.can_edit()
 
     @property
     def can_edit(self) -> bool:
