@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from prisonwatch.io.backup import dump_json, restore
+from prisonwatch.io.importer import import_file
 from prisonwatch.model import EventKind
 from prisonwatch.store.custody import COLUMNS, compute_people, rebuild_all, refresh_people
 from prisonwatch.store.db import Database
@@ -71,7 +72,7 @@ def add_event(reg: Registry, pid: int, kind: str, date: str, org: int, private: 
             visibility="private" if private else "public",
         ),
     )
-    return ev.id
+    return int(ev.id)
 
 
 dates = st.builds(
@@ -274,3 +275,33 @@ def test_restore_of_a_dump_without_the_table_rebuilds_it(
     restore(sqlite_db, old)
     with sqlite_db.session() as s:
         assert stored(s) == want
+
+
+IMPORT_HEADER = "id,name,birth_date,gender,region,detained_on,status,status_date,recognised_by"
+IMPORT_ROWS = [
+    "v-1,Статкевіч Мікалай,1956-08-12,male,Minsk,2020-05-31,sentenced,2021-12-14,",
+    "v-2,Калеснікава Марыя,1982,female,Minsk,2020-09,recognised,2020-09,Viasna",
+    "v-3,Іваноў Іван,,m,Brest Region,2021,released_end_of_term,2023,",
+]
+
+
+def test_imports_keep_the_table_current(db: Database, tmp_path: Path) -> None:
+    first = tmp_path / "first.csv"
+    first.write_text("\n".join([IMPORT_HEADER, *IMPORT_ROWS]) + "\n", encoding="utf-8")
+    import_file(db, first, actor="test")  # new people: the batch's set-based refresh
+    with db.session() as s:
+        assert stored(s) == expected(s)
+        held = s.scalar(
+            select(func.sum(CustodyChange.delta_held)).where(CustodyChange.scope == "public")
+        )
+        assert held == 2  # v-1 and v-2 held, v-3 released
+    second = tmp_path / "second.csv"
+    edited = IMPORT_ROWS[2].replace("released_end_of_term,2023", "re_arrested,2024-02-03")
+    second.write_text("\n".join([IMPORT_HEADER, edited]) + "\n", encoding="utf-8")
+    import_file(db, second, actor="test")  # an update of one person
+    with db.session() as s:
+        assert stored(s) == expected(s)
+        held = s.scalar(
+            select(func.sum(CustodyChange.delta_held)).where(CustodyChange.scope == "public")
+        )
+        assert held == 3
