@@ -2,10 +2,11 @@
 net change, recognition flows — per week, month or year, optionally broken down by a dimension.
 
 Boundaries (see :mod:`prisonwatch.stats.periods`): *held at start* = held at the end of the day
-before the period's first day, by :func:`prisonwatch.store.status.held_people`; flows = custody
-transitions (:mod:`prisonwatch.stats.transitions`) dated within ``[first, last]``; *held at end*
-= held at start + inflow − outflow, which equals ``held_people(last)`` exactly (the tests check
-this against the status module for every period and every breakdown).
+before the period's first day (the net of the stored custody changes before it, which equals
+:func:`prisonwatch.store.status.held_people`); flows = custody changes (``custody_change``, see
+:mod:`prisonwatch.store.custody`) dated within ``[first, last]``; *held at end* = held at start
++ inflow − outflow, which equals ``held_people(last)`` exactly (the tests check this against the
+status module, which reads the events, for every period and every breakdown).
 """
 
 from __future__ import annotations

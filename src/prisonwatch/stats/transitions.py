@@ -18,6 +18,10 @@ recognition event (``recognised`` / ``recognition_withdrawn``) is ``recognised``
 per-organisation state changes (``org_delta``) are kept too, for breakdowns by organisation.
 
 Private events are left out unless ``include_private`` is set.
+
+The statistics no longer run these per query: they read the same transitions from the stored
+table ``custody_change`` (:mod:`prisonwatch.store.custody`). These from-events queries are kept
+as the reference the tests compare the stored rows with.
 """
 
 from __future__ import annotations
