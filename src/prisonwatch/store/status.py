@@ -39,7 +39,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
 from prisonwatch.model import CUSTODY_EFFECT, EventKind
-from prisonwatch.store.schema import CustodyChange, Organisation, Person, StatusEvent
+from prisonwatch.store.schema import Organisation, Person, StatusEvent
 
 CUSTODY_KINDS = tuple(k.value for k, v in CUSTODY_EFFECT.items() if v != 0)
 HELD_KINDS = tuple(k.value for k, v in CUSTODY_EFFECT.items() if v > 0)
@@ -131,33 +131,14 @@ def recognised_people(
     dialect: str | None = None,
 ) -> Select[int]:
     """SELECT person_id of everyone recognised by ``organisation`` (by name) on ``day``."""
-    rec = standing_recognitions(day, include_private=include_private)
+    rec = latest_recognitions(day, include_private=include_private, dialect=dialect)
     return (
         select(rec.c.person_id)
         .join(Organisation, Organisation.id == rec.c.org_id)
-        .where(func.lower(Organisation.name) == organisation.lower())
-    )
-
-
-def standing_recognitions(day: dt.date, *, include_private: bool = False) -> Subquery:
-    """(person_id, org_id) of every recognition standing on ``day`` — the same as the rows of
-    :func:`latest_recognitions` with kind ``recognised``, read from the stored recognition
-    changes (``custody_change``, :mod:`prisonwatch.store.custody`): an organisation's
-    recognition stands while the sum of its changes up to the day is positive. (The planner
-    estimates this grouped subquery far better than the ``DISTINCT ON`` one: with the latter,
-    ``--recognised-by`` ran as a nested loop for minutes on PostgreSQL at 100k people.)"""
-    cc = CustodyChange.__table__.c
-    return (
-        select(cc.person_id.label("person_id"), cc.organisation_id.label("org_id"))
         .where(
-            cc.scope == ("all" if include_private else "public"),
-            cc.date_start <= day,
-            cc.delta_recognised != 0,
-            cc.organisation_id.is_not(None),
+            rec.c.kind == EventKind.RECOGNISED.value,
+            func.lower(Organisation.name) == organisation.lower(),
         )
-        .group_by(cc.person_id, cc.organisation_id)
-        .having(func.sum(cc.delta_recognised) > 0)
-        .subquery("standing_recognition")
     )
 
 
@@ -331,7 +312,9 @@ def _held_by_organisation(
     include_private: bool,
 ) -> dict[str, int]:
     """Held people by the organisations whose recognition of them stands on ``day``."""
-    rec = standing_recognitions(day, include_private=include_private)
+    rec = latest_recognitions(
+        day, include_private=include_private, dialect=session.get_bind().dialect.name
+    )
     return _counts(
         session,
         select(Organisation.name, func.count())
@@ -339,6 +322,7 @@ def _held_by_organisation(
         .join(Organisation, Organisation.id == rec.c.org_id)
         .join(latest, latest.c.person_id == rec.c.person_id)
         .where(
+            rec.c.kind == EventKind.RECOGNISED.value,
             latest.c.kind.in_(HELD_KINDS),
             *conds,  # type: ignore[arg-type]
         )
@@ -397,7 +381,6 @@ __all__ = [
     "held_people",
     "latest_custody_events",
     "recognised_people",
-    "standing_recognitions",
     "status_case_expression",
     "status_of",
     "status_word",
