@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -168,88 +167,8 @@ class HeldSummary:
         }
 
 
-def _counts(session: Session, stmt: Select[Any]) -> dict[str, int]:
+def _counts(session: Session, stmt: Select[str | None, int]) -> dict[str, int]:
     return {str(k) if k is not None else "unknown": int(n) for k, n in session.execute(stmt)}
-
-
-def held_on(
-    session: Session,
-    day: dt.date,
-    *,
-    recognised_by: str | None = None,
-    include_private: bool = False,
-) -> HeldSummary:
-    """How many people in the registry were in custody on ``day``, with breakdowns.
-
-    Two queries: the deciding custody event of every person, grouped in SQL by (kind, region,
-    gender) — a few hundred rows from which the total and the breakdowns are summed — and the
-    recognising organisations of the held."""
-    dialect = session.get_bind().dialect.name
-    computed = latest_custody_events(day, include_private=include_private, dialect=dialect)
-    # Materialise the deciding events once (a temporary table of one row per person), so the
-    # breakdown queries below don't recompute them.
-    tmp = Table(
-        f"pw_latest_{uuid.uuid4().hex[:12]}",
-        MetaData(),
-        Column("person_id", Integer, primary_key=True),
-        Column("kind", String(30)),
-        prefixes=["TEMPORARY"],
-    )
-    conn = session.connection()
-    tmp.create(conn)
-    try:
-        conn.execute(
-            tmp.insert().from_select(
-                ["person_id", "kind"], select(computed.c.person_id, computed.c.kind)
-            )
-        )
-        latest = tmp.alias("latest_custody")
-        return _summarise(session, day, latest, recognised_by, include_private)
-    finally:
-        tmp.drop(conn)
-
-
-def _summarise(
-    session: Session,
-    day: dt.date,
-    latest: Any,
-    recognised_by: str | None,
-    include_private: bool,
-) -> HeldSummary:
-    conds = []
-    if recognised_by:
-        rec = recognised_people(
-            day,
-            recognised_by,
-            include_private=include_private,
-            dialect=session.get_bind().dialect.name,
-        ).subquery()
-        conds.append(latest.c.person_id.in_(select(rec.c.person_id)))
-    grouped = session.execute(
-        select(latest.c.kind, Person.region, Person.gender, func.count())
-        .select_from(latest)
-        .join(Person, Person.id == latest.c.person_id)
-        .where(*conds)
-        .group_by(latest.c.kind, Person.region, Person.gender)
-    ).all()
-    summary = HeldSummary(date=day, held=0, recognised_by=recognised_by)
-
-    def bump(counts: dict[str, int], key: str | None, n: int) -> None:
-        k = key if key is not None else "unknown"
-        counts[k] = counts.get(k, 0) + n
-
-    for kind, region, gender, n in grouped:
-        if kind in HELD_KINDS:
-            summary.held += int(n)
-            bump(summary.by_region, region, int(n))
-            bump(summary.by_gender, gender, int(n))
-            bump(summary.by_last_event, kind, int(n))
-        else:
-            bump(summary.not_held, kind, int(n))
-    summary.by_recognising_organisation = _held_by_organisation(
-        session, day, latest, conds, include_private
-    )
-    return summary
 
 
 def latest_recognitions(
@@ -304,30 +223,110 @@ def latest_recognitions(
     )
 
 
-def _held_by_organisation(
+def held_on(
     session: Session,
     day: dt.date,
-    latest: Any,
-    conds: list[object],
-    include_private: bool,
-) -> dict[str, int]:
-    """Held people by the organisations whose recognition of them stands on ``day``."""
-    rec = latest_recognitions(
-        day, include_private=include_private, dialect=session.get_bind().dialect.name
+    *,
+    recognised_by: str | None = None,
+    include_private: bool = False,
+) -> HeldSummary:
+    """How many people in the registry were in custody on ``day``, with breakdowns.
+
+    The deciding custody event of every person and the standing recognitions are each
+    materialised once into a temporary table (with planner statistics, so PostgreSQL does not
+    guess a nested loop over a subquery); then two small grouped queries give the total and the
+    breakdowns."""
+    dialect = session.get_bind().dialect.name
+    conn = session.connection()
+    suffix = uuid.uuid4().hex[:12]
+    latest_tmp = Table(
+        f"pw_latest_{suffix}",
+        MetaData(),
+        Column("person_id", Integer, primary_key=True),
+        Column("kind", String(30)),
+        prefixes=["TEMPORARY"],
     )
-    return _counts(
+    rec_tmp = Table(
+        f"pw_recognised_{suffix}",
+        MetaData(),
+        Column("person_id", Integer, primary_key=True),
+        Column("org_id", Integer, primary_key=True),
+        prefixes=["TEMPORARY"],
+    )
+    computed = latest_custody_events(day, include_private=include_private, dialect=dialect)
+    recs = latest_recognitions(day, include_private=include_private, dialect=dialect)
+    latest_tmp.create(conn)
+    rec_tmp.create(conn)
+    try:
+        conn.execute(
+            latest_tmp.insert().from_select(
+                ["person_id", "kind"], select(computed.c.person_id, computed.c.kind)
+            )
+        )
+        conn.execute(
+            rec_tmp.insert().from_select(
+                ["person_id", "org_id"],
+                select(recs.c.person_id, recs.c.org_id).where(
+                    recs.c.kind == EventKind.RECOGNISED.value
+                ),
+            )
+        )
+        if dialect == "postgresql":
+            conn.exec_driver_sql(f'ANALYZE "{latest_tmp.name}"')
+            conn.exec_driver_sql(f'ANALYZE "{rec_tmp.name}"')
+        return _summarise(session, day, latest_tmp, rec_tmp, recognised_by)
+    finally:
+        rec_tmp.drop(conn)
+        latest_tmp.drop(conn)
+
+
+def _summarise(
+    session: Session,
+    day: dt.date,
+    latest: Table,
+    standing: Table,
+    recognised_by: str | None,
+) -> HeldSummary:
+    conds = []
+    if recognised_by:
+        conds.append(
+            latest.c.person_id.in_(
+                select(standing.c.person_id)
+                .join(Organisation, Organisation.id == standing.c.org_id)
+                .where(func.lower(Organisation.name) == recognised_by.lower())
+            )
+        )
+    grouped = session.execute(
+        select(latest.c.kind, Person.region, Person.gender, func.count())
+        .select_from(latest)
+        .join(Person, Person.id == latest.c.person_id)
+        .where(*conds)
+        .group_by(latest.c.kind, Person.region, Person.gender)
+    ).all()
+    summary = HeldSummary(date=day, held=0, recognised_by=recognised_by)
+
+    def bump(counts: dict[str, int], key: str | None, n: int) -> None:
+        k = key if key is not None else "unknown"
+        counts[k] = counts.get(k, 0) + n
+
+    for kind, region, gender, n in grouped:
+        if kind in HELD_KINDS:
+            summary.held += int(n)
+            bump(summary.by_region, region, int(n))
+            bump(summary.by_gender, gender, int(n))
+            bump(summary.by_last_event, kind, int(n))
+        else:
+            bump(summary.not_held, kind, int(n))
+    summary.by_recognising_organisation = _counts(
         session,
         select(Organisation.name, func.count())
-        .select_from(rec)
-        .join(Organisation, Organisation.id == rec.c.org_id)
-        .join(latest, latest.c.person_id == rec.c.person_id)
-        .where(
-            rec.c.kind == EventKind.RECOGNISED.value,
-            latest.c.kind.in_(HELD_KINDS),
-            *conds,  # type: ignore[arg-type]
-        )
+        .select_from(standing)
+        .join(Organisation, Organisation.id == standing.c.org_id)
+        .join(latest, latest.c.person_id == standing.c.person_id)
+        .where(latest.c.kind.in_(HELD_KINDS), *conds)
         .group_by(Organisation.name),
     )
+    return summary
 
 
 def status_of(
