@@ -24,25 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _pg import temp_pg_database
 from prisonwatch.demo import ARTICLES, COURTS, FACILITIES, MALE, PATRONYMICS, REGIONS, SURNAMES
+from prisonwatch.io.importer import FIELDS
 
-HEADER = [
-    "id",
-    "name",
-    "name_alt",
-    "birth_date",
-    "gender",
-    "region",
-    "detained_on",
-    "articles",
-    "court",
-    "judge",
-    "sentence",
-    "facility",
-    "facility_address",
-    "status",
-    "status_date",
-    "source_url",
-]
+HEADER = list(FIELDS[:16])  # the default import columns, without the optional extras
 
 
 def make_csv(path: Path, n: int, seed: int = 1) -> None:
