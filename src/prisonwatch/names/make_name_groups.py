@@ -1,4 +1,4 @@
-"""Generate ``data/name_groups.txt`` — the given-name groups table — from ``rigour``.
+"""Generate ``data/name_groups.txt.gz`` — the given-name groups table — from ``rigour``.
 
 The table maps every single-word name form in Latin or Cyrillic letters that rigour's person
 tagger knows to the Wikidata ids of its name groups, *exactly* as
@@ -22,6 +22,7 @@ Re-run it whenever the rigour pin changes.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 from pathlib import Path
 
@@ -62,7 +63,8 @@ def main() -> None:
         ids = rigour_name_groups(form)
         if ids:
             rows.append(form + "\t" + " ".join(sorted(ids)))
-    args.output.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with gzip.open(args.output, "wt", encoding="utf-8", compresslevel=9) as fh:
+        fh.write("\n".join(rows) + "\n")
     print(f"{len(rows):,} forms -> {args.output}")
 
 
