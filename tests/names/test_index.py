@@ -65,6 +65,25 @@ def test_add_and_remove(small: CandidateIndex) -> None:
     assert len(small) == len(REGISTRY) - 1
 
 
+def test_remembered_query_words_do_not_hide_later_additions(small: CandidateIndex) -> None:
+    # the first search remembers what "Ihar"/"Losik" reach; add() must make it forget that
+    assert small.search("Ihar Losik") == []
+    small.add(7, "Игорь Лосик")
+    assert [k for k, _r in small.search("Ihar Losik")] == [7]
+    small.remove(7)
+    assert small.search("Ihar Losik") == []
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_search_many_equals_one_by_one(small: CandidateIndex, workers: int) -> None:
+    queries = ["STATKEVICH Nikolai", "Бидонько Сергей Юрьевич", "Kalesnikava Maryia", ""] * 3
+    expected = [small.search(q) for q in queries]
+    done: list[int] = []
+    assert small.search_many(queries, workers=workers, progress=done.append) == expected
+    assert done[-1] == len(queries)
+    assert [r[0][0] for r in expected[:3] if r] == [1, "p-6"]
+
+
 def test_save_and_load_round_trip(small: CandidateIndex, tmp_path: Path) -> None:
     small.add(8, "Maria Kalesnikava")
     small.remove(3)

@@ -34,6 +34,7 @@ import json
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -70,6 +71,11 @@ MAX_POOL = 60_000
 PARALLEL_WORDS = 40_000
 FORMAT = "prisonwatch-names-index/2"
 _EMPTY = np.zeros(0, dtype=np.int32)
+_POPCOUNT = np.array([bin(b).count("1") for b in range(256)], dtype=np.int64)
+#: Query words whose reach is remembered (given names and patronymics recur in most queries).
+HITS_CACHE_MAX = 4_096
+#: ... unless that would keep more postings than this in memory (int32 entries).
+HITS_CACHE_POSTINGS = 25_000_000
 _LANGS = list(Lang)
 _LANG_CODE = {lang: i for i, lang in enumerate(_LANGS)}
 
@@ -241,6 +247,9 @@ class CandidateIndex:
         self._extra_rows: list[tuple[list[int], int]] = []
         self._deleted: set[int] = set()
         self._by_key: dict[Key, list[int]] | None = None
+        # query word (skeleton, groups) -> (vocabulary ids reached, their postings)
+        self._hits: dict[tuple[str, frozenset[str]], tuple[IntArray, IntArray]] = {}
+        self._hits_size = 0
 
     # ----------------------------------------------------------------- vocabulary
     def _vocab_map(self) -> dict[str, int]:
@@ -356,6 +365,7 @@ class CandidateIndex:
         self._var_vid = owner[order].astype(np.int32)
         self._extra_var = {}
         self._vocab_len = np.array([len(s) for s in self._vocab_list], dtype=np.int16)
+        self._forget_hits()
 
     def _finish_arrays(self, vids: npt.NDArray[Any], rows: npt.NDArray[Any], n: int) -> None:
         """Token matrix (first ``MAX_TOKENS`` full words per name) and postings from
@@ -402,6 +412,7 @@ class CandidateIndex:
     def add(self, key: Key, name: str) -> None:
         """Add one name (cheap: goes to an overlay until the next save)."""
         i = len(self._keys)
+        self._forget_hits()
         vids, nfull = self._tokens_of(name)
         self._keys.append(key)
         self._names.append(name)
@@ -420,8 +431,30 @@ class CandidateIndex:
             self._by_key = by_key
         for i in self._by_key.pop(key, []):
             self._deleted.add(i)
+        self._forget_hits()
 
     # ---------------------------------------------------------------- querying
+    def _forget_hits(self) -> None:
+        self._hits = {}
+        self._hits_size = 0
+
+    def _word_hits(self, skel: str, groups: frozenset[str]) -> tuple[IntArray, IntArray]:
+        """Vocabulary ids a query word reaches and the rows containing them (remembered until
+        the index changes)."""
+        key = (skel, groups)
+        hit = self._hits.get(key)
+        if hit is not None:
+            return hit
+        reached = self._reach(skel, groups)
+        posts = self._postings(reached)
+        if len(self._hits) >= HITS_CACHE_MAX or self._hits_size + len(posts) > HITS_CACHE_POSTINGS:
+            self._forget_hits()
+        reached.flags.writeable = False  # shared between queries: never to be changed
+        posts.flags.writeable = False
+        self._hits[key] = (reached, posts)
+        self._hits_size += len(posts)
+        return reached, posts
+
     def _reach(self, skel: str, groups: frozenset[str]) -> IntArray:
         """Vocabulary ids a query word reaches: deletion neighbourhood of its stems, groups."""
         hashes = _query_hashes(skel)
@@ -443,8 +476,15 @@ class CandidateIndex:
 
     def _postings(self, vids: IntArray) -> IntArray:
         offs = self._post_offsets
-        nb = len(offs) - 1
-        parts = [self._post_ids[offs[v] : offs[v + 1]] for v in vids.tolist() if v < nb]
+        base = vids[vids < len(offs) - 1]
+        starts = offs[base]
+        lens = offs[base + 1] - starts
+        total = int(lens.sum())
+        parts: list[IntArray] = []
+        if total:
+            # positions of every posting of every vid, without a Python loop over the vids
+            shift = np.repeat(starts - (np.cumsum(lens) - lens), lens)
+            parts.append(self._post_ids[shift + np.arange(total, dtype=np.int64)])
         if self._extra_post:
             for v in vids.tolist():
                 extra = self._extra_post.get(v)
@@ -481,8 +521,9 @@ class CandidateIndex:
         if not qtoks or not self._keys or limit <= 0:
             return []
         k = len(qtoks)
-        reached = [self._reach(t.feat.skeleton, t.feat.groups) for t in qtoks]
-        posts = [self._postings(e) for e in reached]
+        hits = [self._word_hits(t.feat.skeleton, t.feat.groups) for t in qtoks]
+        reached = [h[0] for h in hits]
+        posts = [h[1] for h in hits]
         touched = np.concatenate(posts)
         if not len(touched):
             return []
@@ -493,15 +534,14 @@ class CandidateIndex:
             bits[p] |= np.uint8(1 << t)
             if len(p) <= RARE_POSTINGS:
                 rare |= 1 << t
-        popcount = np.array([bin(b).count("1") for b in range(256)], dtype=np.int64)
         tb = bits[touched]
-        hits = popcount[tb]
+        n_hit = _POPCOUNT[tb]
         if self._extra_rows:
             _toks, full_t = self._rows_toks(touched)
         else:
             full_t = self._name_full[touched].astype(np.int64)
         need = np.minimum(np.minimum(2, k), np.maximum(full_t, 1))
-        keep = (hits >= need) | ((tb & np.uint8(rare)) != 0)
+        keep = (n_hit >= need) | ((tb & np.uint8(rare)) != 0)
         pool = np.unique(touched[keep])
         if self._deleted:
             pool = pool[~np.isin(pool, np.fromiter(self._deleted, dtype=np.int32))]
@@ -530,7 +570,12 @@ class CandidateIndex:
         k = len(qtoks)
         sims = np.zeros((k, len(uniq)), dtype=np.float64)
         if len(words):
-            choices = [self._vocab_list[v] for v in words.tolist()]
+            wl = words.tolist()
+            choices = (
+                list(itemgetter(*wl)(self._vocab_list))
+                if len(wl) > 1
+                else [self._vocab_list[wl[0]]]
+            )
             qs = [t.feat.skeleton for t in qtoks]
             dist = cdist(qs, choices, scorer=Levenshtein.distance, dtype=np.int32)
             qlen = np.array([len(s) for s in qs], dtype=np.float64)[:, None]
@@ -586,6 +631,42 @@ class CandidateIndex:
                 scored.append((s, r))
         scored.sort(key=lambda t: -t[0])
         return [(self._keys[r], m.compare(query, self._names[r])) for _s, r in scored[:limit]]
+
+    def search_many(
+        self,
+        queries: Sequence[str],
+        limit: int = 10,
+        matcher: Matcher | None = None,
+        min_score: float | None = None,
+        workers: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[list[tuple[Key, MatchResult]]]:
+        """:meth:`search` for every query, in order; a batch of at least
+        ``PARALLEL_QUERIES`` runs in ``workers`` forked processes (default: 2 on a multi-core
+        machine) that share this index copy-on-write. ``progress(n)`` gets the number done."""
+        global _SHARED
+        n_workers = _query_workers(workers, len(queries))
+        if n_workers <= 1:
+            out = []
+            for i, q in enumerate(queries, 1):
+                out.append(self.search(q, limit, matcher, min_score))
+                if progress is not None and i % _CHUNK == 0:
+                    progress(i)
+            if progress is not None:
+                progress(len(queries))
+            return out
+        chunks = [(i, min(i + _CHUNK, len(queries))) for i in range(0, len(queries), _CHUNK)]
+        _SHARED = (self, queries, limit, matcher, min_score)
+        try:
+            results: list[list[tuple[Key, MatchResult]]] = []
+            with multiprocessing.get_context("fork").Pool(n_workers) as pool:
+                for (_a, b), part in zip(chunks, pool.imap(_search_chunk, chunks), strict=True):
+                    results.extend(part)
+                    if progress is not None:
+                        progress(b)
+            return results
+        finally:
+            _SHARED = None
 
     # ---------------------------------------------------------------- storage
     def save(self, path: str | Path) -> None:
@@ -724,6 +805,29 @@ class CandidateIndex:
 
 
 _DEFAULT: list[SlavicNameMatcher] = []
+#: Batches at least this big are searched in forked workers.
+PARALLEL_QUERIES = 2_000
+_CHUNK = 250
+#: Set in the parent just before forking the workers of :meth:`CandidateIndex.search_many`.
+_SHARED: tuple[CandidateIndex, Sequence[str], int, Matcher | None, float | None] | None = None
+
+
+def _query_workers(workers: int | None, n: int) -> int:
+    if workers is not None:
+        wanted = max(1, workers)
+    elif n < PARALLEL_QUERIES:
+        wanted = 1
+    else:
+        wanted = min(2, os.cpu_count() or 1)
+    if wanted > 1 and "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return wanted
+
+
+def _search_chunk(bounds: tuple[int, int]) -> list[list[tuple[Key, MatchResult]]]:
+    assert _SHARED is not None
+    idx, queries, limit, matcher, min_score = _SHARED
+    return [idx.search(queries[i], limit, matcher, min_score) for i in range(*bounds)]
 
 
 def _default() -> SlavicNameMatcher:

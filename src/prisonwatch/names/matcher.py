@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from prisonwatch.model import Verdict
 from prisonwatch.names.base import MatchResult, PartExplanation, verdict_for
+from prisonwatch.names.features import TokenFeatures
 from prisonwatch.names.parse import ParsedName, Role, Token, parse_name
 from prisonwatch.names.similarity import TokenSimilarity, token_similarity
 
@@ -64,11 +65,31 @@ def _pair_role(a: Token, b: Token) -> Role:
     return a.role
 
 
+#: Token pairs already compared, by the ids of their features and whether the reason was asked
+#: for. The value keeps both feature objects alive, so an id cannot be reused while its entry
+#: exists. Given names and patronymics recur in almost every comparison.
+_SIM_CACHE: dict[tuple[int, int, bool], tuple[TokenFeatures, TokenFeatures, TokenSimilarity]] = {}
+SIM_CACHE_MAX = 500_000
+
+
+def _similarity(a: TokenFeatures, b: TokenFeatures, explain: bool) -> TokenSimilarity:
+    """:func:`token_similarity`, remembered."""
+    key = (id(a), id(b), explain)
+    hit = _SIM_CACHE.get(key)
+    if hit is not None:
+        return hit[2]
+    sim = token_similarity(a, b, explain=explain)
+    if len(_SIM_CACHE) >= SIM_CACHE_MAX:
+        _SIM_CACHE.clear()
+    _SIM_CACHE[key] = (a, b, sim)
+    return sim
+
+
 def _align(left: ParsedName, right: ParsedName, explain: bool) -> list[_Pair]:
     scored: list[tuple[float, int, int, TokenSimilarity]] = []
     for i, lt in enumerate(left.tokens):
         for j, rt in enumerate(right.tokens):
-            sim = token_similarity(lt.feat, rt.feat, explain=explain)
+            sim = _similarity(lt.feat, rt.feat, explain)
             # Prefer pairing tokens of the same role when scores tie.
             bonus = 0.001 if lt.role is rt.role else 0.0
             scored.append((sim.score + bonus, i, j, sim))

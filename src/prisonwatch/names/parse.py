@@ -44,6 +44,9 @@ _SPLIT = re.compile(r"[\s\-‐‑–—_/]+")
 
 
 def _words(segment: str) -> list[str]:
+    simple = segment.split()
+    if all(w.isalpha() for w in simple):
+        return simple  # the common case: letters and spaces only (same result, much faster)
     out: list[str] = []
     for raw in _SPLIT.split(segment):
         raw = raw.strip(".,;:()[]\"'«»“”")

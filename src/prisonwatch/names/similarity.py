@@ -125,10 +125,10 @@ def token_similarity(
         return TokenSimilarity(GROUP, _join(script, "same name group") if explain else "")
     if _inflected(a.skeleton, b.skeleton):
         return TokenSimilarity(INFLECTED, _join(script, "inflected form") if explain else "")
-    sim = Levenshtein.normalized_similarity(a.skeleton, b.skeleton)
     # A single edit in a long name is a spelling variant; more edits fall off quickly.
     dist = Levenshtein.distance(a.skeleton, b.skeleton)
     longest = max(len(a.skeleton), len(b.skeleton))
+    sim = 1.0 - dist / longest  # = Levenshtein.normalized_similarity (unit weights)
     if dist == 1 and longest >= 5:
         score = 0.9
     elif dist == 2 and longest >= 8:
