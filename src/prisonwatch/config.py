@@ -5,6 +5,7 @@ setting                environment variable                         default
 =====================  ===========================================  ==========================
 database URL           ``PRISONWATCH_DB``                           ``sqlite:///prisonwatch.db``
 acting user (CLI)      ``PRISONWATCH_USER``                         ``cli:<login name>``
+name-index cache       ``PRISONWATCH_INDEX_CACHE`` (``off``: none)  ``~/.cache/prisonwatch``
 =====================  ===========================================  ==========================
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from pathlib import Path
 
 DEFAULT_DB_URL = "sqlite:///prisonwatch.db"
 
@@ -35,3 +37,13 @@ def acting_user(explicit: str | None = None) -> str:
     except (KeyError, OSError):
         login = "unknown"
     return f"cli:{login}"
+
+
+def index_cache_dir(explicit: str | None = None) -> Path | None:
+    """Folder for saved name indexes of big registries (``None``: do not save them). The files
+    hold every name, private ones too; they are owner-only (see ``prisonwatch.names.cache``)."""
+    value = explicit if explicit is not None else os.environ.get("PRISONWATCH_INDEX_CACHE")
+    if value is not None:
+        return None if value.strip().lower() in ("", "off", "0", "no") else Path(value)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "prisonwatch"

@@ -619,6 +619,16 @@ class CandidateIndex:
 
         Only results with score >= ``min_score`` (default: the matcher's review threshold).
         """
+        return [(k, r) for k, _name, r in self.search_names(query, limit, matcher, min_score)]
+
+    def search_names(
+        self,
+        query: str,
+        limit: int = 10,
+        matcher: Matcher | None = None,
+        min_score: float | None = None,
+    ) -> list[tuple[Key, str, MatchResult]]:
+        """:meth:`search`, with the indexed spelling of each name found."""
         m = matcher if matcher is not None else _default()
         floor = m.review_threshold if min_score is None else min_score
         rows = self._candidate_rows(query, max(limit * 2, 20))
@@ -630,7 +640,10 @@ class CandidateIndex:
             if s >= floor:
                 scored.append((s, r))
         scored.sort(key=lambda t: -t[0])
-        return [(self._keys[r], m.compare(query, self._names[r])) for _s, r in scored[:limit]]
+        return [
+            (self._keys[r], self._names[r], m.compare(query, self._names[r]))
+            for _s, r in scored[:limit]
+        ]
 
     def search_many(
         self,

@@ -102,15 +102,9 @@ class CachedIndexFactory:
 
 
 def _names_package_fingerprint() -> bytes:
-    import prisonwatch.names as names_pkg
+    from prisonwatch.names.cache import code_fingerprint
 
-    root = Path(names_pkg.__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
-    return digest.digest()
+    return code_fingerprint()
 
 
 class AllRows:

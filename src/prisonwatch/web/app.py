@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from prisonwatch import __version__
+from prisonwatch.config import index_cache_dir
 from prisonwatch.store.db import Database
 from prisonwatch.web import errors
 from prisonwatch.web.context import AppContext
@@ -96,7 +97,7 @@ def create_app(
         docs_url=None,  # Swagger UI would load scripts from a CDN
         redoc_url=None,
     )
-    search = NameSearch(db)
+    search = NameSearch(db, cache_dir=index_cache_dir())
     nav: list[tuple[str, str]] = []
     app.state.ctx = AppContext(
         db=db, public=public, templates=make_templates(), search=search, extra_nav=nav

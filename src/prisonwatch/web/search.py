@@ -2,27 +2,39 @@
 from the registry's Name rows, kept current as names are added.
 
 The index is built once at start-up (in a background thread for big registries; until it is
-ready, search falls back to a plain substring match in SQL and says so). Names added later — via
-the web, the CLI or an import — are picked up before each search by reading the Name rows with
-an id above the highest one indexed and adding them to the index's overlay (names edited or
-removed after the build keep their old spelling in the index until a restart; the hit is
-re-checked against the registry when the page is shown). Private names are in the index, but a hit
-through a private name is shown only to readers who may see private facts.
+ready, search falls back to a plain substring match in SQL and says so). A registry of at least
+``CACHE_MIN_NAMES`` names has its index saved in the index cache folder
+(``PRISONWATCH_INDEX_CACHE``, default ``~/.cache/prisonwatch``; ``off`` disables it), keyed by
+every name id and spelling: a restart, or the second web worker, loads it in seconds instead of
+building it again, and any change to the names makes a new one.
+
+Names added later — via the web, the CLI or an import — are picked up before each search by
+reading the Name rows with an id above the highest one indexed and adding them to the index's
+overlay. Every hit is checked against the registry before it is shown: a removed name is dropped,
+an edited one is scored again in its current spelling, and a name made private is shown only to
+readers who may see private facts (private names are in the index for them).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import func, select
 
-from prisonwatch.names import CandidateIndex
+from prisonwatch.names import CandidateIndex, default_matcher
+from prisonwatch.names.cache import cached_index
 from prisonwatch.store.db import Database
 from prisonwatch.store.schema import Name
 
 log = logging.getLogger("prisonwatch.web.search")
+
+#: Registries with at least this many names keep their index in the cache folder.
+CACHE_MIN_NAMES = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +56,15 @@ class SearchHit:
 
 
 class NameSearch:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, cache_dir: Path | None = None) -> None:
+        """``cache_dir``: where big indexes are saved (``None``: never saved)."""
         self.db = db
+        self.cache_dir = cache_dir
         self._lock = threading.Lock()
         self._index: CandidateIndex | None = None
-        self._refs: dict[int, NameRef] = {}
         self._max_id = 0
+        #: whether the last build loaded a saved index (for the log and the tests)
+        self.loaded_from_cache = False
 
     @property
     def ready(self) -> bool:
@@ -70,25 +85,31 @@ class NameSearch:
             # only the type: a message could quote a name
             log.error("name index build failed: %s", type(exc).__name__)
 
-    def _rows(self, above: int) -> list[tuple[int, int, str, str]]:
+    def _rows(self, above: int) -> list[tuple[int, str]]:
         with self.db.session() as s:
             return [
-                (nid, pid, text, vis)
-                for nid, pid, text, vis in s.execute(
-                    select(Name.id, Name.person_id, Name.full_text, Name.visibility)
-                    .where(Name.id > above)
-                    .order_by(Name.id)
+                (nid, text)
+                for nid, text in s.execute(
+                    select(Name.id, Name.full_text).where(Name.id > above).order_by(Name.id)
                 )
             ]
 
     def build(self) -> None:
         rows = self._rows(0)
-        refs = {nid: NameRef(pid, text, vis == "private") for nid, pid, text, vis in rows}
-        index = CandidateIndex.build((nid, ref.text) for nid, ref in refs.items())
+        index: CandidateIndex
+        if self.cache_dir is not None and len(rows) >= CACHE_MIN_NAMES:
+            db_key = hashlib.sha256(self.db.url.encode()).hexdigest()[:12]
+            index, self.loaded_from_cache = cached_index(
+                self.cache_dir, f"web-{db_key}", _digest(rows),
+                lambda: CandidateIndex.build(rows))
+        else:
+            index = CandidateIndex.build(rows)
+            self.loaded_from_cache = False
         with self._lock:
-            self._index, self._refs = index, refs
-            self._max_id = max(refs, default=0)
-        log.info("name index built: %d names", len(refs))
+            self._index = index
+            self._max_id = rows[-1][0] if rows else 0
+        log.info("name index %s: %d names",
+                 "loaded" if self.loaded_from_cache else "built", len(rows))
         self.catch_up()
 
     def catch_up(self) -> int:
@@ -97,12 +118,11 @@ class NameSearch:
             return 0
         rows = self._rows(self._max_id)
         with self._lock:
-            for nid, pid, text, vis in rows:
-                if nid in self._refs:
-                    continue
-                self._refs[nid] = NameRef(pid, text, vis == "private")
+            for nid, text in rows:
+                if nid <= self._max_id:
+                    continue  # another request added it meanwhile
                 self._index.add(nid, text)
-                self._max_id = max(self._max_id, nid)
+                self._max_id = nid
         return len(rows)
 
     def search(self, text: str, *, limit: int = 10, include_private: bool) -> list[SearchHit]:
@@ -115,16 +135,18 @@ class NameSearch:
         self.catch_up()
         with self._lock:
             # twice the limit: most people have a name in each script, one hit per person is kept
-            found = self._index.search(text, limit=limit * 2)
-            refs = self._refs
-        current = self._current({int(key) for key, _ in found})
+            found = self._index.search_names(text, limit=limit * 2)
+        current = self._current({int(key) for key, _name, _r in found})
+        matcher = default_matcher()
         best: dict[int, SearchHit] = {}
-        for key, result in found:
-            ref = refs.get(int(key))
-            if ref is not None and current.get(int(key)) != ref:
-                ref = None  # edited, made private or removed since it was indexed
+        for key, indexed, result in found:
+            ref = current.get(int(key))
             if ref is None or (ref.private and not include_private):
-                continue
+                continue  # removed since it was indexed, or not for this reader
+            if ref.text != indexed:  # edited since it was indexed: score the current spelling
+                result = matcher.compare(text, ref.text)
+                if result.score < matcher.review_threshold:
+                    continue
             hit = SearchHit(ref.person_id, int(key), ref.text, float(result.score),
                             str(result.verdict), result.why, ref.private)
             if ref.person_id not in best or hit.score > best[ref.person_id].score:
@@ -160,3 +182,17 @@ class NameSearch:
                                                "substring match (index still being built)",
                                                vis == "private"))
         return list(hits.values())[:limit]
+
+
+def _digest(rows: list[tuple[int, str]]) -> bytes:
+    """Every name id and spelling, in order: any change gives another digest."""
+    digest = hashlib.sha256()
+    for chunk in _chunks(rows, 10_000):
+        digest.update("\x1e".join(f"{nid}\x1f{text}" for nid, text in chunk).encode())
+        digest.update(b"\x1d")
+    return digest.digest()
+
+
+def _chunks(rows: list[tuple[int, str]], size: int) -> Iterator[list[tuple[int, str]]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]

@@ -1,0 +1,87 @@
+"""NameSearch on a real registry (SQLite and PostgreSQL): hits are checked against the registry,
+new names are picked up, and a big registry's index is saved and loaded from the cache."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from prisonwatch.store.db import Database
+from prisonwatch.store.registry import NameInput, PersonInput, Registry
+from prisonwatch.web import search as search_mod
+from prisonwatch.web.search import NameSearch
+
+
+def _person(db: Database, *names: str, private: bool = False) -> tuple[int, list[int]]:
+    with db.session() as s:
+        reg = Registry(s, "test")
+        vis = "private" if private else "public"
+        p = reg.add_person(
+            PersonInput(names=[NameInput(n, visibility=vis, is_primary=i == 0)
+                               for i, n in enumerate(names)])
+        )
+        s.flush()
+        return p.id, [n.id for n in p.names]
+
+
+def test_hits_follow_edits_removals_and_privacy(db: Database) -> None:
+    statkevich, (nid, _) = _person(db, "Мікалай Статкевіч", "Mikalai Statkevich")
+    secret, _ids = _person(db, "Ihar Losik", private=True)
+    search = NameSearch(db)
+    search.build()
+    hits = search.search("Statkevich Nikolai", include_private=False)
+    assert [h.person_id for h in hits] == [statkevich]
+    assert search.search("Игорь Лосик", include_private=False) == []
+    assert [h.person_id for h in search.search("Игорь Лосик", include_private=True)] == [secret]
+
+    # a name added after the build is found without a rebuild
+    newcomer, _ids = _person(db, "Марыя Калеснікава")
+    assert [h.person_id for h in search.search("Maria Kolesnikova", include_private=False)] == [
+        newcomer
+    ]
+
+    # edited after the build: the hit shows (and is scored on) the current spelling
+    with db.session() as s:
+        Registry(s, "test").edit_name(nid, {"text": "Мікалай Статкевіч-Новы"})
+    shown = {h.name for h in search.search("Statkevich Nikolai", include_private=False)}
+    assert "Мікалай Статкевіч" not in shown
+    assert shown <= {"Мікалай Статкевіч-Новы", "Mikalai Statkevich"}
+
+
+def test_big_registry_index_is_saved_then_loaded(
+    sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_mod, "CACHE_MIN_NAMES", 2)
+    pid, _ids = _person(sqlite_db, "Мікалай Статкевіч", "Mikalai Statkevich")
+    cache = tmp_path / "cache"
+    first = NameSearch(sqlite_db, cache_dir=cache)
+    first.build()
+    assert not first.loaded_from_cache
+    files = list(cache.glob("web-*.npz"))
+    assert len(files) == 1
+    # owner-only: the file holds private names too
+    assert stat.S_IMODE(os.stat(files[0]).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(cache).st_mode) == 0o700
+
+    second = NameSearch(sqlite_db, cache_dir=cache)
+    second.build()
+    assert second.loaded_from_cache
+    assert [h.person_id for h in second.search("Statkevich", include_private=False)] == [pid]
+
+    # another name: another digest, a new build, and the old file is gone
+    _person(sqlite_db, "Ihar Losik")
+    third = NameSearch(sqlite_db, cache_dir=cache)
+    third.build()
+    assert not third.loaded_from_cache
+    assert [p.name for p in cache.glob("web-*.npz")] != [files[0].name]
+    assert len(list(cache.glob("web-*.npz"))) == 1
+
+
+def test_small_registry_is_not_cached(sqlite_db: Database, tmp_path: Path) -> None:
+    _person(sqlite_db, "Мікалай Статкевіч")
+    s = NameSearch(sqlite_db, cache_dir=tmp_path / "cache")
+    s.build()
+    assert not (tmp_path / "cache").exists()
