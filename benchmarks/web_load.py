@@ -1,6 +1,8 @@
 """Load test of the web app: N synthetic people in PostgreSQL, `prisonwatch serve` (uvicorn) on
-127.0.0.1, 20 concurrent clients driven by wrk; prints p50/p99 of name search over HTTP and of
-the people-list page.
+127.0.0.1, 20 concurrent clients; prints p50/p99 of name search over HTTP and of the people-list
+page, measured twice: with wrk (20 connections sending the next request as soon as the last
+answer arrives: the saturation case) and with locust (20 simulated readers, each pausing
+0.5-1.5 s between requests, as people browsing do).
 
     .venv/bin/python benchmarks/web_load.py --people 100000 --duration 20
 
@@ -32,6 +34,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).parent))
 from _pg import temp_pg_database
 from prisonwatch.store.db import Database
+from prisonwatch.store.listkeys import rebuild_list_keys
 
 GIVEN = [("Аляксандр", "Aliaksandr"), ("Мікалай", "Mikalai"), ("Сяргей", "Siarhei"),
          ("Марыя", "Maryia"), ("Вольга", "Volha"), ("Ігар", "Ihar"), ("Павел", "Pavel"),
@@ -102,8 +105,14 @@ def generate(url: str, people: int, seed: int = 7) -> list[str]:
         with conn.cursor() as cur:
             cur.execute("SELECT setval('person_id_seq', (SELECT max(id) FROM person))")
             cur.execute("SELECT setval('name_id_seq', (SELECT max(id) FROM name))")
-            cur.execute("ANALYZE")
         conn.commit()
+    # rows loaded by COPY have no stored list keys yet (the tally's triggers did count them)
+    t0 = time.perf_counter()
+    with Database(url).engine.begin() as sa_conn:
+        rebuild_list_keys(sa_conn)
+    print(f"  list keys computed in {time.perf_counter() - t0:.0f} s", flush=True)
+    with psycopg.connect(raw, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
     return samples
 
 
@@ -152,12 +161,50 @@ def wrk(base: str, paths: list[str], seconds: int, clients: int) -> dict[str, st
     return figures
 
 
+LOCUSTFILE = """
+import json, random
+from locust import HttpUser, between, task
+
+PATHS = json.loads(%r)
+
+
+class Reader(HttpUser):
+    wait_time = between(0.5, 1.5)  # a person reading the page before the next click
+
+    @task
+    def get(self):
+        self.client.get(random.choice(PATHS), name="page")
+"""
+
+
+def locust(base: str, paths: list[str], seconds: int, users: int) -> dict[str, str]:
+    """``users`` simulated readers, each waiting 0.5-1.5 s between requests (locust)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        locustfile = Path(tmp) / "locustfile.py"
+        locustfile.write_text(LOCUSTFILE % json.dumps(paths))
+        prefix = Path(tmp) / "stats"
+        subprocess.run(
+            [sys.executable, "-m", "locust", "-f", str(locustfile), "--headless",
+             "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", base,
+             "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+            check=True, capture_output=True, text=True,
+        )
+        import csv
+
+        with open(f"{prefix}_stats.csv", newline="") as fh:
+            row = next(r for r in csv.DictReader(fh) if r["Name"] == "Aggregated")
+    return {"50%": row["50%"] + "ms", "90%": row["90%"] + "ms", "99%": row["99%"] + "ms",
+            "req/s": f"{float(row['Requests/s']):.1f}", "requests": row["Request Count"],
+            "non-2xx": row["Failure Count"]}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--people", type=int, default=1_000_000)
     ap.add_argument("--duration", type=int, default=20, help="seconds per scenario")
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    ap.add_argument("--no-locust", action="store_true", help="only the wrk runs")
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
@@ -168,8 +215,9 @@ def main() -> None:
         samples = generate(url, args.people)
         print(f"generated in {time.perf_counter() - t0:.0f} s", flush=True)
         port = _free_port()
+        cache = tempfile.mkdtemp(prefix="pw-webload-index-")
         env = {**os.environ, "PRISONWATCH_DB": url, "PRISONWATCH_PUBLIC": "1",
-               "PRISONWATCH_SECRET_KEY": "bench-only"}
+               "PRISONWATCH_SECRET_KEY": "bench-only", "PRISONWATCH_INDEX_CACHE": cache}
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "prisonwatch.web.app:app_from_env", "--factory",
              "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
@@ -196,17 +244,25 @@ def main() -> None:
             people_paths = [f"/people?page={p}" for p in range(1, 21)]
             people_filtered = [f"/people?status=held&region={quote(r)}&page={p}"
                                for r in REGIONS for p in (1, 2, 3)]
+            scenarios = (("search page /search", search_paths),
+                         ("search API /api/v1/search", api_search),
+                         ("people list /people (pages 1-20)", people_paths),
+                         ("people list filtered (held + region)", people_filtered))
             rows = []
-            for label, paths in (("search page /search", search_paths),
-                                 ("search API /api/v1/search", api_search),
-                                 ("people list /people (pages 1-20)", people_paths),
-                                 ("people list filtered (held + region)", people_filtered)):
+            for label, paths in scenarios:
                 wrk(base, paths[:3], 3, args.clients)  # warm-up
                 f = wrk(base, paths, args.duration, args.clients)
-                rows.append((label, f))
-                print(f"{label}: p50 {f['50%']}, p90 {f['90%']}, p99 {f['99%']}, "
-                      f"{f['req/s']} req/s, {f['requests']} requests, non-2xx {f['non-2xx']}",
-                      flush=True)
+                rows.append((f"{label}, wrk", f))
+                print(f"{label}, wrk (no pause): p50 {f['50%']}, p90 {f['90%']}, "
+                      f"p99 {f['99%']}, {f['req/s']} req/s, {f['requests']} requests, "
+                      f"non-2xx {f['non-2xx']}", flush=True)
+            if not args.no_locust:
+                for label, paths in scenarios:
+                    f = locust(base, paths, args.duration, args.clients)
+                    rows.append((f"{label}, locust", f))
+                    print(f"{label}, locust (0.5-1.5 s pauses): p50 {f['50%']}, "
+                          f"p90 {f['90%']}, p99 {f['99%']}, {f['req/s']} req/s, "
+                          f"{f['requests']} requests, failures {f['non-2xx']}", flush=True)
             print()
             print(f"| {args.people:,} people, {args.clients} clients, {args.workers} workers "
                   f"| p50 | p90 | p99 | req/s |")
@@ -216,6 +272,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(30)
+            shutil.rmtree(cache, ignore_errors=True)
 
 
 if __name__ == "__main__":

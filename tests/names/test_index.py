@@ -74,6 +74,16 @@ def test_remembered_query_words_do_not_hide_later_additions(small: CandidateInde
     assert small.search("Ihar Losik") == []
 
 
+def test_search_names_without_explanations(small: CandidateIndex) -> None:
+    full = small.search_names("STATKEVICH Nikolai", limit=3)
+    bare = small.search_names("STATKEVICH Nikolai", limit=3, explain=False)
+    assert [(k, n, r.score, r.verdict) for k, n, r in full] == [
+        (k, n, r.score, r.verdict) for k, n, r in bare
+    ]
+    assert full[0][:2] == (1, "Мікалай Статкевіч") and "surname" in full[0][2].why
+    assert bare[0][2].why == ""
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_search_many_equals_one_by_one(small: CandidateIndex, workers: int) -> None:
     queries = ["STATKEVICH Nikolai", "Бидонько Сергей Юрьевич", "Kalesnikava Maryia", ""] * 3

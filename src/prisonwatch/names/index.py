@@ -43,7 +43,7 @@ import numpy.typing as npt
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
 
-from prisonwatch.names.base import Matcher, MatchResult
+from prisonwatch.names.base import Matcher, MatchResult, verdict_for
 from prisonwatch.names.features import (
     TokenFeatures,
     compute_features,
@@ -627,11 +627,18 @@ class CandidateIndex:
         limit: int = 10,
         matcher: Matcher | None = None,
         min_score: float | None = None,
+        *,
+        candidates: int | None = None,
+        explain: bool = True,
     ) -> list[tuple[Key, str, MatchResult]]:
-        """:meth:`search`, with the indexed spelling of each name found."""
+        """:meth:`search`, with the indexed spelling of each name found.
+
+        ``candidates``: how many of the best-estimated names are scored (default
+        ``max(2 × limit, 20)``). ``explain=False`` leaves ``why`` and ``parts`` empty (for
+        callers that explain only the results they keep)."""
         m = matcher if matcher is not None else _default()
         floor = m.review_threshold if min_score is None else min_score
-        rows = self._candidate_rows(query, max(limit * 2, 20))
+        rows = self._candidate_rows(query, candidates or max(limit * 2, 20))
         fast: _Scorer | None = m if hasattr(m, "score") else None  # type: ignore[assignment]
         scored: list[tuple[float, int]] = []
         for r in rows:
@@ -640,6 +647,15 @@ class CandidateIndex:
             if s >= floor:
                 scored.append((s, r))
         scored.sort(key=lambda t: -t[0])
+        if not explain and fast is not None:
+            return [
+                (
+                    self._keys[r],
+                    self._names[r],
+                    MatchResult(s, verdict_for(s, m.match_threshold, m.review_threshold), ""),
+                )
+                for s, r in scored[:limit]
+            ]
         return [
             (self._keys[r], self._names[r], m.compare(query, self._names[r]))
             for _s, r in scored[:limit]

@@ -135,23 +135,29 @@ class NameSearch:
         self.catch_up()
         with self._lock:
             # twice the limit: most people have a name in each script, one hit per person is kept
-            found = self._index.search_names(text, limit=limit * 2)
+            found = self._index.search_names(text, limit=limit * 2, explain=False)
         current = self._current({int(key) for key, _name, _r in found})
         matcher = default_matcher()
-        best: dict[int, SearchHit] = {}
+        best: dict[int, tuple[float, str, int, NameRef]] = {}
         for key, indexed, result in found:
             ref = current.get(int(key))
             if ref is None or (ref.private and not include_private):
                 continue  # removed since it was indexed, or not for this reader
+            score = result.score
             if ref.text != indexed:  # edited since it was indexed: score the current spelling
-                result = matcher.compare(text, ref.text)
-                if result.score < matcher.review_threshold:
+                score = matcher.compare(text, ref.text).score
+                if score < matcher.review_threshold:
                     continue
-            hit = SearchHit(ref.person_id, int(key), ref.text, float(result.score),
-                            str(result.verdict), result.why, ref.private)
-            if ref.person_id not in best or hit.score > best[ref.person_id].score:
-                best[ref.person_id] = hit
-        return sorted(best.values(), key=lambda h: (-h.score, h.name))[:limit]
+            old = best.get(ref.person_id)
+            if old is None or score > old[0]:
+                best[ref.person_id] = (score, ref.text, int(key), ref)
+        kept = sorted(best.values(), key=lambda b: (-b[0], b[1]))[:limit]
+        hits = []
+        for _score, name, nid, ref in kept:  # only the hits shown are explained
+            result = matcher.compare(text, name)
+            hits.append(SearchHit(ref.person_id, nid, name, float(result.score),
+                                  str(result.verdict), result.why, ref.private))
+        return hits
 
     def _current(self, name_ids: set[int]) -> dict[int, NameRef]:
         if not name_ids:
