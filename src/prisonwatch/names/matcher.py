@@ -14,8 +14,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from prisonwatch.model import Verdict
 from prisonwatch.names.base import MatchResult, PartExplanation, verdict_for
@@ -45,8 +45,7 @@ def parsed(name: str) -> ParsedName:
     return parse_name(name)
 
 
-@dataclass(frozen=True, slots=True)
-class _Pair:
+class _Pair(NamedTuple):
     left: Token | None
     right: Token | None
     sim: TokenSimilarity

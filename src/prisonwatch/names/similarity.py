@@ -8,8 +8,8 @@ initial, and last an edit distance between skeletons (rapidfuzz).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
@@ -56,8 +56,7 @@ _ENDINGS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class TokenSimilarity:
+class TokenSimilarity(NamedTuple):
     score: float
     reason: str
 
