@@ -25,6 +25,7 @@ class Lang(StrEnum):
     LATIN = "Latin"
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _BELARUSIAN_ONLY = frozenset("ўЎ")
 _UKRAINIAN_ONLY = frozenset("їЇєЄґҐ")
 _I_DOTTED = frozenset("іІ")
@@ -35,10 +36,9 @@ _BELARUSIAN_E = re.compile(r"[бвгджзклмнпрстфхцчшщ][эЭ]", 
 
 def detect_language(text: str) -> Lang:
     """Guess the language of a Cyrillic name from its letters (Latin if there are none)."""
-    letters = set(text)
-    has_cyr = any("\u0400" <= ch <= "\u04ff" for ch in text)
-    if not has_cyr:
+    if _CYRILLIC.search(text) is None:
         return Lang.LATIN
+    letters = set(text)
     if letters & _BELARUSIAN_ONLY:
         return Lang.BELARUSIAN
     if letters & _UKRAINIAN_ONLY:
