@@ -1,4 +1,9 @@
-"""A person's status on a date, derived from status events in SQL — never stored.
+"""A person's status on a date, derived from status events in SQL.
+
+The events are the only source of truth. The one stored copy — each person's status *today*,
+for the people list's status filter (:mod:`prisonwatch.store.listkeys`) — is computed with
+:func:`deciding_event` and :func:`status_case_expression` from this module and recomputed when
+a future-dated event takes effect, so it cannot disagree with the derived status.
 
 Rule (the same for the CLI, the web pages and the statistics): take the person's events that
 change custody (``CUSTODY_EFFECT`` ≠ 0) and have taken effect on the day (``date_start <= day``;
@@ -33,7 +38,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import distinct_on
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
@@ -329,17 +334,26 @@ def _summarise(
     return summary
 
 
-def status_of(
-    session: Session, person_id: int, day: dt.date, *, include_private: bool = False
-) -> str:
-    """``held``, ``released`` (out of custody after having been held), ``died`` or ``unknown``."""
+def deciding_event(
+    person_id: ColumnElement[int] | QueryableAttribute[int] | int,
+    day: dt.date | ColumnElement[dt.date],
+    *,
+    include_private: bool = False,
+) -> Select[str]:
+    """SELECT the kind of the custody event that decides the status of ``person_id`` on
+    ``day`` (no row when no custody event has taken effect). ``person_id`` is a value, or a
+    column such as ``Person.id`` for a correlated subquery.
+
+    :func:`status_of` and the stored current status (:mod:`prisonwatch.store.listkeys`) both
+    use it; :func:`latest_custody_events` is the same rule for everyone at once (the tests
+    check that they agree)."""
     conds = [
         StatusEvent.person_id == person_id,
         StatusEvent.kind.in_(CUSTODY_KINDS),
         StatusEvent.date_start <= day,
     ]
     conds += _visible(include_private)  # type: ignore[arg-type]
-    kind = session.scalar(
+    return (
         select(StatusEvent.kind)
         .where(*conds)
         .order_by(
@@ -349,6 +363,13 @@ def status_of(
         )
         .limit(1)
     )
+
+
+def status_of(
+    session: Session, person_id: int, day: dt.date, *, include_private: bool = False
+) -> str:
+    """``held``, ``released`` (out of custody after having been held), ``died`` or ``unknown``."""
+    kind = session.scalar(deciding_event(person_id, day, include_private=include_private))
     return status_word(kind)
 
 
@@ -362,7 +383,9 @@ def status_word(kind: str | None) -> str:
     return "released"
 
 
-def status_case_expression(kind_col: ColumnElement[str]) -> ColumnElement[str]:
+def status_case_expression(
+    kind_col: ColumnElement[str] | QueryableAttribute[str],
+) -> ColumnElement[str]:
     """SQL expression mapping the deciding event kind to held/released/died/unknown."""
     return case(
         (kind_col.in_(HELD_KINDS), literal("held")),
@@ -376,6 +399,7 @@ __all__ = [
     "CUSTODY_KINDS",
     "HELD_KINDS",
     "HeldSummary",
+    "deciding_event",
     "held_on",
     "held_people",
     "latest_custody_events",
