@@ -3,16 +3,22 @@ backends (which also moves a registry from SQLite to PostgreSQL)."""
 
 from __future__ import annotations
 
+import gzip
 import io
+import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from prisonwatch.demo import build_demo
 from prisonwatch.io.backup import BackupError, backup, restore
 from prisonwatch.io.exporter import export
 from prisonwatch.store.db import Database
+from prisonwatch.store.listkeys import rebuild_list_keys
+from prisonwatch.store.people import PeopleFilter, list_people
 from prisonwatch.store.registry import NameInput, PersonInput, Registry
+from prisonwatch.store.schema import Person
 
 
 def everything(db: Database) -> str:
@@ -57,3 +63,40 @@ def test_restore_rejects_garbage(sqlite_db: Database, tmp_path: Path) -> None:
     junk.write_text("{not json", encoding="utf-8")
     with pytest.raises(BackupError, match="not a PrisonWatch dump"):
         restore(sqlite_db, junk)
+
+
+def test_restore_recomputes_the_list_keys_and_counts(db: Database, tmp_path: Path) -> None:
+    build_demo(db, people=60, seed=7)
+    with db.session() as s:
+        want = {
+            status: list_people(s, PeopleFilter(status=status), include_private=True).total
+            for status in ("held", "released", "unknown")
+        }
+    assert want["held"] > 0
+    dump = tmp_path / "dump.json.gz"
+    backup(db, dump)
+    with gzip.open(dump, "rt", encoding="utf-8") as fh:
+        doc = json.load(fh)
+    assert "person_tally" not in doc["tables"]  # the target's triggers count the people
+    for row in doc["tables"]["person"]:  # keys in a dump are never trusted
+        row.update(status_public="died", status_all=None, sort_name_public="zzz")
+    stale = tmp_path / "stale.json"
+    stale.write_text(json.dumps(doc), encoding="utf-8")
+    target = Database(f"sqlite:///{tmp_path / 'restored.db'}")
+    target.migrate()
+    restore(target, stale)
+    with target.session() as s:
+        got = {
+            status: list_people(s, PeopleFilter(status=status), include_private=True).total
+            for status in want
+        }
+        assert got == want
+        assert list_people(s).total == 60
+        keys = list(s.execute(select(Person.id, Person.sort_name_public, Person.status_public)))
+        assert not [k for k in keys if k[1] == "zzz" or k[2] == "died"]
+        rebuild_list_keys(s)
+        assert (
+            list(s.execute(select(Person.id, Person.sort_name_public, Person.status_public)))
+            == keys
+        )
+    target.dispose()

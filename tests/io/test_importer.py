@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from prisonwatch.io.exporter import export
 from prisonwatch.io.importer import ImportFailed, import_file
 from prisonwatch.store.db import Database
-from prisonwatch.store.schema import AuditEntry, Name, Person, StatusEvent
+from prisonwatch.store.people import PeopleFilter, list_people
+from prisonwatch.store.schema import AuditEntry, Identifier, Name, Person, StatusEvent
 
 HEADER = "id,name,name_alt,birth_date,gender,region,detained_on,articles,court,judge,sentence,facility,facility_address,status,status_date,source_url"
 GOOD_ROWS = [
@@ -252,3 +253,42 @@ def test_not_a_table(db: Database, tmp_path: Path) -> None:
     f.write_bytes(b"%PDF-1.4")
     with pytest.raises(ImportFailed, match="not a CSV or XLSX"):
         import_file(db, f, actor="alice")
+
+
+def test_import_keeps_the_list_keys_and_counts_current(db: Database, tmp_path: Path) -> None:
+    """The batch path (bulk insert / COPY) and the update path both refresh the stored sort
+    names and status, and the tally counts what they wrote."""
+    import_file(db, good_file(tmp_path), actor="alice")
+    with db.session() as s:
+        keys = {
+            ext: (status, name)
+            for ext, status, name in s.execute(
+                select(Identifier.value, Person.status_public, Person.sort_name_public).join(Person)
+            )
+        }
+        assert {ext: status for ext, (status, _) in keys.items()} == {
+            "v-1": "held",
+            "v-2": "held",
+            "v-3": "released",
+        }
+        assert keys["v-1"][1] is not None and keys["v-1"][1].startswith(("статкевіч", "Статкевіч"))
+        assert list_people(s, PeopleFilter(status="held", region="minsk")).total == 2
+    edited = write(
+        tmp_path,
+        "list2.csv",
+        [
+            HEADER + ",recognised_by",
+            GOOD_ROWS[2]
+            .replace("Іваноў Іван,", "Aaronau Ivan,")
+            .replace("Brest Region", "Minsk")
+            .replace(",released_end_of_term,2023,", ",re_arrested,2024-02-03,")
+            + ",",
+        ],
+    )
+    import_file(db, edited, actor="bob")
+    with db.session() as s:
+        v3 = s.scalars(select(Person).join(Identifier).where(Identifier.value == "v-3")).one()
+        assert (v3.sort_name_public, v3.status_public) == ("aaronau ivan", "held")
+        assert list_people(s, PeopleFilter(status="held", region="minsk")).total == 3
+        assert list_people(s, PeopleFilter(status="released")).total == 0
+        assert list_people(s).rows[0].name == "Aaronau Ivan"

@@ -6,6 +6,10 @@
   SQLAlchemy, so it needs no ``pg_dump`` binary of a matching version). Restore loads it in one
   transaction into an initialised, *empty* registry and resets the id sequences. The dump can also
   move a registry between the two backends.
+
+Derived data: ``person_tally`` is neither dumped nor restored (the database's triggers count the
+restored people); the people list's stored keys are recomputed after a restore
+(:func:`~prisonwatch.store.listkeys.rebuild_list_keys`), as they depend on the day.
 """
 
 from __future__ import annotations
@@ -21,10 +25,13 @@ from sqlalchemy import Date, DateTime, func, insert, select, text
 
 from prisonwatch.store.custody import rebuild_all
 from prisonwatch.store.db import Database
+from prisonwatch.store.listkeys import rebuild_list_keys
 from prisonwatch.store.schema import Base
 
 FORMAT = "prisonwatch-dump"
 VERSION = 1
+#: Tables kept by database triggers: left out of the dump, filled by the restore itself.
+NOT_DUMPED = frozenset({"person_tally"})
 
 
 class BackupError(RuntimeError):
@@ -67,6 +74,8 @@ def dump_json(db: Database, dest: Path) -> None:
     tables: dict[str, list[dict[str, Any]]] = {}
     with db.engine.connect() as conn:
         for table in Base.metadata.sorted_tables:
+            if table.name in NOT_DUMPED:
+                continue
             rows = conn.execute(select(table).order_by(*table.primary_key.columns)).mappings()
             tables[table.name] = [{k: _encode(v) for k, v in r.items()} for r in rows]
         revision = db.current_revision()
@@ -160,11 +169,14 @@ def _restore_json(db: Database, src: Path) -> None:
                     "restore into a newly initialised database"
                 )
         for table in Base.metadata.sorted_tables:
+            if table.name in NOT_DUMPED:
+                continue
             rows = _decode(table.name, tables.get(table.name, []))
             if rows:
                 conn.execute(insert(table), rows)
         if not tables.get("custody_change"):
             rebuild_all(conn)  # a dump made before the derived table existed
+        rebuild_list_keys(conn)
         if db.backend == "postgresql":
             for table in Base.metadata.sorted_tables:
                 if "id" in table.columns:

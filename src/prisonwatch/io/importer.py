@@ -36,6 +36,7 @@ from prisonwatch.sentence import sentence_months, split_articles
 from prisonwatch.store.bulk import bulk_insert
 from prisonwatch.store.custody import refresh_people
 from prisonwatch.store.db import Database
+from prisonwatch.store.listkeys import refresh_list_keys
 from prisonwatch.store.registry import (
     RegistryValidationError,
     check_name_text,
@@ -540,6 +541,7 @@ class _Writer:
                     )
         if cases or cites:
             bulk_insert(self.s, _t(Citation), cases + cites)
+        refresh_list_keys(self.s, ids)
         if events:
             refresh_people(self.s, ids, method="sql")
         self.flush_audit()
@@ -650,6 +652,7 @@ class _Writer:
             p.version = (p.version or 0) + 1
             p.updated_at = self.now
             self.s.flush()
+            refresh_list_keys(self.s, [p.id])
             refresh_people(self.s, [p.id])
             self.audit_entry("update", "person", p.id, p.id, before, after, r.row)
             return True

@@ -14,9 +14,15 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
-from prisonwatch.store.schema import PRIVATE_PERSON_FIELDS, AuditEntry, Base
+from prisonwatch.store.schema import (
+    DERIVED_PERSON_FIELDS,
+    PRIVATE_PERSON_FIELDS,
+    AuditEntry,
+    Base,
+)
 
-_SKIP = {"created_at", "updated_at", "version"}
+# timestamps, the version counter and derived columns are not facts anyone changed
+_SKIP = {"created_at", "updated_at", "version", *DERIVED_PERSON_FIELDS}
 REDACTED = "[private]"
 
 
@@ -27,7 +33,8 @@ def _jsonable(value: Any) -> Any:
 
 
 def snapshot(obj: Base) -> dict[str, Any]:
-    """The column values of a row as a JSON-ready dict (timestamps and version left out)."""
+    """The column values of a row as a JSON-ready dict (timestamps, version and derived columns
+    left out)."""
     mapper = inspect(obj).mapper
     out: dict[str, Any] = {}
     for col in mapper.column_attrs:

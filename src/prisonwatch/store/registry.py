@@ -25,6 +25,7 @@ from prisonwatch.names.script import detect_script
 from prisonwatch.sentence import sentence_months, split_articles
 from prisonwatch.store import audit
 from prisonwatch.store.custody import refresh_people
+from prisonwatch.store.listkeys import refresh_list_keys
 from prisonwatch.store.schema import (
     Case,
     CaseArticle,
@@ -231,6 +232,13 @@ class Registry:
             context=self.context,
         )
 
+    def _refresh_derived(self, person_id: int) -> None:
+        """After a change of the person's events: the stored list keys (first: on PostgreSQL
+        this locks the person row, so what follows sees every committed change) and the
+        ``custody_change`` rows."""
+        refresh_list_keys(self.session, [person_id])
+        refresh_people(self.session, [person_id])
+
     # people --------------------------------------------------------------------------------
     def get_person(self, person_id: int, *, lock: bool = False) -> Person:
         stmt = select(Person).where(Person.id == person_id)
@@ -268,7 +276,8 @@ class Registry:
         self._audit("create", "person", person.id, person.id, None, audit.snapshot(person))
         for i, n in enumerate(data.names):
             primary = n.is_primary or (i == 0 and not any(x.is_primary for x in data.names))
-            self.add_name(person.id, NameInput(n.text, n.kind, n.language, n.visibility, primary))
+            self._add_name(person.id, NameInput(n.text, n.kind, n.language, n.visibility, primary))
+        refresh_list_keys(self.session, [person.id])  # once, with all the names
         return person
 
     def edit_person(self, person_id: int, changes: dict[str, Any]) -> Person:
@@ -340,6 +349,11 @@ class Registry:
 
     # names ---------------------------------------------------------------------------------
     def add_name(self, person_id: int, data: NameInput, source_ids: Sequence[int] = ()) -> Name:
+        name = self._add_name(person_id, data, source_ids)
+        refresh_list_keys(self.session, [person_id])
+        return name
+
+    def _add_name(self, person_id: int, data: NameInput, source_ids: Sequence[int] = ()) -> Name:
         text = check_name_text(data.text)
         name = Name(
             person_id=person_id,
@@ -376,6 +390,7 @@ class Registry:
             else:
                 raise RegistryValidationError(key, "not an editable name field")
         self.session.flush()
+        refresh_list_keys(self.session, [name.person_id])
         b, a = audit.diff(before, audit.snapshot(name))
         if a:
             self._audit("update", "name", name.id, name.person_id, b, a)
@@ -393,6 +408,7 @@ class Registry:
         before = audit.snapshot(name)
         self.session.delete(name)
         self.session.flush()
+        refresh_list_keys(self.session, [before["person_id"]])
         self._audit("delete", "name", name_id, before["person_id"], before, None)
 
     # organisations and sources -----------------------------------------------------------
@@ -500,7 +516,7 @@ class Registry:
         )
         self.session.add(ev)
         self.session.flush()
-        refresh_people(self.session, [person_id])
+        self._refresh_derived(person_id)
         self._audit("create", "event", ev.id, person_id, None, audit.snapshot(ev))
         self.cite_all("event", ev.id, source_ids, person_id)
         return ev
@@ -532,7 +548,7 @@ class Registry:
             else:
                 raise RegistryValidationError(key, "not an editable event field")
         self.session.flush()
-        refresh_people(self.session, [ev.person_id])
+        self._refresh_derived(ev.person_id)
         b, a = audit.diff(before, audit.snapshot(ev))
         if a:
             self._audit("update", "event", ev.id, ev.person_id, b, a)
@@ -545,7 +561,7 @@ class Registry:
         before = audit.snapshot(ev)
         self.session.delete(ev)
         self.session.flush()
-        refresh_people(self.session, [before["person_id"]])
+        self._refresh_derived(before["person_id"])
         self._audit("delete", "event", event_id, before["person_id"], before, None)
 
     # cases ---------------------------------------------------------------------------------

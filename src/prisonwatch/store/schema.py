@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -41,6 +42,16 @@ NAMING = {
 #: Person fields that never reach public pages, the public API, exports (without an admin's
 #: --include-private) or logs.
 PRIVATE_PERSON_FIELDS = ("relatives_contact", "internal_notes")
+#: Person columns derived from names and events for the people list
+#: (:mod:`prisonwatch.store.listkeys`): not facts, so left out of audit snapshots — and
+#: ``sort_name_all`` holds a private name when that is the primary one.
+DERIVED_PERSON_FIELDS = (
+    "sort_name_public",
+    "sort_name_all",
+    "status_public",
+    "status_all",
+    "status_valid_until",
+)
 
 
 def utcnow() -> dt.datetime:
@@ -88,6 +99,21 @@ class Citation(Base):
 
 
 class Person(Base):
+    """A person in the registry.
+
+    The ``sort_name_*`` and ``status_*`` columns are derived data for the people list, never
+    edited by hand and left out of audit snapshots: :mod:`prisonwatch.store.listkeys` keeps them
+    current in the same transaction as every write that changes names or events. Per scope
+    (``public``: computed from public names/events only; ``all``: from everything):
+
+    * ``sort_name_*`` — ``lower()`` of the primary name the scope's reader sees (primary first,
+      then the lowest id; NULL when no name is visible), the people list's default order;
+    * ``status_*`` — held / released / died / unknown *as of the day it was computed* (the
+      same rule as :mod:`prisonwatch.store.status`), with ``status_valid_until`` the first day
+      of the next future-dated custody event (over all events; NULL if none), from which on
+      the stored status may be outdated and is recomputed before the list reads it.
+    """
+
     __tablename__ = "person"
     id: Mapped[int] = mapped_column(primary_key=True)
     birth_date: Mapped[str | None] = mapped_column(String(10))  # partial date, ISO prefix
@@ -103,6 +129,12 @@ class Person(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # derived, for the people list (see the class docstring)
+    sort_name_public: Mapped[str | None] = mapped_column(String(500))
+    sort_name_all: Mapped[str | None] = mapped_column(String(500))
+    status_public: Mapped[str | None] = mapped_column(String(10))
+    status_all: Mapped[str | None] = mapped_column(String(10))
+    status_valid_until: Mapped[dt.date | None] = mapped_column(Date, index=True)
 
     names: Mapped[list[Name]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="Name.id"
@@ -118,6 +150,38 @@ class Person(Base):
     identifiers: Mapped[list[Identifier]] = relationship(
         back_populates="person", cascade="all, delete-orphan"
     )
+
+
+# The people list's indexes, one set per scope. (sort name, id) gives the default order of the
+# unfiltered list; (status, sort name, id) the status filter in that order;
+# (lower(region), status, sort name, id) the region filter with or without a status, in that
+# order, and the region-only count. The id makes the order total, so pages are stable.
+for _scope in ("public", "all"):
+    _sort = getattr(Person, f"sort_name_{_scope}")
+    _status = getattr(Person, f"status_{_scope}")
+    Index(f"ix_person_sort_name_{_scope}", _sort, Person.id)
+    Index(f"ix_person_status_{_scope}", _status, _sort, Person.id)
+    Index(f"ix_person_region_status_{_scope}", func.lower(Person.region), _status, _sort, Person.id)
+
+
+class PersonTally(Base):
+    """Derived data: how many people have each stored status (per scope) and region, so the
+    people list counts "everyone", "held", "held in Minsk" without counting a million rows.
+
+    The number of people with ``person.status_<scope> = status`` (NULL: not computed yet) and
+    ``lower(person.region) = region_key`` is ``SUM(n)`` over the key's rows. Database triggers
+    on ``person`` keep it (created by migration ``0002``; see :mod:`prisonwatch.store.listkeys`):
+    on PostgreSQL every statement *adds* a row of its net change per key (no row is updated,
+    so concurrent writers never wait for each other), and the rows are summed up from time to
+    time; on SQLite (one writer at a time) each key's row is updated in place."""
+
+    __tablename__ = "person_tally"
+    __table_args__ = (Index("ix_person_tally_key", "scope", "status", "region_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str | None] = mapped_column(String(10))
+    region_key: Mapped[str | None] = mapped_column(String(200))
+    n: Mapped[int] = mapped_column(Integer)
 
 
 class Identifier(Base):

@@ -1,0 +1,388 @@
+"""Stored keys of the people list: sort names, the current status, and the tally of counts.
+
+Why. At 1,000,000 people the list used to sort everyone by a correlated "primary visible name"
+subquery on every request, derive everyone's status from their events to filter by status,
+and count the whole filter for the total — seconds per page. Now the default page is an index
+range scan of 50 ids and the total is a sum over a few dozen rows.
+
+What is stored (columns of ``person``, see :class:`~prisonwatch.store.schema.Person`), once per
+scope — ``public`` computed from public names and events only, ``all`` from everything, so a
+reader without private access never sorts, filters or counts by a private fact:
+
+* ``sort_name_<scope>``: ``lower()`` of the primary name the scope shows (primary first, then
+  the lowest id; NULL when none is visible) — exactly the expression the list used to order by,
+  evaluated by the same database, so the order does not change;
+* ``status_<scope>``: held / released / died / unknown on the day it was computed, with
+  :func:`prisonwatch.store.status.deciding_event` and
+  :func:`~prisonwatch.store.status.status_case_expression` — the rule of the derived status,
+  not a copy of it. A stored "status today" goes out of date by itself when a future-dated
+  event takes effect, so ``status_valid_until`` holds the first day of the person's next
+  future-dated custody event (over all events; NULL if none). Before the list filters on the
+  stored status for *today*, :func:`refresh_expired` recomputes the rows with
+  ``status_valid_until <= today`` (an indexed look-up that normally finds nothing). Any other
+  day is derived from the events, as before.
+
+Who keeps them current, in the caller's transaction:
+
+* :func:`refresh_list_keys` — ``Registry`` name and event writes (add/edit/remove), the
+  importer (a created batch and an updated person); the demo builder writes through
+  ``Registry``. The same call sites refresh ``custody_change``.
+* :func:`rebuild_list_keys` — every person at once: after a JSON restore, after loading rows by
+  other means (benchmarks), from the command line (``python -m prisonwatch.store.listkeys``);
+  migration ``0002`` fills existing registries the same way.
+
+The tally (:class:`~prisonwatch.store.schema.PersonTally`): how many people have each stored
+status (per scope) and region, so that "everyone", "held", "in Minsk" and "held in Minsk" are
+counted exactly by summing a handful of rows instead of counting up to a million. Database
+triggers on ``person`` keep it (created by migration ``0002``), so every write to ``person`` —
+the ORM, bulk COPY, a restore, raw SQL — is counted, in the same transaction. On PostgreSQL a
+statement-level trigger *appends* one row per key with the statement's net change: writers
+never update a shared counter row, so concurrent transactions (a long import and an editor)
+never wait for each other; :func:`compact_tally` sums the rows up when there are many. On
+SQLite, which has one writer at a time anyway, row triggers update the key's row in place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Date,
+    Table,
+    Update,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import ScalarSelect, Select
+
+from prisonwatch.store.schema import (
+    DERIVED_PERSON_FIELDS,
+    Name,
+    Person,
+    PersonTally,
+    StatusEvent,
+)
+from prisonwatch.store.status import CUSTODY_KINDS, deciding_event, status_case_expression
+
+Executor = Session | Connection
+#: A day: a date, or a bound parameter of the statements built once (:func:`_statements`).
+Day = dt.date | BindParameter[dt.date]
+SCOPES: tuple[str, ...] = ("public", "all")
+#: People per ``IN (…)`` list (SQLite's bound-parameter limit).
+CHUNK = 5000
+#: :func:`tally_count` compacts the tally when a count had to read more rows than this.
+COMPACT_AT = 2000
+#: The PostgreSQL advisory lock that keeps two compactions from running at once.
+COMPACT_LOCK = 0x7077_7461_6C6C  # "pwtall"
+
+
+def _person() -> Table:
+    table: Table = Person.__table__  # type: ignore[assignment]
+    return table
+
+
+def _tally() -> Table:
+    table: Table = PersonTally.__table__  # type: ignore[assignment]
+    return table
+
+
+def _connection(ex: Executor) -> Connection:
+    """The caller's transaction as a Core connection (no ORM bookkeeping per statement)."""
+    return ex.connection() if isinstance(ex, Session) else ex
+
+
+def _dialect(ex: Executor) -> str:
+    return ex.get_bind().dialect.name if isinstance(ex, Session) else ex.dialect.name
+
+
+def scope_of(include_private: bool) -> str:
+    return "all" if include_private else "public"
+
+
+# -- the expressions -------------------------------------------------------------------------
+
+
+def primary_name(include_private: bool) -> ScalarSelect[str]:
+    """Correlated subquery: the name the list shows for a ``Person`` row — the primary name,
+    else the lowest id, among the names the reader may see."""
+    conds: list[ColumnElement[bool]] = [Name.person_id == Person.id]
+    if not include_private:
+        conds.append(Name.visibility == "public")
+    return (
+        select(Name.full_text)
+        .where(*conds)
+        .order_by(Name.is_primary.desc(), Name.id)
+        .limit(1)
+        .correlate(Person)
+        .scalar_subquery()
+    )
+
+
+def sort_name_expression(include_private: bool) -> ColumnElement[str]:
+    """What ``sort_name_<scope>`` stores: the database's ``lower()`` of :func:`primary_name`."""
+    return func.lower(primary_name(include_private))
+
+
+def status_expression(today: Day, include_private: bool) -> ColumnElement[str]:
+    """What ``status_<scope>`` stores: the status word on ``today``, by the rule of
+    :mod:`prisonwatch.store.status` (``unknown`` without a custody event by then)."""
+    word = (
+        deciding_event(Person.id, today, include_private=include_private)
+        .with_only_columns(status_case_expression(StatusEvent.kind))
+        .correlate(Person)
+        .scalar_subquery()
+    )
+    return func.coalesce(word, literal("unknown"))
+
+
+def valid_until_expression(today: Day) -> ScalarSelect[dt.date]:
+    """What ``status_valid_until`` stores: the first day after ``today`` on which one of the
+    person's custody events (public or private) takes effect."""
+    return (
+        select(func.min(StatusEvent.date_start))
+        .where(
+            StatusEvent.person_id == Person.id,
+            StatusEvent.kind.in_(CUSTODY_KINDS),
+            StatusEvent.date_start > today,
+        )
+        .correlate(Person)
+        .scalar_subquery()
+    )
+
+
+def _values(today: Day) -> dict[str, Any]:
+    return {
+        # not a change of the person: keep ``updated_at`` (its ``onupdate`` would bump it)
+        "updated_at": _person().c.updated_at,
+        "sort_name_public": sort_name_expression(False),
+        "sort_name_all": sort_name_expression(True),
+        "status_public": status_expression(today, False),
+        "status_all": status_expression(today, True),
+        "status_valid_until": valid_until_expression(today),
+    }
+
+
+def stale_condition(today: Day) -> ColumnElement[bool]:
+    """Rows whose stored status may differ from the status on ``today``: a future-dated event
+    has taken effect since, or the row was never computed (loaded by other means)."""
+    person = _person()
+    return or_(person.c.status_valid_until <= today, person.c.status_all.is_(None))
+
+
+@functools.cache
+def _statements() -> tuple[Select[int], Update, Update, Select[int]]:
+    """(lock, refresh, refresh if stale, find stale) for people ``:ids`` on ``:today``, built
+    once: a registry write refreshes one person and every page of the list looks for stale
+    rows, and building the expressions costs more than running them."""
+    person = _person()
+    ids: BindParameter[int] = bindparam("ids", expanding=True)
+    today: BindParameter[dt.date] = bindparam("today", type_=Date())
+    lock = select(person.c.id).where(person.c.id.in_(ids)).order_by(person.c.id).with_for_update()
+    refresh = update(person).where(person.c.id.in_(ids)).values(_values(today))
+    if_stale = (
+        update(person).where(person.c.id.in_(ids), stale_condition(today)).values(_values(today))
+    )
+    find_stale = select(person.c.id).where(stale_condition(today))
+    return lock, refresh, if_stale, find_stale
+
+
+@functools.cache
+def _tally_statement(status: bool, region: bool) -> Select[int, int]:
+    """SUM(n) and the number of rows read, for ``:scope`` [and ``:status``] [and ``:key``]."""
+    tally = _tally()
+    conds: list[ColumnElement[bool]] = [tally.c.scope == bindparam("scope")]
+    if status:
+        conds.append(tally.c.status == bindparam("status"))
+    if region:
+        conds.append(tally.c.region_key == bindparam("key"))
+    return select(func.coalesce(func.sum(tally.c.n), 0), func.count()).where(*conds)
+
+
+# -- the write paths -------------------------------------------------------------------------
+
+
+def _expire(ex: Executor, ids: Sequence[int]) -> None:
+    """The UPDATE bypasses the ORM: forget the old values of loaded ``Person`` objects."""
+    if not isinstance(ex, Session):
+        return
+    for pid in ids:
+        obj = ex.identity_map.get(identity_key(Person, pid))
+        if obj is not None:
+            ex.expire(obj, list(DERIVED_PERSON_FIELDS))
+
+
+def refresh_list_keys(
+    ex: Executor, person_ids: Iterable[int], *, today: dt.date | None = None
+) -> None:
+    """Recompute the stored keys of these people from their current names and events, in the
+    caller's transaction (people that do not exist are skipped).
+
+    On PostgreSQL the rows are first locked (``SELECT … FOR UPDATE``, in id order), and the
+    values are computed by the *next* statement: a concurrent transaction changing the same
+    person's names or events has then either committed (and its change is seen) or waits for
+    this one and recomputes after it — the last writer always sees every change."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return
+    today = today or dt.date.today()
+    if isinstance(ex, Session):
+        ex.flush()
+    lock, refresh, _, _ = _statements()
+    postgres = _dialect(ex) == "postgresql"
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        if postgres:
+            ex.execute(lock, {"ids": chunk})
+        ex.execute(refresh, {"ids": chunk, "today": today})
+    _expire(ex, ids)
+
+
+def rebuild_list_keys(ex: Executor, *, today: dt.date | None = None) -> int:
+    """Recompute the stored keys of every person (one set-based UPDATE); returns how many."""
+    today = today or dt.date.today()
+    if isinstance(ex, Session):
+        ex.flush()
+    result = ex.execute(update(_person()).values(_values(today)))
+    if isinstance(ex, Session):
+        ex.expire_all()
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def refresh_expired(ex: Executor, today: dt.date) -> int:
+    """Recompute the rows whose stored status may be out of date on ``today`` (see
+    :func:`stale_condition`); returns how many were found. The people list calls it before
+    it reads the stored status for today.
+
+    The UPDATE repeats the condition, so when several requests find the same rows at once,
+    the ones that wait for the first one's row locks find the rows current and skip them."""
+    _, _, if_stale, find_stale = _statements()
+    ids = list(_connection(ex).scalars(find_stale, {"today": today}))
+    if not ids:
+        return 0
+    for start in range(0, len(ids), CHUNK):
+        ex.execute(if_stale, {"ids": ids[start : start + CHUNK], "today": today})
+    _expire(ex, ids)
+    return len(ids)
+
+
+# -- the tally -------------------------------------------------------------------------------
+
+
+def tally_count(
+    ex: Executor,
+    *,
+    include_private: bool,
+    status: str | None = None,
+    region: str | None = None,
+) -> int:
+    """How many people have the stored ``status`` (any when None) and ``region`` (compared as
+    the people filter does: ``lower(person.region) = lower(region)``; any when None), in the
+    reader's scope. Compacts the tally (:func:`compact_tally`) when it read many rows."""
+    stmt = _tally_statement(status is not None, region is not None)
+    params = {
+        "scope": scope_of(include_private),
+        "status": status,
+        "key": region.strip().lower() if region is not None else None,
+    }
+    total, rows = _connection(ex).execute(stmt, params).one()
+    if rows > COMPACT_AT:
+        compact_tally(ex)
+    return int(total)
+
+
+def compact_tally(ex: Executor) -> bool:
+    """Replace the tally's rows by one row per key with their sum (zero sums dropped).
+
+    Safe while other transactions write: ``DELETE … RETURNING`` returns exactly the rows this
+    transaction deleted, and their sum is inserted back; rows added meanwhile by others are not
+    deleted. On PostgreSQL two compactions do not run at once (an advisory lock; a second one
+    skips, returning False)."""
+    if _dialect(ex) == "postgresql" and not ex.scalar(
+        select(func.pg_try_advisory_xact_lock(COMPACT_LOCK))
+    ):
+        return False
+    tally = _tally()
+    sums: Counter[tuple[str, str | None, str | None]] = Counter()
+    for scope, status, key, n in ex.execute(
+        delete(tally).returning(tally.c.scope, tally.c.status, tally.c.region_key, tally.c.n)
+    ):
+        sums[(scope, status, key)] += n
+    rows = [
+        {"scope": scope, "status": status, "region_key": key, "n": n}
+        for (scope, status, key), n in sums.items()
+        if n != 0
+    ]
+    if rows:
+        ex.execute(insert(tally), rows)
+    return True
+
+
+def rebuild_tally(ex: Executor) -> None:
+    """Recompute the tally from ``person`` (maintenance; the triggers normally keep it)."""
+    tally = _tally()
+    ex.execute(delete(tally))
+    for scope in SCOPES:
+        person = _person()
+        status = person.c[f"status_{scope}"]
+        key = func.lower(person.c.region)
+        ex.execute(
+            insert(tally).from_select(
+                ["scope", "status", "region_key", "n"],
+                select(literal(scope), status, key, func.count()).group_by(status, key),
+            )
+        )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Maintenance: recompute the stored list keys and the tally of a registry (after loading
+    people, names or events by other means than PrisonWatch)."""
+    from prisonwatch.store.db import Database
+
+    ap = argparse.ArgumentParser(description="Rebuild the people list's stored keys and tally.")
+    ap.add_argument("--db", default=None, help="Database URL (default: the configured registry).")
+    args = ap.parse_args(argv)
+    db = Database(args.db)
+    with db.session() as s:
+        n = rebuild_list_keys(s)
+        rebuild_tally(s)
+    if db.backend == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE person")
+    print(f"list keys rebuilt: {n:,} people")
+
+
+__all__ = [
+    "SCOPES",
+    "compact_tally",
+    "primary_name",
+    "rebuild_list_keys",
+    "rebuild_tally",
+    "refresh_expired",
+    "refresh_list_keys",
+    "scope_of",
+    "sort_name_expression",
+    "stale_condition",
+    "status_expression",
+    "tally_count",
+    "valid_until_expression",
+]
+
+
+if __name__ == "__main__":
+    main()
