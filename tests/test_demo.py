@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from prisonwatch.demo import DemoError, build_demo
 from prisonwatch.store.db import Database
+from prisonwatch.store.people import PeopleFilter, list_people
 from prisonwatch.store.schema import Deal, Name, Person, StatusEvent
 from prisonwatch.store.status import held_on, status_of
 
@@ -56,6 +57,13 @@ def test_demo_registry(sqlite_db: Database) -> None:
         )
         assert kinds["released_end_of_term"] > 100
         assert held_on(s, TODAY).held > 800
+        # the demo writes through the registry: the list's stored status and counts agree
+        # with the status derived from the events
+        today = dt.date.today()
+        assert list_people(s, PeopleFilter(status="held")).total == held_on(s, today).held
+        page = list_people(s, PeopleFilter(status="held", region="Minsk"), per_page=200)
+        assert page.rows and {r.status for r in page.rows} == {"held"}
+        assert page.total == held_on(s, today).by_region["Minsk"]
 
 
 def test_demo_refuses_a_non_empty_registry(sqlite_db: Database) -> None:

@@ -1,21 +1,38 @@
 """Read side of the registry: the filtered people list, one person's full view, latest events.
 
-Status is always derived from events (:mod:`prisonwatch.store.status`). Private facts are left
-out unless ``include_private`` is set by a caller who checked the reader's role.
+Status is derived from events (:mod:`prisonwatch.store.status`). Private facts are left out
+unless ``include_private`` is set by a caller who checked the reader's role.
+
+The people list (:func:`list_people`) reads the stored keys of :mod:`prisonwatch.store.listkeys`
+so that a page costs the same at a million people as at a thousand:
+
+* sort by name: the stored ``sort_name_<scope>`` (the same ``lower(primary visible name)`` the
+  list used to compute per request), through an index (sort name, id);
+* status filter on *today*: the stored ``status_<scope>``, after :func:`listkeys.refresh_expired`
+  has recomputed the rows a future-dated event made stale; on any other day the status is
+  derived from the events, which is correct but reads every person's events (seconds at 1M);
+* the total: for no filter, a status (today) and/or a region, a sum over the tally
+  (:func:`listkeys.tally_count`); for any other filter an exact ``COUNT`` of the filter;
+* the other filters and sorts work as before (see docs/web.md for which are slow at 1M).
+
+``<scope>`` is ``all`` for readers who may see private facts and ``public`` otherwise, so the
+order, the status filter and the totals of a public reader never depend on a private fact.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any
+import functools
+from dataclasses import dataclass, field, replace
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import ARRAY, Integer, Select, and_, any_, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from prisonwatch.dates import PartialDate
 from prisonwatch.model import CUSTODY_EFFECT, EventKind
+from prisonwatch.store.listkeys import refresh_expired, tally_count
 from prisonwatch.store.registry import NotFound
 from prisonwatch.store.schema import (
     Case,
@@ -92,17 +109,6 @@ def _name_visible(include_private: bool) -> Any:
     return True if include_private else Name.visibility == "public"
 
 
-def _primary_name(include_private: bool) -> Any:
-    return (
-        select(Name.full_text)
-        .where(Name.person_id == Person.id, _name_visible(include_private))
-        .order_by(Name.is_primary.desc(), Name.id)
-        .limit(1)
-        .correlate(Person)
-        .scalar_subquery()
-    )
-
-
 def _first_detained(include_private: bool) -> Any:
     conds = [
         StatusEvent.person_id == Person.id,
@@ -116,9 +122,18 @@ def _first_detained(include_private: bool) -> Any:
 
 
 def filtered_people(
-    flt: PeopleFilter, on: dt.date, *, include_private: bool = False, dialect: str | None = None
+    flt: PeopleFilter,
+    on: dt.date,
+    *,
+    include_private: bool = False,
+    dialect: str | None = None,
+    stored_status: bool = False,
 ) -> Select[int]:
-    """SELECT Person.id matching the filter (no ordering)."""
+    """SELECT Person.id matching the filter (no ordering).
+
+    ``stored_status``: filter the status on the stored current status (``on`` must be today,
+    and :func:`listkeys.refresh_expired` must have run in this transaction); otherwise the
+    status on ``on`` is derived from the events."""
     flt.validate()
     stmt = select(Person.id)
     case_vis = [] if include_private else [Case.visibility == "public"]
@@ -174,7 +189,10 @@ def filtered_people(
                 _name_visible(include_private),
             )
         )
-    if flt.status:
+    if flt.status and stored_status:
+        stored = Person.status_all if include_private else Person.status_public
+        stmt = stmt.where(stored == flt.status)
+    elif flt.status:
         latest = latest_custody_events(on, include_private=include_private, dialect=dialect)
         status_expr = status_case_expression(latest.c.kind)
         sub = select(latest.c.person_id).where(status_expr == flt.status)
@@ -199,22 +217,38 @@ def list_people(
     on: dt.date | None = None,
     include_private: bool = False,
 ) -> PeoplePage:
+    """One page of the filtered, sorted people list with the exact total.
+
+    Pages are numbered (``LIMIT``/``OFFSET`` over an index in the list's order): page *n*
+    skips ``(n - 1) * per_page`` index entries, so the first pages cost microseconds and a
+    page deep into a million people some tens of milliseconds.
+
+    For ``on`` = today (the default) this may *write* in the caller's transaction: the stored
+    status of people whose future-dated event has taken effect since it was computed (normally
+    nobody), and a compaction of the tally (see :mod:`prisonwatch.store.listkeys`)."""
     flt = flt or PeopleFilter()
-    on = on or dt.date.today()
+    today = dt.date.today()
+    on = on or today
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    flt.validate()
     page = max(1, page)
     per_page = max(1, min(per_page, 100_000))
     dialect = session.get_bind().dialect.name
-    ids = filtered_people(flt, on, include_private=include_private, dialect=dialect).subquery("ids")
-    total = session.scalar(select(func.count()).select_from(ids)) or 0
+    session.flush()  # the queries below run on the session's connection, without autoflush
+    current = on == today
+    if current:
+        refresh_expired(session, today)
+    stmt = filtered_people(
+        flt, on, include_private=include_private, dialect=dialect, stored_status=current
+    )
+    total = _count(session, flt, stmt, on, current=current, include_private=include_private)
 
     key = sort.lstrip("-")
     desc = sort.startswith("-")
-    name_col = _primary_name(include_private)
     order: Any
     if key == "name":
-        order = func.lower(name_col)
+        order = Person.sort_name_all if include_private else Person.sort_name_public
     elif key == "detained":
         order = _first_detained(include_private)
     elif key == "region":
@@ -223,82 +257,140 @@ def list_people(
         order = Person.id
     order_by = [order.desc() if desc else order.asc(), Person.id]
     page_ids = list(
-        session.scalars(
-            select(Person.id)
-            .where(Person.id.in_(select(ids.c.id)))
-            .order_by(*order_by)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
+        session.connection().scalars(
+            stmt.order_by(*order_by).limit(per_page).offset((page - 1) * per_page)
         )
     )
-    rows = describe_people(session, page_ids, on, include_private=include_private)
-    return PeoplePage(rows=rows, total=int(total), page=page, per_page=per_page)
+    rows = describe_people(
+        session, page_ids, on, include_private=include_private, stored_status=current
+    )
+    return PeoplePage(rows=rows, total=total, page=page, per_page=per_page)
+
+
+def _count(
+    session: Session,
+    flt: PeopleFilter,
+    stmt: Select[int],
+    on: dt.date,
+    *,
+    current: bool,
+    include_private: bool,
+) -> int:
+    """The exact number of people the filter selects. Without any filter but the status
+    (today) and the region, a sum over the tally; otherwise ``COUNT`` of the filter."""
+    rest = replace(flt, status=None, region=None)
+    if (current or not flt.status) and filtered_people(rest, on).whereclause is None:
+        return tally_count(
+            session, include_private=include_private, status=flt.status, region=flt.region
+        )
+    return int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+
+
+def _latest_case(col: Any, include_private: bool) -> Any:
+    """Correlated subquery: ``col`` of the person's latest (highest id) visible case."""
+    conds = [Case.person_id == Person.id]
+    if not include_private:
+        conds.append(Case.visibility == "public")
+    return (
+        select(col).where(*conds).order_by(Case.id.desc()).limit(1).correlate(Person)
+    ).scalar_subquery()
+
+
+def id_in(col: Any, dialect: str) -> ColumnElement[bool]:
+    """``col`` is one of the ids bound as ``:ids`` (a list). PostgreSQL gets one array
+    parameter (``= ANY(:ids)``): the statement text stays the same whatever the number of ids,
+    so it is parsed and planned once per connection; elsewhere an expanding ``IN``."""
+    if dialect == "postgresql":
+        return cast(ColumnElement[bool], col == any_(bindparam("ids", type_=ARRAY(Integer))))
+    return cast(ColumnElement[bool], col.in_(bindparam("ids", expanding=True)))
+
+
+@functools.cache
+def _describe_statements(
+    include_private: bool, dialect: str
+) -> tuple[Select[Any], Select[int, str]]:
+    """The two queries of :func:`describe_people` for ``:ids``, built once (they run for
+    every page): one row per person with the stored status, the first detention and the
+    latest case's columns; and the visible names, primary first."""
+    stored = Person.status_all if include_private else Person.status_public
+    people = select(
+        Person.id,
+        Person.region,
+        Person.gender,
+        Person.birth_date,
+        stored.label("stored_status"),
+        _first_detained(include_private).label("first_detained"),
+        _latest_case(Case.facility, include_private).label("facility"),
+        _latest_case(Case.articles, include_private).label("articles"),
+        _latest_case(Case.sentence, include_private).label("sentence"),
+    ).where(id_in(Person.id, dialect))
+    names = (
+        select(Name.person_id, Name.full_text)
+        .where(id_in(Name.person_id, dialect), _name_visible(include_private))
+        .order_by(Name.is_primary.desc(), Name.id)
+    )
+    return people, names
 
 
 def describe_people(
-    session: Session, person_ids: list[int], on: dt.date, *, include_private: bool = False
+    session: Session,
+    person_ids: list[int],
+    on: dt.date,
+    *,
+    include_private: bool = False,
+    stored_status: bool = False,
 ) -> list[PersonRow]:
-    """Rows for the given people, in the given order."""
+    """Rows for the given people, in the given order.
+
+    Two queries of plain columns (no ORM objects), built once: this runs for every page of
+    the list. ``stored_status``: take the status from the stored current status (``on`` must
+    be today and :func:`listkeys.refresh_expired` must have run in this transaction, as
+    :func:`list_people` does); otherwise it is derived from the events on ``on``."""
     if not person_ids:
         return []
-    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
-    names: dict[int, list[Name]] = {}
-    for n in session.scalars(
-        select(Name)
-        .where(Name.person_id.in_(person_ids), _name_visible(include_private))
-        .order_by(Name.is_primary.desc(), Name.id)
-    ):
-        names.setdefault(n.person_id, []).append(n)
-    latest = latest_custody_events(
-        on,
-        include_private=include_private,
-        person_ids=list(person_ids),
-        dialect=session.get_bind().dialect.name,
-    )
-    status = {pid: kind for pid, kind in session.execute(select(latest.c.person_id, latest.c.kind))}
-    first_kinds = [k.value for k, v in CUSTODY_EFFECT.items() if v > 0]
-    ev_conds: list[ColumnElement[bool]] = [
-        StatusEvent.person_id.in_(person_ids),
-        StatusEvent.kind.in_(first_kinds),
-    ]
-    if not include_private:
-        ev_conds.append(StatusEvent.visibility == "public")
-    first = dict(
-        session.execute(
-            select(StatusEvent.person_id, func.min(StatusEvent.date_start))
-            .where(*ev_conds)
-            .group_by(StatusEvent.person_id)
-        ).all()
-    )
-    case_conds: list[ColumnElement[bool]] = [Case.person_id.in_(person_ids)]
-    if not include_private:
-        case_conds.append(Case.visibility == "public")
-    cases: dict[int, Case] = {}
-    for case_row in session.scalars(select(Case).where(*case_conds).order_by(Case.id)):
-        cases[case_row.person_id] = case_row  # the latest case
+    dialect = session.get_bind().dialect.name
+    people_stmt, names_stmt = _describe_statements(include_private, dialect)
+    params = {"ids": list(person_ids)}
+    conn = session.connection()  # plain Core: no ORM bookkeeping per statement
+    people = {row.id: row for row in conn.execute(people_stmt, params)}
+    names: dict[int, list[str]] = {}
+    for pid, text in conn.execute(names_stmt, params):
+        names.setdefault(pid, []).append(text)
+    if stored_status:
+        status = {pid: row.stored_status for pid, row in people.items()}
+    else:
+        latest = latest_custody_events(
+            on,
+            include_private=include_private,
+            person_ids=list(person_ids),
+            dialect=dialect,
+        )
+        status = {
+            pid: status_word(kind)
+            for pid, kind in session.execute(select(latest.c.person_id, latest.c.kind))
+        }
     out = []
     for pid in person_ids:
         p = people.get(pid)
         if p is None:
             continue
         pn = names.get(pid, [])
-        c = cases.get(pid)
-        fd = first.get(pid)
+        fd = p.first_detained
         out.append(
             PersonRow(
                 id=pid,
-                name=pn[0].full_text if pn else f"#{pid}",
-                other_names=[n.full_text for n in pn[1:]],
+                name=pn[0] if pn else f"#{pid}",
+                other_names=pn[1:],
                 region=p.region,
                 gender=p.gender,
                 birth_date=p.birth_date,
-                status=status_word(status.get(pid)),
+                status=status.get(pid) or "unknown",
                 first_detained=fd.isoformat()
                 if isinstance(fd, dt.date)
                 else (str(fd) if fd else None),
-                facility=c.facility if c else None,
-                articles=c.articles if c else None,
-                sentence=c.sentence if c else None,
+                facility=p.facility,
+                articles=p.articles,
+                sentence=p.sentence,
             )
         )
     return out

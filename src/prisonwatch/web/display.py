@@ -3,14 +3,24 @@ has it, else the primary name."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
+from prisonwatch.store.people import id_in
 from prisonwatch.store.schema import Name
 
 _KIND_RANK = {"official": 0, "transliteration": 1, "alias": 2, "misspelling": 3}
+
+
+@functools.cache
+def _statement(include_private: bool, dialect: str) -> Select[int, str, str, bool, int]:
+    stmt = select(Name.person_id, Name.full_text, Name.kind, Name.is_primary, Name.id).where(
+        id_in(Name.person_id, dialect), Name.script == bindparam("script")
+    )
+    return stmt if include_private else stmt.where(Name.visibility == "public")
 
 
 def names_in_script(
@@ -20,13 +30,12 @@ def names_in_script(
     ids = list(dict.fromkeys(person_ids))
     if not ids:
         return {}
-    stmt = select(Name.person_id, Name.full_text, Name.kind, Name.is_primary, Name.id).where(
-        Name.person_id.in_(ids), Name.script == script
-    )
-    if not include_private:
-        stmt = stmt.where(Name.visibility == "public")
     best: dict[int, tuple[tuple[int, int, int], str]] = {}
-    for pid, text, kind, primary, nid in session.execute(stmt):
+    rows = session.connection().execute(  # plain Core: it runs for every page
+        _statement(include_private, session.get_bind().dialect.name),
+        {"ids": ids, "script": script},
+    )
+    for pid, text, kind, primary, nid in rows:
         rank = (0 if primary else 1, _KIND_RANK.get(kind, 9), nid)
         if pid not in best or rank < best[pid][0]:
             best[pid] = (rank, text)
