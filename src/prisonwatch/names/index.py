@@ -30,6 +30,7 @@ overlay, removals to a tombstone set; ``save`` folds both in.
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -686,6 +687,8 @@ class CandidateIndex:
             return out
         chunks = [(i, min(i + _CHUNK, len(queries))) for i in range(0, len(queries), _CHUNK)]
         _SHARED = (self, queries, limit, matcher, min_score)
+        # Objects the workers only read stay shared: keep the collector from touching them.
+        gc.freeze()
         try:
             results: list[list[tuple[Key, MatchResult]]] = []
             with multiprocessing.get_context("fork").Pool(n_workers) as pool:
@@ -696,6 +699,7 @@ class CandidateIndex:
             return results
         finally:
             _SHARED = None
+            gc.unfreeze()
 
     # ---------------------------------------------------------------- storage
     def save(self, path: str | Path) -> None:

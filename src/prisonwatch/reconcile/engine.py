@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -455,6 +456,7 @@ def _collect_all(
         return
     chunks = [(i, min(i + _CHUNK, len(left))) for i in range(0, len(left), _CHUNK)]
     _SHARED = (collector, left)
+    gc.freeze()  # the workers only read the index: keep the collector from touching it
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for done, found in zip(chunks, pool.imap(_collect_chunk, chunks), strict=True):
@@ -462,6 +464,7 @@ def _collect_all(
                 report("match", done[1], len(left))
     finally:
         _SHARED = None
+        gc.unfreeze()
 
 
 def _candidate(
