@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from prisonwatch.names.groups import name_groups
 from prisonwatch.names.phonetic import skeleton
 from prisonwatch.names.translit import Lang, to_ascii
+from prisonwatch.names.translit import warm_up as _warm_translit
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,13 @@ class TokenFeatures:
 CACHE_MAX = 3_000_000
 _CACHE: dict[tuple[str, Lang], TokenFeatures] = {}
 _INTERN: dict[frozenset[str], frozenset[str]] = {}
+
+
+def warm_up() -> None:
+    """Load the name-group table and create the transliterators now (about two seconds the first
+    time): before forking workers, or before the first query of a freshly loaded index."""
+    _warm_translit()
+    name_groups("alexander")
 
 
 def features(token: str, lang: Lang) -> TokenFeatures:

@@ -50,6 +50,7 @@ from prisonwatch.names.features import (
     compute_features,
     intern_set,
     remember,
+    warm_up,
 )
 from prisonwatch.names.matcher import PAIR_MIN, PARTIAL_CAP, WEIGHTS, SlavicNameMatcher, parsed
 from prisonwatch.names.parse import Role, split_words
@@ -356,6 +357,7 @@ class CandidateIndex:
         keep = full[flat_arr] if len(flat_arr) else np.zeros(0, dtype=bool)
         idx._finish_arrays(vids[flat_arr[keep]], row_of[keep], len(counts))
         idx._rehash()
+        _settle(len(idx._keys))
         return idx
 
     def _rehash(self) -> None:
@@ -687,7 +689,9 @@ class CandidateIndex:
             return out
         chunks = [(i, min(i + _CHUNK, len(queries))) for i in range(0, len(queries), _CHUNK)]
         _SHARED = (self, queries, limit, matcher, min_score)
-        # Objects the workers only read stay shared: keep the collector from touching them.
+        warm_up()  # once here, not once per worker
+        # Objects the workers only read stay shared: keep the collector from touching them
+        # (they stay frozen afterwards, as after a load: they live as long as the index).
         gc.freeze()
         try:
             results: list[list[tuple[Key, MatchResult]]] = []
@@ -699,7 +703,6 @@ class CandidateIndex:
             return results
         finally:
             _SHARED = None
-            gc.unfreeze()
 
     # ---------------------------------------------------------------- storage
     def save(self, path: str | Path) -> None:
@@ -815,6 +818,8 @@ class CandidateIndex:
             remember(w, lang, f)
         idx._vocab_len = np.array([len(s) for s in vocab], dtype=np.int16)
         idx._base_n = len(idx._keys)
+        warm_up()
+        _settle(len(idx._keys))
         return idx
 
     def _compact(self) -> None:
@@ -838,6 +843,20 @@ class CandidateIndex:
 
 
 _DEFAULT: list[SlavicNameMatcher] = []
+
+
+def _settle(n: int) -> None:
+    """Move every object alive now (the index's millions of strings and features among them) to
+    the collector's permanent generation: otherwise each full collection walks them all again,
+    a pause of a second or two every few thousand queries. They are still freed by reference
+    counting when the index is dropped; small indexes (tests, short lists) are left alone."""
+    if n >= SETTLE_MIN_NAMES:
+        gc.collect()
+        gc.freeze()
+
+
+#: Indexes at least this big move their objects out of the collector's way (see ``_settle``).
+SETTLE_MIN_NAMES = 50_000
 #: Batches at least this big are searched in forked workers.
 PARALLEL_QUERIES = 2_000
 _CHUNK = 250

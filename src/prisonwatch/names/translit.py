@@ -118,3 +118,10 @@ def _steps(lang: Lang) -> tuple[icu.Transliterator, ...]:
         icu.Transliterator.createInstance("Any-Latin"),
         latin,
     )
+
+
+def warm_up() -> None:
+    """Create every transliterator now (about two seconds the first time): before forking
+    workers, or before the first query of a freshly loaded index."""
+    for lang in Lang:
+        _steps(lang)

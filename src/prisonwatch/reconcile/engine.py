@@ -29,6 +29,7 @@ from typing import Any, Protocol
 
 from prisonwatch.model import JudgementDecision
 from prisonwatch.names.base import Matcher
+from prisonwatch.names.features import warm_up
 from prisonwatch.reconcile.assignment import Edges, assign
 from prisonwatch.reconcile.atomic import temp_path_for
 from prisonwatch.reconcile.evidence import NONE, Adjustment, adjust
@@ -456,6 +457,7 @@ def _collect_all(
         return
     chunks = [(i, min(i + _CHUNK, len(left))) for i in range(0, len(left), _CHUNK)]
     _SHARED = (collector, left)
+    warm_up()  # create the transliterators once, not in every worker
     gc.freeze()  # the workers only read the index: keep the collector from touching it
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -463,8 +465,8 @@ def _collect_all(
                 yield from found
                 report("match", done[1], len(left))
     finally:
-        _SHARED = None
-        gc.unfreeze()
+        _SHARED = None  # the frozen objects stay frozen: a later unfreeze would also undo the
+        # index's own freeze (prisonwatch.names.index._settle)
 
 
 def _candidate(
