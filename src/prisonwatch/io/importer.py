@@ -36,7 +36,7 @@ from prisonwatch.sentence import sentence_months, split_articles
 from prisonwatch.store.bulk import bulk_insert
 from prisonwatch.store.custody import refresh_people
 from prisonwatch.store.db import Database
-from prisonwatch.store.listkeys import refresh_list_keys
+from prisonwatch.store.listkeys import compact_tally, refresh_list_keys
 from prisonwatch.store.registry import (
     RegistryValidationError,
     check_name_text,
@@ -541,7 +541,7 @@ class _Writer:
                     )
         if cases or cites:
             bulk_insert(self.s, _t(Citation), cases + cites)
-        refresh_list_keys(self.s, ids)
+        refresh_list_keys(self.s, ids, lock=False)  # new people: nobody else sees them yet
         if events:
             refresh_people(self.s, ids, method="sql")
         self.flush_audit()
@@ -740,6 +740,7 @@ def import_file(
         w.create_batch(pending)
         summary.added += len(pending)
         w.flush_audit()
+        compact_tally(s)  # the batches appended a tally row per key and batch
         if progress:
             progress(len(rows), len(rows))
     return summary

@@ -33,13 +33,18 @@ Who keeps them current, in the caller's transaction:
 
 The tally (:class:`~prisonwatch.store.schema.PersonTally`): how many people have each stored
 status (per scope) and region, so that "everyone", "held", "in Minsk" and "held in Minsk" are
-counted exactly by summing a handful of rows instead of counting up to a million. Database
-triggers on ``person`` keep it (created by migration ``0002``), so every write to ``person`` —
-the ORM, bulk COPY, a restore, raw SQL — is counted, in the same transaction. On PostgreSQL a
-statement-level trigger *appends* one row per key with the statement's net change: writers
-never update a shared counter row, so concurrent transactions (a long import and an editor)
-never wait for each other; :func:`compact_tally` sums the rows up when there are many. On
-SQLite, which has one writer at a time anyway, row triggers update the key's row in place.
+counted exactly by summing a few dozen rows instead of counting up to a million. It counts the
+people whose stored status has been computed; database triggers on ``person`` (migration
+``0002``) record every insert, delete and change of ``status_<scope>`` or ``region``, in the
+same transaction, whoever writes — the ORM, COPY, a restore, raw SQL. A new person normally
+enters the tally when its keys are first computed (it is inserted without them), and the list
+computes any missing keys (:func:`refresh_expired`) before it counts.
+
+The triggers *append* rows with the net change per key — on PostgreSQL one statement-level
+trigger per statement, on SQLite one row per changed person — and never update a shared
+counter row, so concurrent writers (a long import and an editor) never wait for each other.
+:func:`compact_tally` replaces the rows by their sums: after an import, and whenever a count
+had to read many rows.
 """
 
 from __future__ import annotations
@@ -228,7 +233,11 @@ def _expire(ex: Executor, ids: Sequence[int]) -> None:
 
 
 def refresh_list_keys(
-    ex: Executor, person_ids: Iterable[int], *, today: dt.date | None = None
+    ex: Executor,
+    person_ids: Iterable[int],
+    *,
+    today: dt.date | None = None,
+    lock: bool = True,
 ) -> None:
     """Recompute the stored keys of these people from their current names and events, in the
     caller's transaction (people that do not exist are skipped).
@@ -236,19 +245,20 @@ def refresh_list_keys(
     On PostgreSQL the rows are first locked (``SELECT … FOR UPDATE``, in id order), and the
     values are computed by the *next* statement: a concurrent transaction changing the same
     person's names or events has then either committed (and its change is seen) or waits for
-    this one and recomputes after it — the last writer always sees every change."""
+    this one and recomputes after it — the last writer always sees every change. ``lock=False``
+    skips that for people no other transaction can see yet (an import's new people)."""
     ids = sorted(set(person_ids))
     if not ids:
         return
     today = today or dt.date.today()
     if isinstance(ex, Session):
         ex.flush()
-    lock, refresh, _, _ = _statements()
-    postgres = _dialect(ex) == "postgresql"
+    lock_stmt, refresh, _, _ = _statements()
+    lock = lock and _dialect(ex) == "postgresql"
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        if postgres:
-            ex.execute(lock, {"ids": chunk})
+        if lock:
+            ex.execute(lock_stmt, {"ids": chunk})
         ex.execute(refresh, {"ids": chunk, "today": today})
     _expire(ex, ids)
 
@@ -293,7 +303,9 @@ def tally_count(
 ) -> int:
     """How many people have the stored ``status`` (any when None) and ``region`` (compared as
     the people filter does: ``lower(person.region) = lower(region)``; any when None), in the
-    reader's scope. Compacts the tally (:func:`compact_tally`) when it read many rows."""
+    reader's scope — among the people whose keys have been computed, so call
+    :func:`refresh_expired` first. Compacts the tally (:func:`compact_tally`) when it read
+    many rows."""
     stmt = _tally_statement(status is not None, region is not None)
     params = {
         "scope": scope_of(include_private),
@@ -344,7 +356,9 @@ def rebuild_tally(ex: Executor) -> None:
         ex.execute(
             insert(tally).from_select(
                 ["scope", "status", "region_key", "n"],
-                select(literal(scope), status, key, func.count()).group_by(status, key),
+                select(literal(scope), status, key, func.count())
+                .where(status.is_not(None))
+                .group_by(status, key),
             )
         )
 

@@ -223,9 +223,9 @@ def list_people(
     skips ``(n - 1) * per_page`` index entries, so the first pages cost microseconds and a
     page deep into a million people some tens of milliseconds.
 
-    For ``on`` = today (the default) this may *write* in the caller's transaction: the stored
-    status of people whose future-dated event has taken effect since it was computed (normally
-    nobody), and a compaction of the tally (see :mod:`prisonwatch.store.listkeys`)."""
+    This may *write* in the caller's transaction: the stored keys of people whose future-dated
+    event has taken effect since they were computed, or that were loaded without keys
+    (normally nobody), and a compaction of the tally (see :mod:`prisonwatch.store.listkeys`)."""
     flt = flt or PeopleFilter()
     today = dt.date.today()
     on = on or today
@@ -237,8 +237,7 @@ def list_people(
     dialect = session.get_bind().dialect.name
     session.flush()  # the queries below run on the session's connection, without autoflush
     current = on == today
-    if current:
-        refresh_expired(session, today)
+    refresh_expired(session, today)  # stored keys current (also for the tally's counts)
     stmt = filtered_people(
         flt, on, include_private=include_private, dialect=dialect, stored_status=current
     )
@@ -256,11 +255,14 @@ def list_people(
     else:
         order = Person.id
     order_by = [order.desc() if desc else order.asc(), Person.id]
-    page_ids = list(
-        session.connection().scalars(
-            stmt.order_by(*order_by).limit(per_page).offset((page - 1) * per_page)
+    offset = (page - 1) * per_page
+    page_ids: list[int] = []
+    if offset < total:  # past the end there is nothing to look for (it could take long)
+        page_ids = list(
+            session.connection().scalars(
+                stmt.order_by(*order_by).limit(per_page).offset(offset)
+            )
         )
-    )
     rows = describe_people(
         session, page_ids, on, include_private=include_private, stored_status=current
     )

@@ -134,7 +134,7 @@ class Person(Base):
     sort_name_all: Mapped[str | None] = mapped_column(String(500))
     status_public: Mapped[str | None] = mapped_column(String(10))
     status_all: Mapped[str | None] = mapped_column(String(10))
-    status_valid_until: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    status_valid_until: Mapped[dt.date | None] = mapped_column(Date)
 
     names: Mapped[list[Name]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="Name.id"
@@ -162,18 +162,26 @@ for _scope in ("public", "all"):
     Index(f"ix_person_sort_name_{_scope}", _sort, Person.id)
     Index(f"ix_person_status_{_scope}", _status, _sort, Person.id)
     Index(f"ix_person_region_status_{_scope}", func.lower(Person.region), _status, _sort, Person.id)
+# The few people with a future-dated custody event, for the list's look-up of stale statuses.
+# Partial: most people have none, and their rows never enter this index.
+Index(
+    "ix_person_status_valid_until",
+    Person.status_valid_until,
+    postgresql_where=Person.status_valid_until.is_not(None),
+    sqlite_where=Person.status_valid_until.is_not(None),
+)
 
 
 class PersonTally(Base):
     """Derived data: how many people have each stored status (per scope) and region, so the
     people list counts "everyone", "held", "held in Minsk" without counting a million rows.
 
-    The number of people with ``person.status_<scope> = status`` (NULL: not computed yet) and
-    ``lower(person.region) = region_key`` is ``SUM(n)`` over the key's rows. Database triggers
-    on ``person`` keep it (created by migration ``0002``; see :mod:`prisonwatch.store.listkeys`):
-    on PostgreSQL every statement *adds* a row of its net change per key (no row is updated,
-    so concurrent writers never wait for each other), and the rows are summed up from time to
-    time; on SQLite (one writer at a time) each key's row is updated in place."""
+    The number of people with ``person.status_<scope> = status`` (not NULL: people whose keys
+    were never computed are not counted) and ``lower(person.region) = region_key`` is
+    ``SUM(n)`` over the key's rows. Database triggers on ``person`` keep it (created by
+    migration ``0002``; see :mod:`prisonwatch.store.listkeys`): every change *appends* rows
+    with its net change per key (no row is updated, so concurrent writers never wait for each
+    other), and the rows are summed up from time to time."""
 
     __tablename__ = "person_tally"
     __table_args__ = (Index("ix_person_tally_key", "scope", "status", "region_key"),)

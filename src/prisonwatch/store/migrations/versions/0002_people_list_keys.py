@@ -128,31 +128,33 @@ def _valid_until(today: dt.date) -> sa.ScalarSelect[dt.date]:
 
 # -- the tally triggers ----------------------------------------------------------------------
 
-PG_FUNCTION = """
+# The tally counts the people whose stored status has been computed (``status_<scope>`` not
+# NULL): a person normally enters it when its keys are first computed (people are inserted
+# without keys, so the insert trigger finds nothing to count), and rows loaded by other means
+# are counted once their keys are computed. Every change is *appended* as rows (scope, status,
+# region_key, n); readers sum them, and ``listkeys.compact_tally`` replaces them by their sums.
+
+_PG_CHANGES = """
+        SELECT 'public' AS scope, status_public AS status, lower(region) AS region_key,
+               {sign} AS n FROM {rows} WHERE status_public IS NOT NULL
+        UNION ALL
+        SELECT 'all', status_all, lower(region), {sign} FROM {rows} WHERE status_all IS NOT NULL"""
+
+PG_FUNCTION = f"""
 CREATE FUNCTION person_tally_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO person_tally (scope, status, region_key, n)
-        SELECT scope, status, region_key, sum(n) FROM (
-            SELECT 'public' AS scope, status_public AS status, lower(region) AS region_key,
-                   1 AS n FROM new_rows
-            UNION ALL SELECT 'all', status_all, lower(region), 1 FROM new_rows
+        SELECT scope, status, region_key, sum(n) FROM ({_PG_CHANGES.format(sign=1, rows="new_rows")}
         ) AS d GROUP BY scope, status, region_key;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO person_tally (scope, status, region_key, n)
-        SELECT scope, status, region_key, sum(n) FROM (
-            SELECT 'public' AS scope, status_public AS status, lower(region) AS region_key,
-                   -1 AS n FROM old_rows
-            UNION ALL SELECT 'all', status_all, lower(region), -1 FROM old_rows
+        SELECT scope, status, region_key, sum(n) FROM ({_PG_CHANGES.format(sign=-1, rows="old_rows")}
         ) AS d GROUP BY scope, status, region_key;
     ELSE
         INSERT INTO person_tally (scope, status, region_key, n)
-        SELECT scope, status, region_key, sum(n) FROM (
-            SELECT 'public' AS scope, status_public AS status, lower(region) AS region_key,
-                   -1 AS n FROM old_rows
-            UNION ALL SELECT 'all', status_all, lower(region), -1 FROM old_rows
-            UNION ALL SELECT 'public', status_public, lower(region), 1 FROM new_rows
-            UNION ALL SELECT 'all', status_all, lower(region), 1 FROM new_rows
+        SELECT scope, status, region_key, sum(n) FROM ({_PG_CHANGES.format(sign=-1, rows="old_rows")}
+        UNION ALL{_PG_CHANGES.format(sign=1, rows="new_rows")}
         ) AS d GROUP BY scope, status, region_key HAVING sum(n) <> 0;
     END IF;
     RETURN NULL;
@@ -170,33 +172,28 @@ PG_TRIGGERS = (
 )
 
 
-def _sqlite_bump(row: str, scope: str, delta: str) -> str:
-    """SQLite trigger statements adding ``delta`` to the key of ``row`` (NEW or OLD)."""
-    key = (
-        f"scope = '{scope}' AND status IS {row}.status_{scope} "
-        f"AND region_key IS lower({row}.region)"
-    )
+def _sqlite_changes(row: str, sign: int) -> str:
     return (
-        f"INSERT INTO person_tally (scope, status, region_key, n) "
-        f"SELECT '{scope}', {row}.status_{scope}, lower({row}.region), 0 "
-        f"WHERE NOT EXISTS (SELECT 1 FROM person_tally WHERE {key});\n"
-        f"UPDATE person_tally SET n = n {delta} "
-        f"WHERE id = (SELECT min(id) FROM person_tally WHERE {key});\n"
+        f"SELECT 'public', {row}.status_public, lower({row}.region), {sign} "
+        f"WHERE {row}.status_public IS NOT NULL "
+        f"UNION ALL SELECT 'all', {row}.status_all, lower({row}.region), {sign} "
+        f"WHERE {row}.status_all IS NOT NULL"
     )
 
 
 def _sqlite_triggers() -> tuple[str, ...]:
-    add = "".join(_sqlite_bump("NEW", s, "+ 1") for s in ("public", "all"))
-    remove = "".join(_sqlite_bump("OLD", s, "- 1") for s in ("public", "all"))
+    insert = "INSERT INTO person_tally (scope, status, region_key, n) "
     return (
-        f"CREATE TRIGGER person_tally_insert AFTER INSERT ON person FOR EACH ROW BEGIN\n"
-        f"{add}END",
-        f"CREATE TRIGGER person_tally_delete AFTER DELETE ON person FOR EACH ROW BEGIN\n"
-        f"{remove}END",
+        "CREATE TRIGGER person_tally_insert AFTER INSERT ON person FOR EACH ROW "
+        "WHEN NEW.status_public IS NOT NULL OR NEW.status_all IS NOT NULL BEGIN "
+        f"{insert}{_sqlite_changes('NEW', 1)}; END",
+        "CREATE TRIGGER person_tally_delete AFTER DELETE ON person FOR EACH ROW "
+        "WHEN OLD.status_public IS NOT NULL OR OLD.status_all IS NOT NULL BEGIN "
+        f"{insert}{_sqlite_changes('OLD', -1)}; END",
         "CREATE TRIGGER person_tally_update AFTER UPDATE OF region, status_public, status_all "
         "ON person FOR EACH ROW WHEN OLD.region IS NOT NEW.region "
         "OR OLD.status_public IS NOT NEW.status_public OR OLD.status_all IS NOT NEW.status_all "
-        f"BEGIN\n{remove}{add}END",
+        f"BEGIN {insert}{_sqlite_changes('OLD', -1)} UNION ALL {_sqlite_changes('NEW', 1)}; END",
     )
 
 
@@ -258,12 +255,19 @@ def upgrade() -> None:
         op.execute(
             tally.insert().from_select(
                 ["scope", "status", "region_key", "n"],
-                sa.select(sa.literal(scope), status, key, sa.func.count()).group_by(status, key),
+                sa.select(sa.literal(scope), status, key, sa.func.count())
+                .where(status.is_not(None))
+                .group_by(status, key),
             )
         )
 
     op.create_index(
-        "ix_person_status_valid_until", "person", ["status_valid_until"], unique=False
+        "ix_person_status_valid_until",
+        "person",
+        ["status_valid_until"],
+        unique=False,
+        postgresql_where=sa.text("status_valid_until IS NOT NULL"),
+        sqlite_where=sa.text("status_valid_until IS NOT NULL"),
     )
     for scope in ("public", "all"):
         op.create_index(
