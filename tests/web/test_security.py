@@ -182,4 +182,10 @@ def test_security_headers_forbid_outside_resources(app: FastAPI) -> None:
     resp = TestClient(app).get("/login")
     csp = resp.headers["content-security-policy"]
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert resp.headers["x-frame-options"] == "DENY"
+    assert resp.headers["x-content-type-options"] == "nosniff"
+    assert resp.headers["cache-control"] == "no-store"
+    static = TestClient(app).get("/static/style.css")
+    assert static.headers["cache-control"] == "public, max-age=86400"
+    assert "default-src 'self'" in static.headers["content-security-policy"]
     assert "http" not in resp.text.split("<body>")[0].replace('charset="utf-8"', "")
