@@ -713,6 +713,7 @@ __all__ = [
     "custody_days",
     "describe_people",
     "filtered_people",
+    "id_in",
     "latest_events",
     "list_people",
     "person_view",

@@ -156,12 +156,16 @@ class Person(Base):
 # unfiltered list; (status, sort name, id) the status filter in that order;
 # (lower(region), status, sort name, id) the region filter with or without a status, in that
 # order, and the region-only count. The id makes the order total, so pages are stable.
-for _scope in ("public", "all"):
-    _sort = getattr(Person, f"sort_name_{_scope}")
-    _status = getattr(Person, f"status_{_scope}")
-    Index(f"ix_person_sort_name_{_scope}", _sort, Person.id)
-    Index(f"ix_person_status_{_scope}", _status, _sort, Person.id)
-    Index(f"ix_person_region_status_{_scope}", func.lower(Person.region), _status, _sort, Person.id)
+def _list_indexes(scope: str) -> None:
+    sort = getattr(Person, f"sort_name_{scope}")
+    status = getattr(Person, f"status_{scope}")
+    Index(f"ix_person_sort_name_{scope}", sort, Person.id)
+    Index(f"ix_person_status_{scope}", status, sort, Person.id)
+    Index(f"ix_person_region_status_{scope}", func.lower(Person.region), status, sort, Person.id)
+
+
+_list_indexes("public")
+_list_indexes("all")
 # The few people with a future-dated custody event, for the list's look-up of stale statuses.
 # Partial: most people have none, and their rows never enter this index.
 Index(
