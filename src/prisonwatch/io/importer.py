@@ -35,7 +35,7 @@ from prisonwatch.names.script import detect_script
 from prisonwatch.sentence import sentence_months, split_articles
 from prisonwatch.store.bulk import bulk_insert
 from prisonwatch.store.custody import refresh_people
-from prisonwatch.store.db import Database
+from prisonwatch.store.db import Database, without_jit
 from prisonwatch.store.listkeys import compact_tally, refresh_list_keys
 from prisonwatch.store.registry import (
     RegistryValidationError,
@@ -541,9 +541,10 @@ class _Writer:
                     )
         if cases or cites:
             bulk_insert(self.s, _t(Citation), cases + cites)
-        refresh_list_keys(self.s, ids, lock=False)  # new people: nobody else sees them yet
-        if events:
-            refresh_people(self.s, ids, method="sql")
+        with without_jit(self.s):
+            refresh_list_keys(self.s, ids, lock=False)  # new people: nobody else sees them yet
+            if events:
+                refresh_people(self.s, ids, method="sql")
         self.flush_audit()
 
     def update(self, pid: int, r: ImportRow) -> bool:

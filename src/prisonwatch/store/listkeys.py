@@ -57,9 +57,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     BindParameter,
     Connection,
     Date,
+    Integer,
     Table,
     Update,
     bindparam,
@@ -191,18 +193,38 @@ def stale_condition(today: Day) -> ColumnElement[bool]:
 
 
 @functools.cache
-def _statements() -> tuple[Select[int], Update, Update, Select[int]]:
+def _statements(dialect: str) -> tuple[Select[int], Update, Update, Select[int]]:
     """(lock, refresh, refresh if stale, find stale) for people ``:ids`` on ``:today``, built
     once: a registry write refreshes one person and every page of the list looks for stale
-    rows, and building the expressions costs more than running them."""
+    rows, and building the expressions costs more than running them.
+
+    On PostgreSQL the UPDATEs join ``unnest(:ids)``: with ``id IN (…2,000 ids…)`` the planner
+    scanned the whole table for each batch of an import (its statistics cannot know the rows
+    the import's own transaction added), which made an import quadratic; driven by the id
+    list it looks each person up by primary key."""
     person = _person()
-    ids: BindParameter[int] = bindparam("ids", expanding=True)
     today: BindParameter[dt.date] = bindparam("today", type_=Date())
+    ids: BindParameter[int] = bindparam("ids", expanding=True)
     lock = select(person.c.id).where(person.c.id.in_(ids)).order_by(person.c.id).with_for_update()
-    refresh = update(person).where(person.c.id.in_(ids)).values(_values(today))
-    if_stale = (
-        update(person).where(person.c.id.in_(ids), stale_condition(today)).values(_values(today))
-    )
+    if dialect == "postgresql":
+        wanted = (
+            func.unnest(bindparam("ids", type_=ARRAY(Integer)))
+            .table_valued("id")
+            .render_derived(name="wanted")
+        )
+        refresh = update(person).where(person.c.id == wanted.c.id).values(_values(today))
+        if_stale = (
+            update(person)
+            .where(person.c.id == wanted.c.id, stale_condition(today))
+            .values(_values(today))
+        )
+    else:
+        refresh = update(person).where(person.c.id.in_(ids)).values(_values(today))
+        if_stale = (
+            update(person)
+            .where(person.c.id.in_(ids), stale_condition(today))
+            .values(_values(today))
+        )
     find_stale = select(person.c.id).where(stale_condition(today))
     return lock, refresh, if_stale, find_stale
 
@@ -253,7 +275,7 @@ def refresh_list_keys(
     today = today or dt.date.today()
     if isinstance(ex, Session):
         ex.flush()
-    lock_stmt, refresh, _, _ = _statements()
+    lock_stmt, refresh, _, _ = _statements(_dialect(ex))
     lock = lock and _dialect(ex) == "postgresql"
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
@@ -281,7 +303,7 @@ def refresh_expired(ex: Executor, today: dt.date) -> int:
 
     The UPDATE repeats the condition, so when several requests find the same rows at once,
     the ones that wait for the first one's row locks find the rows current and skip them."""
-    _, _, if_stale, find_stale = _statements()
+    _, _, if_stale, find_stale = _statements(_dialect(ex))
     ids = list(_connection(ex).scalars(find_stale, {"today": today}))
     if not ids:
         return 0
