@@ -173,16 +173,18 @@ def valid_until_expression(today: Day) -> ScalarSelect[dt.date]:
     )
 
 
-def _values(today: Day) -> dict[str, Any]:
-    return {
-        # not a change of the person: keep ``updated_at`` (its ``onupdate`` would bump it)
-        "updated_at": _person().c.updated_at,
-        "sort_name_public": sort_name_expression(False),
-        "sort_name_all": sort_name_expression(True),
-        "status_public": status_expression(today, False),
-        "status_all": status_expression(today, True),
-        "status_valid_until": valid_until_expression(today),
-    }
+def _values(today: Day, *, names: bool = True, events: bool = True) -> dict[str, Any]:
+    """The SET clause: the sort names (from the names), the status columns (from the events)."""
+    # not a change of the person: keep ``updated_at`` (its ``onupdate`` would bump it)
+    values: dict[str, Any] = {"updated_at": _person().c.updated_at}
+    if names:
+        values["sort_name_public"] = sort_name_expression(False)
+        values["sort_name_all"] = sort_name_expression(True)
+    if events:
+        values["status_public"] = status_expression(today, False)
+        values["status_all"] = status_expression(today, True)
+        values["status_valid_until"] = valid_until_expression(today)
+    return values
 
 
 def stale_condition(today: Day) -> ColumnElement[bool]:
@@ -193,10 +195,14 @@ def stale_condition(today: Day) -> ColumnElement[bool]:
 
 
 @functools.cache
-def _statements(dialect: str) -> tuple[Select[int], Update, Update, Select[int]]:
+def _statements(
+    dialect: str, names: bool = True, events: bool = True
+) -> tuple[Select[int], Update, Update, Select[int]]:
     """(lock, refresh, refresh if stale, find stale) for people ``:ids`` on ``:today``, built
     once: a registry write refreshes one person and every page of the list looks for stale
-    rows, and building the expressions costs more than running them.
+    rows, and building the expressions costs more than running them. ``names`` / ``events``:
+    which columns ``refresh`` recomputes (an UPDATE that does not set a column leaves the
+    indexes on it alone).
 
     On PostgreSQL the UPDATEs join ``unnest(:ids)``: with ``id IN (…2,000 ids…)`` the planner
     scanned the whole table for each batch of an import (its statistics cannot know the rows
@@ -212,14 +218,22 @@ def _statements(dialect: str) -> tuple[Select[int], Update, Update, Select[int]]
             .table_valued("id")
             .render_derived(name="wanted")
         )
-        refresh = update(person).where(person.c.id == wanted.c.id).values(_values(today))
+        refresh = (
+            update(person)
+            .where(person.c.id == wanted.c.id)
+            .values(_values(today, names=names, events=events))
+        )
         if_stale = (
             update(person)
             .where(person.c.id == wanted.c.id, stale_condition(today))
             .values(_values(today))
         )
     else:
-        refresh = update(person).where(person.c.id.in_(ids)).values(_values(today))
+        refresh = (
+            update(person)
+            .where(person.c.id.in_(ids))
+            .values(_values(today, names=names, events=events))
+        )
         if_stale = (
             update(person)
             .where(person.c.id.in_(ids), stale_condition(today))
@@ -260,9 +274,13 @@ def refresh_list_keys(
     *,
     today: dt.date | None = None,
     lock: bool = True,
+    names: bool = True,
+    events: bool = True,
 ) -> None:
     """Recompute the stored keys of these people from their current names and events, in the
-    caller's transaction (people that do not exist are skipped).
+    caller's transaction (people that do not exist are skipped). ``names=False`` /
+    ``events=False``: only the status columns / only the sort names (after a write that
+    changed only events / only names).
 
     On PostgreSQL the rows are first locked (``SELECT … FOR UPDATE``, in id order), and the
     values are computed by the *next* statement: a concurrent transaction changing the same
@@ -275,7 +293,7 @@ def refresh_list_keys(
     today = today or dt.date.today()
     if isinstance(ex, Session):
         ex.flush()
-    lock_stmt, refresh, _, _ = _statements(_dialect(ex))
+    lock_stmt, refresh, _, _ = _statements(_dialect(ex), names, events)
     lock = lock and _dialect(ex) == "postgresql"
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]

@@ -236,7 +236,7 @@ class Registry:
         """After a change of the person's events: the stored list keys (first: on PostgreSQL
         this locks the person row, so what follows sees every committed change) and the
         ``custody_change`` rows."""
-        refresh_list_keys(self.session, [person_id])
+        refresh_list_keys(self.session, [person_id], names=False)
         refresh_people(self.session, [person_id])
 
     # people --------------------------------------------------------------------------------
@@ -350,7 +350,7 @@ class Registry:
     # names ---------------------------------------------------------------------------------
     def add_name(self, person_id: int, data: NameInput, source_ids: Sequence[int] = ()) -> Name:
         name = self._add_name(person_id, data, source_ids)
-        refresh_list_keys(self.session, [person_id])
+        refresh_list_keys(self.session, [person_id], events=False)
         return name
 
     def _add_name(self, person_id: int, data: NameInput, source_ids: Sequence[int] = ()) -> Name:
@@ -390,7 +390,7 @@ class Registry:
             else:
                 raise RegistryValidationError(key, "not an editable name field")
         self.session.flush()
-        refresh_list_keys(self.session, [name.person_id])
+        refresh_list_keys(self.session, [name.person_id], events=False)
         b, a = audit.diff(before, audit.snapshot(name))
         if a:
             self._audit("update", "name", name.id, name.person_id, b, a)
@@ -408,7 +408,7 @@ class Registry:
         before = audit.snapshot(name)
         self.session.delete(name)
         self.session.flush()
-        refresh_list_keys(self.session, [before["person_id"]])
+        refresh_list_keys(self.session, [before["person_id"]], events=False)
         self._audit("delete", "name", name_id, before["person_id"], before, None)
 
     # organisations and sources -----------------------------------------------------------
