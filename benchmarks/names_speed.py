@@ -19,6 +19,7 @@ Run: ``.venv/bin/python benchmarks/names_speed.py [--n 1000000] [--queries 10000
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
 import re
 import resource
@@ -272,6 +273,7 @@ def main() -> None:
     ap.add_argument("--recall-n", type=int, default=50_000)
     ap.add_argument("--recall-q", type=int, default=100)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--recall-only", action="store_true", help="skip the speed part")
     args = ap.parse_args()
     gen = Names(args.seed)
     t0 = time.perf_counter()
@@ -282,6 +284,9 @@ def main() -> None:
         f"generated in {time.perf_counter() - t0:.1f} s"
     )
     print("examples:", " | ".join(spellings[:6]))
+    if args.recall_only:
+        recall(gen, people, spellings, args.recall_n, args.recall_q)
+        return
 
     t0 = time.perf_counter()
     built = CandidateIndex.build(enumerate(spellings))
@@ -346,31 +351,65 @@ def main() -> None:
     )
     del keys, idx
 
-    # Recall against brute-force scoring with the matcher, on a smaller registry.
+    recall(gen, people, spellings, args.recall_n, args.recall_q)
+
+
+_RECALL: tuple[CandidateIndex, list[str], float, float] | None = None
+
+
+def _recall_chunk(qs: list[str]) -> list[tuple[str, list[tuple[int, float]], set[int], set[int]]]:
+    """Brute force for ``qs`` (in a forked worker): every name scored with the matcher."""
+    assert _RECALL is not None
+    sidx, sub, review_t, _match_t = _RECALL
     m = default_matcher()
-    sub = spellings[: args.recall_n]
+    out = []
+    for q in qs:
+        hits = [(i, s) for i, n in enumerate(sub) if (s := m.score(q, n)) >= review_t]
+        cands = {int(k) for k in sidx.candidates(q, limit=50)}
+        found = {int(k) for k, _r in sidx.search(q, limit=50, min_score=review_t)}
+        out.append((q, hits, cands, found))
+    return out
+
+
+def recall(
+    gen: Names, people: list[tuple[str, str, str]], spellings: list[str], n: int, q: int
+) -> None:
+    """Recall of the index against scoring every pair with the matcher, on ``n`` names: of the
+    pairs brute force finds at a threshold, the share among ``candidates(limit=50)`` and among
+    the results of ``search(limit=50)``. Brute force runs in two forked processes."""
+    global _RECALL
+    m = default_matcher()
+    sub = spellings[:n]
     sidx = CandidateIndex.build(enumerate(sub))
-    rq = queries(gen, people[: args.recall_n // 2], args.recall_q)
-    found = {m.match_threshold: [0, 0, 0], m.review_threshold: [0, 0, 0]}
+    rq = queries(gen, people[: n // 2], q)
+    _RECALL = (sidx, sub, m.review_threshold, m.match_threshold)
     t0 = time.perf_counter()
-    for q in rq:
-        cands = set(sidx.candidates(q, limit=50))
-        searched = {k for k, _r in sidx.search(q, limit=50, min_score=m.review_threshold)}
-        scores = [m.score(q, n) for n in sub]
-        for t, acc in found.items():
-            brute = {i for i, s in enumerate(scores) if s >= t}
-            acc[0] += len(brute & cands)
-            acc[1] += len(brute)
-            acc[2] += len(brute & searched)
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        done = [r for part in pool.map(_recall_chunk, [rq[0::2], rq[1::2]]) for r in part]
     print(
-        f"recall vs brute force ({len(rq)} queries × {len(sub):,} names, "
+        f"recall vs brute force ({len(rq):,} queries × {len(sub):,} names, "
         f"{time.perf_counter() - t0:.0f} s):"
     )
-    for t, (f, n, fs) in found.items():
+    for t in (m.match_threshold, m.review_threshold):
+        brute = cand = found = 0
+        misses: list[str] = []
+        for query, hits, cands, got in done:
+            for i, s in hits:
+                if s < t:
+                    continue
+                brute += 1
+                cand += i in cands
+                found += i in got
+                if i not in cands:
+                    misses.append(f"{query!r} ~ {sub[i]!r} ({s:.3f})")
         print(
-            f"  score >= {t}: {f}/{n} = {f / max(1, n):.2%} of brute-force hits are candidates"
-            f" (limit 50); {fs / max(1, n):.2%} are returned by search(limit=50)"
+            f"  score >= {t}: {cand}/{brute} = {cand / max(1, brute):.2%} of brute-force hits"
+            f" are candidates (limit 50); {found}/{brute} = {found / max(1, brute):.2%} are"
+            " returned by search(limit=50)"
         )
+        if t == m.match_threshold:
+            for line in misses[:10]:
+                print(f"    not a candidate: {line}")
 
 
 if __name__ == "__main__":

@@ -143,3 +143,48 @@ def test_recall_against_brute_force(shared_data: Path) -> None:
         found += len(brute & cands)
     assert total > 300
     assert found / total >= 0.995, (found, total)
+
+
+def test_letters_deleted_far_apart_do_not_make_a_candidate_look_close() -> None:
+    # РОНАЕВИЧ reaches the patronymic Андреевич through deleted letters (four edits apart):
+    # such a row must not be estimated like a real variant, or it crowds out Разіевіч (two
+    # edits, which the matcher takes as a spelling variant). Registry order puts them first.
+    rows = [(i, f"Игорь Андреевич Ситеру{chr(0x430 + i)}ч") for i in range(10)]
+    rows.append((99, "Игарь Антанавіч Разіевіч"))
+    idx = CandidateIndex.build(rows)
+    assert idx.candidates("Игор РОНАЕВИЧ", limit=1) == [99]
+    assert default_matcher().score("Игор РОНАЕВИЧ", "Игарь Антанавіч Разіевіч") >= 0.8
+
+
+def _namesakes(n: int) -> list[tuple[int, str]]:
+    """``n`` people called Алена + one surname-only spelling that a one-word query hits
+    exactly: the pool (every Алена is reached from "Лена") is bigger than the pruning cap."""
+    rows = [(i, f"Алена Сур{chr(0x430 + i % 30)}{chr(0x430 + i // 30 % 30)}ка") for i in range(n)]
+    rows.append(("exact", "Лейна Мікалаеўна"))
+    return rows
+
+
+def test_a_big_pool_is_pruned_to_the_rows_reached_best(monkeypatch: pytest.MonkeyPatch) -> None:
+    import prisonwatch.names.index as index_module
+
+    idx = CandidateIndex.build(_namesakes(300))
+    full = idx.candidates("Лейна", limit=5)
+    monkeypatch.setattr(index_module, "PRUNE_POOL", 20)
+    monkeypatch.setattr(index_module, "PRUNE_PER_RESULT", 2)
+    pruned = idx.candidates("Лейна", limit=5)
+    assert pruned[0] == "exact" == full[0]
+
+
+def test_distinct_rows_by_scatter_equal_distinct_rows_by_sort(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import prisonwatch.names.index as index_module
+
+    idx = CandidateIndex.build(_namesakes(300))
+    queries = ["Лейна", "Алена Сурабка", "Alena Surabka", "Лейна Мікалаеўна"]
+    by_sort = [idx.candidates(q, limit=400) for q in queries]
+    monkeypatch.setattr(index_module, "DENSE_ROWS", 0)
+    idx._forget_hits()
+    by_scatter = [idx.candidates(q, limit=400) for q in queries]
+    assert [sorted(map(str, c)) for c in by_scatter] == [sorted(map(str, c)) for c in by_sort]
+    assert all(by_sort)

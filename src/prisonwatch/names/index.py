@@ -37,7 +37,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -68,11 +68,28 @@ MIN_TWO_EDIT_LEN = 8
 #: A query word reaching at most this many names brings all of them into the pool.
 RARE_POSTINGS = 200
 #: More pool rows than this are cut to the ones sharing the most (and rarest) words first.
-MAX_POOL = 60_000
+#: Pools bigger than this (or than ``PRUNE_PER_RESULT`` × the limit) are cut down to it before
+#: the estimate, by how well the query's words reach each row (:meth:`CandidateIndex._prune`).
+PRUNE_POOL = 5_000
+PRUNE_PER_RESULT = 20
+#: Above this many hits, the distinct rows are found by a scatter, not a sort.
+DENSE_ROWS = 50_000
+#: The similarity given to a word sharing a name group or a stem with the query word.
+STRONG_SIM = 0.92
 #: Builds with more distinct words than this compute word features in two processes.
 PARALLEL_WORDS = 40_000
 FORMAT = "prisonwatch-names-index/2"
 _EMPTY = np.zeros(0, dtype=np.int32)
+_EMPTY_U8 = np.zeros(0, dtype=np.uint8)
+
+
+class _WordHits(NamedTuple):
+    reached: IntArray  # vocabulary ids the word reaches
+    posts: IntArray  # the rows containing them
+    strong: IntArray  # the ids among them sharing a name group or a stem with the word
+    post_sim: npt.NDArray[np.uint8]  # per posting: its word's estimated similarity, × 250
+
+
 _POPCOUNT = np.array([bin(b).count("1") for b in range(256)], dtype=np.int64)
 #: Query words whose reach is remembered (given names and patronymics recur in most queries).
 HITS_CACHE_MAX = 4_096
@@ -94,6 +111,28 @@ _P = np.uint64(0x100000001B3)
 _PINV = np.uint64(pow(0x100000001B3, -1, 2**64))
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _MIX2 = np.uint64(0xBF58476D1CE4E5B9)
+
+
+def _word_sims(
+    qs: Sequence[str], vids: IntArray, vocab: Sequence[str], vocab_len: npt.NDArray[np.int16]
+) -> npt.NDArray[np.float64]:
+    """``len(qs) × len(vids)`` similarities of query skeletons to vocabulary words, mapped from
+    the rapidfuzz Levenshtein distance like
+    :func:`~prisonwatch.names.similarity.token_similarity` (name groups and stems, which it
+    scores higher, are the caller's: ``STRONG_SIM``)."""
+    if not len(vids):
+        return np.zeros((len(qs), 0), dtype=np.float64)
+    wl = vids.tolist()
+    choices = list(itemgetter(*wl)(vocab)) if len(wl) > 1 else [vocab[wl[0]]]
+    dist = cdist(qs, choices, scorer=Levenshtein.distance, dtype=np.int32)
+    qlen = np.array([len(q) for q in qs], dtype=np.float64)[:, None]
+    wlen = vocab_len[vids].astype(np.float64)[None, :]
+    longest = np.maximum(qlen, wlen)
+    ratio = 1.0 - dist / np.maximum(longest, 1.0)
+    s = np.where(dist == 0, 0.98, (ratio**2) * 0.85)
+    s = np.where((dist == 1) & (longest >= 5), 0.9, s)
+    out: npt.NDArray[np.float64] = np.where((dist == 2) & (longest >= 8), 0.8, s)
+    return out
 
 
 def _finish_hash(h: U64Array, length: npt.NDArray[np.int64]) -> U64Array:
@@ -250,7 +289,7 @@ class CandidateIndex:
         self._deleted: set[int] = set()
         self._by_key: dict[Key, list[int]] | None = None
         # query word (skeleton, groups) -> (vocabulary ids reached, their postings)
-        self._hits: dict[tuple[str, frozenset[str]], tuple[IntArray, IntArray]] = {}
+        self._hits: dict[tuple[str, frozenset[str]], _WordHits] = {}
         self._hits_size = 0
 
     # ----------------------------------------------------------------- vocabulary
@@ -441,22 +480,46 @@ class CandidateIndex:
         self._hits = {}
         self._hits_size = 0
 
-    def _word_hits(self, skel: str, groups: frozenset[str]) -> tuple[IntArray, IntArray]:
-        """Vocabulary ids a query word reaches and the rows containing them (remembered until
-        the index changes)."""
+    def _word_hits(self, skel: str, groups: frozenset[str]) -> _WordHits:
+        """Vocabulary ids a query word reaches, the rows containing them, and the ids it reaches
+        *strongly* — through a shared name group or a shared stem, which the matcher scores
+        like a variant whatever the edit distance (remembered until the index changes)."""
         key = (skel, groups)
         hit = self._hits.get(key)
         if hit is not None:
             return hit
         reached = self._reach(skel, groups)
-        posts = self._postings(reached)
+        strong = self._strong(skel, groups, reached)
+        vids = reached[reached < len(self._vocab_list)]
+        sims = _word_sims([skel], vids, self._vocab_list, self._vocab_len)[0]
+        sims = np.where(np.isin(vids, strong), np.maximum(sims, STRONG_SIM), sims)
+        posts, post_sim = self._postings(vids, np.round(sims * 250).astype(np.uint8))
         if len(self._hits) >= HITS_CACHE_MAX or self._hits_size + len(posts) > HITS_CACHE_POSTINGS:
             self._forget_hits()
-        reached.flags.writeable = False  # shared between queries: never to be changed
-        posts.flags.writeable = False
-        self._hits[key] = (reached, posts)
+        for arr in (reached, posts, strong, post_sim):
+            arr.flags.writeable = False  # shared between queries: never to be changed
+        hit = _WordHits(reached, posts, strong, post_sim)
+        self._hits[key] = hit
         self._hits_size += len(posts)
-        return reached, posts
+        return hit
+
+    def _strong(self, skel: str, groups: frozenset[str], reached: IntArray) -> IntArray:
+        """The ids of ``reached`` that share a name group or a stem with the query word. The
+        rest were reached through deleted letters only (up to four edits apart for long words)
+        and are estimated by their edit distance, as the matcher scores them."""
+        parts: list[IntArray] = []
+        for g in groups:
+            hit = self._group_vids.get(g)
+            if hit:
+                parts.append(np.asarray(hit, dtype=np.int32))
+        mine = stems(skel)
+        vocab = self._vocab_list
+        inflected = [v for v in reached.tolist() if v < len(vocab) and stems(vocab[v]) & mine]
+        if inflected:
+            parts.append(np.asarray(inflected, dtype=np.int32))
+        if not parts:
+            return _EMPTY
+        return np.unique(np.concatenate(parts))
 
     def _reach(self, skel: str, groups: frozenset[str]) -> IntArray:
         """Vocabulary ids a query word reaches: deletion neighbourhood of its stems, groups."""
@@ -477,25 +540,34 @@ class CandidateIndex:
             return _EMPTY
         return np.unique(np.concatenate(parts))
 
-    def _postings(self, vids: IntArray) -> IntArray:
+    def _postings(
+        self, vids: IntArray, values: npt.NDArray[np.uint8]
+    ) -> tuple[IntArray, npt.NDArray[np.uint8]]:
+        """The rows containing ``vids``, and for each the ``values`` entry of its vid."""
         offs = self._post_offsets
-        base = vids[vids < len(offs) - 1]
+        inbase = vids < len(offs) - 1
+        base = vids[inbase]
         starts = offs[base]
         lens = offs[base + 1] - starts
         total = int(lens.sum())
         parts: list[IntArray] = []
+        vals: list[npt.NDArray[np.uint8]] = []
         if total:
             # positions of every posting of every vid, without a Python loop over the vids
             shift = np.repeat(starts - (np.cumsum(lens) - lens), lens)
             parts.append(self._post_ids[shift + np.arange(total, dtype=np.int64)])
+            vals.append(np.repeat(values[inbase], lens))
         if self._extra_post:
-            for v in vids.tolist():
+            for v, val in zip(vids.tolist(), values.tolist(), strict=True):
                 extra = self._extra_post.get(v)
                 if extra:
                     parts.append(np.asarray(extra, dtype=np.int32))
+                    vals.append(np.full(len(extra), val, dtype=np.uint8))
         if not parts:
-            return _EMPTY
-        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+            return _EMPTY, _EMPTY_U8
+        if len(parts) == 1:
+            return parts[0], vals[0]
+        return np.concatenate(parts), np.concatenate(vals)
 
     def _rows_toks(self, rows: IntArray) -> tuple[IntArray, npt.NDArray[np.int64]]:
         base = rows < self._base_n
@@ -525,10 +597,9 @@ class CandidateIndex:
             return []
         k = len(qtoks)
         hits = [self._word_hits(t.feat.skeleton, t.feat.groups) for t in qtoks]
-        reached = [h[0] for h in hits]
-        posts = [h[1] for h in hits]
-        touched = np.concatenate(posts)
-        if not len(touched):
+        posts = [h.posts for h in hits]
+        total = sum(len(p) for p in posts)
+        if not total:
             return []
         # which query words reach each row: one bit per word
         bits = np.zeros(len(self._keys), dtype=np.uint8)
@@ -537,34 +608,69 @@ class CandidateIndex:
             bits[p] |= np.uint8(1 << t)
             if len(p) <= RARE_POSTINGS:
                 rare |= 1 << t
-        tb = bits[touched]
+        touched = np.concatenate(posts)
+        if total > DENSE_ROWS:
+            # the distinct rows without sorting a long list: each row keeps the one position
+            # that its scatter below left in ``pos``
+            pos = np.empty(len(self._keys), dtype=np.int32)  # read only where written
+            at = np.arange(total, dtype=np.int32)
+            pos[touched] = at
+            rows: IntArray = touched[pos[touched] == at]
+        else:
+            rows = np.unique(touched)
+        tb = bits[rows]
         n_hit = _POPCOUNT[tb]
         if self._extra_rows:
-            _toks, full_t = self._rows_toks(touched)
+            _toks, full_r = self._rows_toks(rows)
         else:
-            full_t = self._name_full[touched].astype(np.int64)
-        need = np.minimum(np.minimum(2, k), np.maximum(full_t, 1))
+            full_r = self._name_full[rows].astype(np.int64)
+        need = np.minimum(np.minimum(2, k), np.maximum(full_r, 1))
         keep = (n_hit >= need) | ((tb & np.uint8(rare)) != 0)
-        pool = np.unique(touched[keep])
+        pool, pool_hit = rows[keep], n_hit[keep]
         if self._deleted:
-            pool = pool[~np.isin(pool, np.fromiter(self._deleted, dtype=np.int32))]
+            alive = ~np.isin(pool, np.fromiter(self._deleted, dtype=np.int32))
+            pool, pool_hit = pool[alive], pool_hit[alive]
         if not len(pool):
             return []
-        if len(pool) > MAX_POOL:
-            sizes = np.array([max(len(p), 1) for p in posts], dtype=np.float64)
-            idf = np.log1p(len(self._keys) / sizes)
-            pb = bits[pool]
-            weight = sum(((pb >> t) & 1) * idf[t] for t in range(k))
-            pool = pool[np.argsort(-weight, kind="stable")[:MAX_POOL]]
-        score = self._estimate(qtoks, reached, pool)
+        cap = max(PRUNE_POOL, PRUNE_PER_RESULT * limit)
+        if len(pool) > cap:
+            pool = self._prune(qtoks, hits, pool, pool_hit, cap)
+        score = self._estimate(qtoks, [h.strong for h in hits], pool)
         if len(pool) > limit:
             top = np.argpartition(-score, limit - 1)[:limit]
             pool, score = pool[top], score[top]
         best = np.argsort(-score, kind="stable")
         return [int(r) for r in pool[best]]
 
-    def _estimate(self, qtoks: Sequence[Any], reached: list[IntArray], pool: IntArray) -> Any:
-        """Vectorised estimate of the matcher's score for each pool row."""
+    def _prune(
+        self,
+        qtoks: Sequence[Any],
+        hits: Sequence[_WordHits],
+        pool: IntArray,
+        n_hit: npt.NDArray[np.int64],
+        cap: int,
+    ) -> IntArray:
+        """The ``cap`` rows of a big pool (a common name, or one short word) that the query's
+        words reach best: per row, the role-weighted sum of each query word's best similarity
+        to a word of the row (from the postings, without looking at the rows' other words),
+        less a little per word of the row that no query word reached."""
+        n = len(self._keys)
+        pre = np.zeros(len(pool), dtype=np.float64)
+        for t, h in zip(qtoks, hits, strict=True):
+            best = np.zeros(n, dtype=np.uint8)
+            np.maximum.at(best, h.posts, h.post_sim)
+            pre += WEIGHTS[t.role] * best[pool].astype(np.float64) / 250.0
+        if self._extra_rows:
+            _toks, full = self._rows_toks(pool)
+        else:
+            full = self._name_full[pool].astype(np.int64)
+        pre -= 0.01 * np.maximum(full - n_hit, 0)
+        top = np.argpartition(-pre, cap - 1)[:cap]
+        return pool[np.sort(top)]
+
+    def _estimate(self, qtoks: Sequence[Any], strong: list[IntArray], pool: IntArray) -> Any:
+        """Vectorised estimate of the matcher's score for each pool row (``strong[t]``: the
+        vocabulary ids query word ``t`` shares a name group or a stem with)."""
         toks, full = self._rows_toks(pool)
         uniq, inv = np.unique(toks, return_inverse=True)
         inv = inv.reshape(toks.shape)
@@ -573,23 +679,11 @@ class CandidateIndex:
         k = len(qtoks)
         sims = np.zeros((k, len(uniq)), dtype=np.float64)
         if len(words):
-            wl = words.tolist()
-            choices = (
-                list(itemgetter(*wl)(self._vocab_list))
-                if len(wl) > 1
-                else [self._vocab_list[wl[0]]]
+            s = _word_sims(
+                [t.feat.skeleton for t in qtoks], words, self._vocab_list, self._vocab_len
             )
-            qs = [t.feat.skeleton for t in qtoks]
-            dist = cdist(qs, choices, scorer=Levenshtein.distance, dtype=np.int32)
-            qlen = np.array([len(s) for s in qs], dtype=np.float64)[:, None]
-            wlen = self._vocab_len[words].astype(np.float64)[None, :]
-            longest = np.maximum(qlen, wlen)
-            ratio = 1.0 - dist / np.maximum(longest, 1.0)
-            s = np.where(dist == 0, 0.98, (ratio**2) * 0.85)
-            s = np.where((dist == 1) & (longest >= 5), 0.9, s)
-            s = np.where((dist == 2) & (longest >= 8), 0.8, s)
             for t in range(k):
-                s[t] = np.where(np.isin(words, reached[t]), np.maximum(s[t], 0.92), s[t])
+                s[t] = np.where(np.isin(words, strong[t]), np.maximum(s[t], STRONG_SIM), s[t])
             sims[:, has] = s
         best = np.stack([sims[t][inv].max(axis=1) for t in range(k)], axis=1)  # rows × k
         w = np.array([WEIGHTS[t.role] for t in qtoks], dtype=np.float64)[None, :]
