@@ -232,8 +232,10 @@ def add_source(request: Request, body: SourceIn, r: Reader = Depends(editor)) ->
 
 @router.get("/search", summary="Cross-script fuzzy name search", responses=ERROR_RESPONSES)
 def search(request: Request, q: str = Query(..., min_length=1, max_length=200),
-           limit: int = Query(10, ge=1, le=100), r: Reader = Depends(reader)) -> dict[str, Any]:
-    hits = ctx(request).search.search(q, limit=limit, include_private=r.include_private)
+           limit: int = Query(10, ge=1, le=100), r: Reader = Depends(reader),
+           s: Session = Depends(db_session)) -> dict[str, Any]:
+    hits = ctx(request).search.search(q, limit=limit, include_private=r.include_private,
+                                      session=s)
     return {"query": q, "items": [
         {"person_id": h.person_id, "name_id": h.name_id, "name": h.name, "score": h.score,
          "verdict": h.verdict, "why": h.why} for h in hits]}

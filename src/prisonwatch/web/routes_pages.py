@@ -132,7 +132,8 @@ def search(request: Request, r: Reader = Depends(reader),
     q = opt_str(params, "q") or ""
     limit = opt_int(params, "limit", 1, 100) or 10
     service = ctx(request).search
-    hits = service.search(q, limit=limit, include_private=r.include_private) if q else []
+    hits = (service.search(q, limit=limit, include_private=r.include_private, session=s)
+            if q else [])
     shown = names_in_script(s, (h.person_id for h in hits), locale_of(request).script,
                             include_private=r.include_private)
     return render(request, "search.html", hits=hits, search_query=q, shown=shown,

@@ -17,6 +17,7 @@ readers who may see private facts (private names are in the index for them).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import threading
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from prisonwatch.names import CandidateIndex, default_matcher
 from prisonwatch.names.cache import cached_index
@@ -85,8 +87,17 @@ class NameSearch:
             # only the type: a message could quote a name
             log.error("name index build failed: %s", type(exc).__name__)
 
-    def _rows(self, above: int) -> list[tuple[int, str]]:
-        with self.db.session() as s:
+    @contextlib.contextmanager
+    def _session(self, session: Session | None) -> Iterator[Session]:
+        """The caller's session (a web request's: no second connection), else a new one."""
+        if session is not None:
+            yield session
+        else:
+            with self.db.session() as s:
+                yield s
+
+    def _rows(self, above: int, session: Session | None = None) -> list[tuple[int, str]]:
+        with self._session(session) as s:
             return [
                 (nid, text)
                 for nid, text in s.execute(
@@ -112,11 +123,11 @@ class NameSearch:
                  "loaded" if self.loaded_from_cache else "built", len(rows))
         self.catch_up()
 
-    def catch_up(self) -> int:
+    def catch_up(self, session: Session | None = None) -> int:
         """Add names stored since the last look (a primary-key range scan); how many."""
         if self._index is None:
             return 0
-        rows = self._rows(self._max_id)
+        rows = self._rows(self._max_id, session)
         with self._lock:
             for nid, text in rows:
                 if nid <= self._max_id:
@@ -125,18 +136,26 @@ class NameSearch:
                 self._max_id = nid
         return len(rows)
 
-    def search(self, text: str, *, limit: int = 10, include_private: bool) -> list[SearchHit]:
-        """People whose names match ``text``, best first, one hit per person."""
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        include_private: bool,
+        session: Session | None = None,
+    ) -> list[SearchHit]:
+        """People whose names match ``text``, best first, one hit per person. ``session``: the
+        caller's (a web request's), for reading new and current names."""
         text = " ".join(text.split())[:200]
         if not any(ch.isalpha() for ch in text):
             return []
         if self._index is None:
             return self._fallback(text, limit, include_private)
-        self.catch_up()
+        self.catch_up(session)
         with self._lock:
             # twice the limit: most people have a name in each script, one hit per person is kept
             found = self._index.search_names(text, limit=limit * 2, explain=False)
-        current = self._current({int(key) for key, _name, _r in found})
+        current = self._current({int(key) for key, _name, _r in found}, session)
         matcher = default_matcher()
         best: dict[int, tuple[float, str, int, NameRef]] = {}
         for key, indexed, result in found:
@@ -159,10 +178,10 @@ class NameSearch:
                                   str(result.verdict), result.why, ref.private))
         return hits
 
-    def _current(self, name_ids: set[int]) -> dict[int, NameRef]:
+    def _current(self, name_ids: set[int], session: Session | None) -> dict[int, NameRef]:
         if not name_ids:
             return {}
-        with self.db.session() as s:
+        with self._session(session) as s:
             return {
                 nid: NameRef(pid, text, vis == "private")
                 for nid, pid, text, vis in s.execute(
