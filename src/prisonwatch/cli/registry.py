@@ -21,6 +21,7 @@ from prisonwatch.config import acting_user
 from prisonwatch.dates import PartialDateError, parse_day
 from prisonwatch.model import EventKind, Role
 from prisonwatch.store.db import Database
+from prisonwatch.store.derived import rebuild_derived
 from prisonwatch.store.people import PeopleFilter, list_people, person_view
 from prisonwatch.store.registry import (
     PERSON_EDITABLE,
@@ -71,6 +72,18 @@ def init_cmd(db: DbOption = None) -> None:
         fail(f"cannot initialise {database.describe()}: {exc}")
     console.print(
         f"Registry ready at {database.describe()} (schema {database.current_revision()})."
+    )
+
+
+def rebuild_cmd(db: DbOption = None) -> None:
+    """Recompute what the registry derives from its people, names and events (the statistics'
+    custody changes, the people list's keys and tally) — after loading rows by other means
+    than PrisonWatch, such as SQL COPY or a restore from another tool."""
+    database = open_db(db)
+    with console.status("Rebuilding the derived tables …"):
+        done = rebuild_derived(database)
+    console.print(
+        f"Rebuilt: {done.custody_rows:,} custody changes, list keys of {done.people:,} people."
     )
 
 

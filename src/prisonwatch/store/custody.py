@@ -30,7 +30,6 @@ outflow in public figures).
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -316,24 +315,6 @@ def rebuild_all(ex: Executor) -> int:
     return int(ex.execute(select(func.count()).select_from(table)).scalar_one())
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Maintenance: rebuild the table of a registry (after loading events by other means)."""
-    from prisonwatch.store.db import Database
-
-    ap = argparse.ArgumentParser(description="Rebuild the derived custody_change table.")
-    ap.add_argument("--db", default=None, help="Database URL (default: the configured registry).")
-    args = ap.parse_args(argv)
-    db = Database(args.db)
-    with db.session() as s:
-        n = rebuild_all(s)
-    if db.backend == "postgresql":
-        # fresh statistics and visibility map: the statistics queries then read the table
-        # with index-only scans (autovacuum would get there too, later)
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE custody_change")
-    print(f"custody_change rebuilt: {n:,} rows")
-
-
 __all__ = [
     "COLUMNS",
     "SCOPES",
@@ -345,6 +326,3 @@ __all__ = [
     "refresh_people",
 ]
 
-
-if __name__ == "__main__":
-    main()

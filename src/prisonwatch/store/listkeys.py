@@ -49,7 +49,6 @@ had to read many rows.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import functools
 from collections import Counter
@@ -403,24 +402,6 @@ def rebuild_tally(ex: Executor) -> None:
         )
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Maintenance: recompute the stored list keys and the tally of a registry (after loading
-    people, names or events by other means than PrisonWatch)."""
-    from prisonwatch.store.db import Database
-
-    ap = argparse.ArgumentParser(description="Rebuild the people list's stored keys and tally.")
-    ap.add_argument("--db", default=None, help="Database URL (default: the configured registry).")
-    args = ap.parse_args(argv)
-    db = Database(args.db)
-    with db.session() as s:
-        n = rebuild_list_keys(s)
-        rebuild_tally(s)
-    if db.backend == "postgresql":
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE person")
-    print(f"list keys rebuilt: {n:,} people")
-
-
 __all__ = [
     "SCOPES",
     "compact_tally",
@@ -437,6 +418,3 @@ __all__ = [
     "valid_until_expression",
 ]
 
-
-if __name__ == "__main__":
-    main()
