@@ -2,7 +2,9 @@
 127.0.0.1, 20 concurrent clients; prints p50/p99 of name search over HTTP and of the people-list
 page, measured twice: with wrk (20 connections sending the next request as soon as the last
 answer arrives: the saturation case) and with locust (20 simulated readers, each pausing
-0.5-1.5 s between requests, as people browsing do).
+0.5-1.5 s between requests, as people browsing do). Searches are for ``--queries`` distinct
+names of the registry (2,000 by default: most query words are not yet in the index's cache of
+recent words, as with real readers), in both scripts, whole names and single surnames.
 
     .venv/bin/python benchmarks/web_load.py --people 100000 --duration 20
 
@@ -63,10 +65,12 @@ def _copy(conn: psycopg.Connection, table: str, columns: str, rows: io.StringIO)
             cp.write(chunk)
 
 
-def generate(url: str, people: int, seed: int = 7) -> list[str]:
-    """Insert ``people`` persons with a Cyrillic and a Latin name and 1-3 events; returns a
-    sample of names to search for."""
+def generate(url: str, people: int, seed: int = 7, queries: int = 2_000) -> list[str]:
+    """Insert ``people`` persons with a Cyrillic and a Latin name and 1-3 events; returns
+    ``queries`` names of them to search for (drawn with their own random generator: the
+    registry does not depend on how many)."""
     rng = random.Random(seed)
+    qrng = random.Random(seed + 1)
     raw = url.replace("postgresql+psycopg://", "postgresql://")
     samples: list[str] = []
     today = dt.date.today()
@@ -92,8 +96,8 @@ def generate(url: str, people: int, seed: int = 7) -> list[str]:
                     if out < today:
                         e.write(f"{pid}\treleased_end_of_term\t{out}\t3\tf\tpublic\t"
                                 f"2024-01-01 00:00:00\n")
-                if pid % max(1, people // 200) == 0:
-                    samples.append(rng.choice([f"{g_lat} {s_lat}", s_cyr, s_lat.lower(),
+                if pid % max(1, people // queries) == 0:
+                    samples.append(qrng.choice([f"{g_lat} {s_lat}", s_cyr, s_lat.lower(),
                                                f"{s_cyr} {g_cyr}"]))
             _copy(conn, "person", "id, region, synthetic, created_at, updated_at, version", p)
             _copy(conn, "name", "id, person_id, full_text, script, kind, is_primary, "
@@ -205,6 +209,8 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     ap.add_argument("--no-locust", action="store_true", help="only the wrk runs")
+    ap.add_argument("--queries", type=int, default=2_000,
+                    help="distinct names searched for (cycled through by wrk, drawn by locust)")
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
@@ -212,7 +218,7 @@ def main() -> None:
         Database(url).migrate()
         t0 = time.perf_counter()
         print(f"generating {args.people:,} people ...", flush=True)
-        samples = generate(url, args.people)
+        samples = generate(url, args.people, queries=args.queries)
         print(f"generated in {time.perf_counter() - t0:.0f} s", flush=True)
         port = _free_port()
         cache = tempfile.mkdtemp(prefix="pw-webload-index-")

@@ -128,6 +128,8 @@ class NameSearch:
         if self._index is None:
             return 0
         rows = self._rows(self._max_id, session)
+        if not rows:
+            return 0
         with self._lock:
             for nid, text in rows:
                 if nid <= self._max_id:
