@@ -1,20 +1,34 @@
-"""Reading CSV and XLSX tables as lists of rows, with errors that name the file and row.
+"""Reading CSV and XLSX files as rows of text cells, with errors that name the file and row.
 
-CSV must be UTF-8 (a byte-order mark is fine; "CSV UTF-8" in spreadsheet programs). The
-delimiter is sniffed among ``,`` ``;`` and tab. XLSX is read with openpyxl (first sheet).
-Row numbers are those a spreadsheet shows: the header is row 1, the first data row is row 2.
+The one reader behind both the registry import (:func:`read_table`) and list reconciliation
+(:func:`iter_cells`, streamed: a million-row list is never held twice).
+
+The format is told by the file's first bytes, not its name: a ZIP archive is read as XLSX
+(openpyxl, read-only, first sheet); an old ``.xls`` (OLE), PDF, image or other binary file is
+refused; anything else is CSV. CSV must be UTF-8 (a byte-order mark is fine; "CSV UTF-8" in
+spreadsheet programs); the delimiter is whichever of ``,`` ``;`` and tab the header row has
+most of. Row numbers are those a spreadsheet shows: the header is row 1.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
+import datetime as dt
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_NOT_TEXT_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"{\\rtf")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
 
 class TableError(ValueError):
-    """The file cannot be read as a table; the message names the file and, when known, the row."""
+    """The file cannot be read as a table; the message names the file and, when known, the row
+    (as ``row N``)."""
 
 
 @dataclass
@@ -24,124 +38,141 @@ class Table:
     rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row number, values by header)
 
 
-CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
-XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+def iter_cells(path: Path | str, label: str | None = None) -> Iterator[list[str]]:
+    """The cells of every row of the file as text, the header row first, blank rows included
+    (the caller numbers the rows). ``label``: the file name for messages (default the path).
+
+    The file's kind is checked before this returns; read errors further on are raised while
+    iterating."""
+    p = Path(path)
+    shown = label or str(p)
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(8)
+    except FileNotFoundError as exc:
+        raise TableError(f"{shown}: no such file") from exc
+    except OSError as exc:
+        raise TableError(f"{shown}: cannot be read: {exc.strerror}") from exc
+    if not head:
+        raise TableError(f"{shown}: the file is empty")
+    if head.startswith(_ZIP_MAGIC):
+        return _xlsx_rows(p, shown)
+    if head.startswith(_OLE_MAGIC):
+        raise TableError(
+            f"{shown}: is an old Excel .xls (or other OLE) file; save it as .xlsx or CSV"
+        )
+    if head.startswith(_NOT_TEXT_MAGIC) or b"\x00" in head:
+        raise TableError(f"{shown}: is not a CSV or XLSX file")
+    if p.suffix.lower() in XLSX_SUFFIXES:
+        raise TableError(f"{shown}: is named .xlsx but is not an XLSX workbook")
+    return _csv_rows(p, shown)
 
 
 def read_table(path: Path | str, *, display_name: str | None = None) -> Table:
+    """The whole file: its header (trailing empty header cells dropped) and every non-blank
+    row as a mapping from header to cell."""
     p = Path(path)
     label = display_name or str(p)
-    if not p.exists():
-        raise TableError(f"{label}: file not found")
-    suffix = p.suffix.lower()
-    if suffix in XLSX_SUFFIXES:
-        headers, rows = _read_xlsx(p, label)
-    elif suffix in CSV_SUFFIXES:
-        headers, rows = _read_csv(p, label)
-    else:
-        raise TableError(
-            f"{label}: not a CSV or XLSX file "
-            f"(expected .csv or .xlsx, got {suffix or 'no extension'!r})"
-        )
+    rows_iter = iter_cells(p, label)
+    header = next(rows_iter, None)
+    headers = [h.strip() for h in header] if header is not None else []
+    while headers and not headers[-1]:
+        headers.pop()
     if not headers:
         raise TableError(f"{label}: the file is empty (no header row)")
     seen: set[str] = set()
     for h in headers:
         if h and h in seen:
-            raise TableError(f"{label}, row 1: column {h!r} appears twice in the header")
+            raise TableError(f"{label}: row 1: column {h!r} appears twice in the header")
         seen.add(h)
+    width = len(headers)
+    rows: list[tuple[int, dict[str, str]]] = []
+    for rownum, cells in enumerate(rows_iter, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            raise TableError(
+                f"{label}: row {rownum}: {len(cells)} cells but the header has {width} columns"
+            )
+        rows.append(
+            (rownum, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers)})
+        )
     return Table(p, headers, rows)
 
 
-def _decode(raw: bytes, label: str) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise TableError(
-            f"{label}, row {line}: the file is not UTF-8 (byte 0x{raw[exc.start]:02x} at "
-            f"position {exc.start}); save it as 'CSV UTF-8'"
-        ) from exc
+# -- CSV -----------------------------------------------------------------------------------
 
 
-def _read_csv(p: Path, label: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    raw = p.read_bytes()
-    if raw.startswith(b"PK\x03\x04"):
-        raise TableError(f"{label}: this is a zip/XLSX file, not CSV; name it .xlsx")
-    if b"\x00" in raw[:4096]:
-        raise TableError(f"{label}: binary data, not a CSV text file (UTF-16 is not supported)")
-    text = _decode(raw, label)
-    if not text.strip():
-        return [], []
-    sample = text[:8192]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        header = next(reader)
-    except StopIteration:
-        return [], []
-    headers = [h.strip() for h in header]
-    rows: list[tuple[int, dict[str, str]]] = []
-    try:
-        for cells in reader:
-            rownum = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers) :]):
-                raise TableError(
-                    f"{label}, row {rownum}: {len(cells)} cells "
-                    f"but the header has {len(headers)} columns"
-                )
-            rows.append(
-                (rownum, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers)})
-            )
-    except csv.Error as exc:
-        raise TableError(f"{label}, row {reader.line_num}: {exc}") from exc
-    return headers, rows
-
-
-def _read_xlsx(p: Path, label: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(p, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise TableError(f"{label}: not a readable XLSX file ({exc})") from exc
-    try:
-        ws = wb.worksheets[0]
-        it = ws.iter_rows(values_only=True)
+def _csv_rows(path: Path, shown: str) -> Iterator[list[str]]:
+    with path.open("r", encoding="utf-8-sig", newline="") as fh:
         try:
-            header = next(it)
-        except StopIteration:
-            return [], []
-        headers = [_cell(h).strip() for h in header]
-        while headers and not headers[-1]:
-            headers.pop()
-        rows: list[tuple[int, dict[str, str]]] = []
-        for i, cells in enumerate(it, start=2):
-            vals = [_cell(c) for c in cells]
-            if not any(v.strip() for v in vals):
-                continue
-            rows.append((i, {h: (vals[j] if j < len(vals) else "") for j, h in enumerate(headers)}))
-        return headers, rows
-    finally:
-        wb.close()
+            first = fh.readline()
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(path, shown) from exc
+        delimiter = max((",", ";", "\t"), key=first.count)
+        fh.seek(0)
+        reader = csv.reader(fh, delimiter=delimiter)
+        row = 0
+        try:
+            for row, cells in enumerate(reader, start=1):  # noqa: B007 - used in the message
+                yield cells
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(path, shown) from exc
+        except csv.Error as exc:
+            if "NUL" in str(exc):
+                raise TableError(f"{shown}: row {row + 1}: is not a CSV or XLSX file") from exc
+            raise TableError(f"{shown}: row {row + 1}: not valid CSV: {exc}") from exc
 
 
-def _cell(value: object) -> str:
-    import datetime as dt
+def _not_utf8(path: Path, shown: str) -> TableError:
+    """The error for a file that is not UTF-8, naming the first row that is not (text is
+    decoded a block at a time, so where decoding failed says little)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line, detail = 1, ""
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 16):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                line += block[: exc.start].count(b"\n")
+                detail = f" (byte 0x{block[exc.start]:02x})"
+                break
+            line += block.count(b"\n")
+    return TableError(
+        f"{shown}: row {line}: the text is not UTF-8{detail} (or the file is not a CSV or XLSX "
+        "file); save the CSV as 'CSV UTF-8'"
+    )
 
+
+# -- XLSX ----------------------------------------------------------------------------------
+
+
+def _xlsx_rows(path: Path, shown: str) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    # an open file, not the path: openpyxl would refuse a workbook by its name (an upload kept
+    # under a temporary name, a list.csv that is really XLSX)
+    with path.open("rb") as fh:
+        try:
+            book = load_workbook(fh, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+            raise TableError(f"{shown}: is a ZIP archive but not an XLSX workbook") from exc
+        try:
+            sheet = book.worksheets[0]
+            for cells in sheet.iter_rows(values_only=True):
+                yield [_cell_text(v) for v in cells]
+        finally:
+            book.close()
+
+
+def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
+        if value.time() == dt.time(0):
             return value.date().isoformat()
-        return value.isoformat()
+        return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():

@@ -13,16 +13,14 @@ and Belarusian names) unless named explicitly; reconciliation uses them when bot
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import re
-import zipfile
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from prisonwatch.dates import PartialDate, PartialDateError
+from prisonwatch.io.tabular import TableError, iter_cells
 from prisonwatch.model import GENDER_ALIASES
 from prisonwatch.reconcile.errors import InputError
 from prisonwatch.reconcile.keys import row_key, slug
@@ -48,9 +46,6 @@ BIRTH_HEADERS = (
 GENDER_HEADERS = ("gender", "sex", "пол", "стаць")
 REGION_HEADERS = ("region", "oblast", "province", "регион", "область", "рэгіён", "вобласць")
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-_NOT_TEXT_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"{\\rtf")
 _HEADER_NORM = re.compile(r"[\s\-]+")
 
 
@@ -241,82 +236,17 @@ def _gender(
 
 
 def _read_table(path: Path, shown: str) -> Iterator[list[str]]:
-    """The cells of the file, row by row, as text; the first row is the header."""
+    """The cells of the file, row by row, as text; the first row is the header
+    (:func:`prisonwatch.io.tabular.iter_cells`, its errors as :class:`InputError`)."""
     try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except FileNotFoundError as exc:
-        raise InputError(f"{shown}: no such file") from exc
-    except OSError as exc:
-        raise InputError(f"{shown}: cannot be read: {exc.strerror}") from exc
-    if not head:
-        raise InputError(f"{shown}: the file is empty")
-    if head.startswith(_ZIP_MAGIC):
-        return _xlsx_rows(path, shown)
-    if head.startswith(_OLE_MAGIC):
-        raise InputError(
-            f"{shown}: is an old Excel .xls (or other OLE) file; save it as .xlsx or CSV"
-        )
-    if head.startswith(_NOT_TEXT_MAGIC) or b"\x00" in head:
-        raise InputError(f"{shown}: is not a CSV or XLSX file")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        raise InputError(f"{shown}: is named .xlsx but is not an XLSX workbook")
-    return _csv_rows(path, shown)
+        rows = iter_cells(path, shown)
+    except TableError as exc:
+        raise InputError(str(exc)) from exc
+    return _as_input_errors(rows)
 
 
-def _csv_rows(path: Path, shown: str) -> Iterator[list[str]]:
-    with path.open("r", encoding="utf-8-sig", newline="") as fh:
-        try:
-            first = fh.readline()
-        except UnicodeDecodeError as exc:
-            raise _not_utf8(shown, 1) from exc
-        delimiter = max((",", ";", "\t"), key=first.count)
-        fh.seek(0)
-        reader = csv.reader(fh, delimiter=delimiter)
-        row = 1
-        try:
-            for row, cells in enumerate(reader, start=1):  # noqa: B007 - used in the message
-                yield cells
-        except UnicodeDecodeError as exc:
-            raise _not_utf8(shown, row + 1) from exc
-        except csv.Error as exc:
-            if "NUL" in str(exc):
-                raise InputError(f"{shown}: row {row + 1}: is not a CSV or XLSX file") from exc
-            raise InputError(f"{shown}: row {row + 1}: not valid CSV: {exc}") from exc
-
-
-def _not_utf8(shown: str, row: int) -> InputError:
-    return InputError(
-        f"{shown}: row {row}: the text is not UTF-8 (or the file is not a CSV or XLSX file); "
-        "save the CSV as UTF-8"
-    )
-
-
-def _xlsx_rows(path: Path, shown: str) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
+def _as_input_errors(rows: Iterator[list[str]]) -> Iterator[list[str]]:
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise InputError(f"{shown}: is a ZIP archive but not an XLSX workbook") from exc
-    try:
-        sheet = book.worksheets[0]
-        for cells in sheet.iter_rows(values_only=True):
-            yield [_cell_text(v) for v in cells]
-    finally:
-        book.close()
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+        yield from rows
+    except TableError as exc:
+        raise InputError(str(exc)) from exc

@@ -1,0 +1,105 @@
+"""The one CSV/XLSX reader: formats told by content, errors naming the file and the row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from prisonwatch.io.tabular import TableError, iter_cells, read_table
+
+
+def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        ("a.csv", b"", "the file is empty"),
+        ("a.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "old Excel .xls"),
+        ("a.csv", b"%PDF-1.7 ...", "is not a CSV or XLSX file"),
+        ("a.csv", b"\x89PNG\r\n\x1a\n", "is not a CSV or XLSX file"),
+        ("a.xlsx", b"id,name\n1,X\n", "named .xlsx but is not an XLSX workbook"),
+        ("a.xlsx", b"PK\x03\x04not really a zip", "ZIP archive but not an XLSX workbook"),
+    ],
+)
+def test_files_that_are_not_tables(
+    tmp_path: Path, name: str, content: bytes, fragment: str
+) -> None:
+    f = tmp_path / name
+    f.write_bytes(content)
+    with pytest.raises(TableError, match=fragment) as info:
+        read_table(f, display_name="upload.bin")
+    assert str(info.value).startswith("upload.bin: ")
+
+
+def test_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(TableError, match="no such file"):
+        iter_cells(tmp_path / "nope.csv")
+
+
+def test_xlsx_is_told_by_its_content_not_its_name(tmp_path: Path) -> None:
+    f = _xlsx(tmp_path / "list.xlsx", [["id", "name", None], [1, "Статкевіч Мікалай"], [2.0, "X"]])
+    renamed = f.rename(tmp_path / "list.csv")
+    table = read_table(renamed)
+    assert table.headers == ["id", "name"]  # the trailing empty header cell is dropped
+    assert table.rows == [
+        (2, {"id": "1", "name": "Статкевіч Мікалай"}),
+        (3, {"id": "2", "name": "X"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("id,name\n1,A B\n", ["1", "A B"]),
+        ("id;name\n1;A, B\n", ["1", "A, B"]),
+        ("id\tname\n1\tA; B\n", ["1", "A; B"]),
+        ('\ufeffid,name\n1,"B, A"\n', ["1", "B, A"]),
+    ],
+    ids=["comma", "semicolon", "tab", "bom and quotes"],
+)
+def test_csv_delimiters(tmp_path: Path, text: str, expected: list[str]) -> None:
+    f = tmp_path / "l.csv"
+    f.write_text(text, encoding="utf-8")
+    table = read_table(f)
+    assert table.headers == ["id", "name"]
+    assert [list(v.values()) for _n, v in table.rows] == [expected]
+
+
+def test_not_utf8_names_the_row_even_far_into_a_big_file(tmp_path: Path) -> None:
+    f = tmp_path / "big.csv"
+    good = "".join(f"{i},Імя {i}\n" for i in range(2, 9000)).encode()
+    f.write_bytes(b"id,name\n" + good + "9000,Статкевич\n".encode("cp1251"))
+    with pytest.raises(TableError, match=r"big.csv: row 9000: the text is not UTF-8 \(byte 0x"):
+        list(iter_cells(f, "big.csv"))
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("id,name,id\n1,A,2\n", "row 1: column 'id' appears twice"),
+        ("id,name\n1,A\n\n2,B,extra\n", "row 4: 3 cells but the header has 2 columns"),
+        ("\n\n", "the file is empty (no header row)"),
+    ],
+)
+def test_bad_tables(tmp_path: Path, text: str, fragment: str) -> None:
+    f = tmp_path / "l.csv"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(TableError) as info:
+        read_table(f)
+    assert fragment in str(info.value)
+
+
+def test_blank_rows_are_skipped_but_counted(tmp_path: Path) -> None:
+    f = tmp_path / "l.csv"
+    f.write_text("id,name\n\n1,A\n , \n2,B\n", encoding="utf-8")
+    assert [n for n, _v in read_table(f).rows] == [3, 5]
