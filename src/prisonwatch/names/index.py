@@ -489,7 +489,7 @@ class CandidateIndex:
         if hit is not None:
             return hit
         reached = self._reach(skel, groups)
-        strong = self._strong(skel, groups, reached)
+        strong = self._strong(skel, groups)
         vids = reached[reached < len(self._vocab_list)]
         sims = _word_sims([skel], vids, self._vocab_list, self._vocab_len)[0]
         sims = np.where(np.isin(vids, strong), np.maximum(sims, STRONG_SIM), sims)
@@ -503,7 +503,7 @@ class CandidateIndex:
         self._hits_size += len(posts)
         return hit
 
-    def _strong(self, skel: str, groups: frozenset[str], reached: IntArray) -> IntArray:
+    def _strong(self, skel: str, groups: frozenset[str]) -> IntArray:
         """The ids of ``reached`` that share a name group or a stem with the query word. The
         rest were reached through deleted letters only (up to four edits apart for long words)
         and are estimated by their edit distance, as the matcher scores them."""
@@ -512,9 +512,19 @@ class CandidateIndex:
             hit = self._group_vids.get(g)
             if hit:
                 parts.append(np.asarray(hit, dtype=np.int32))
+        # words with a stem equal to one of the query word's: among those whose variant hashes
+        # include the hash of a query stem (their stems, or one or two letters off them)
         mine = stems(skel)
+        hashes = _full_hashes(sorted(mine))
+        lo = np.searchsorted(self._var_hash, hashes, side="left")
+        hi = np.searchsorted(self._var_hash, hashes, side="right")
+        near: set[int] = set()
+        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+            near.update(self._var_vid[a:b].tolist())
+        for h in hashes.tolist():
+            near.update(self._extra_var.get(h, ()))
         vocab = self._vocab_list
-        inflected = [v for v in reached.tolist() if v < len(vocab) and stems(vocab[v]) & mine]
+        inflected = [v for v in near if v < len(vocab) and stems(vocab[v]) & mine]
         if inflected:
             parts.append(np.asarray(inflected, dtype=np.int32))
         if not parts:
@@ -609,24 +619,27 @@ class CandidateIndex:
             if len(p) <= RARE_POSTINGS:
                 rare |= 1 << t
         touched = np.concatenate(posts)
-        if total > DENSE_ROWS:
+        tb = bits[touched]
+        n_hit = _POPCOUNT[tb]
+        if self._extra_rows:
+            _toks, full_t = self._rows_toks(touched)
+        else:
+            full_t = self._name_full[touched].astype(np.int64)
+        need = np.minimum(np.minimum(2, k), np.maximum(full_t, 1))
+        keep = (n_hit >= need) | ((tb & np.uint8(rare)) != 0)
+        kept, kept_hit = touched[keep], n_hit[keep]
+        if len(kept) > DENSE_ROWS:
             # the distinct rows without sorting a long list: each row keeps the one position
             # that its scatter below left in ``pos``
             pos = np.empty(len(self._keys), dtype=np.int32)  # read only where written
-            at = np.arange(total, dtype=np.int32)
-            pos[touched] = at
-            rows: IntArray = touched[pos[touched] == at]
+            at = np.arange(len(kept), dtype=np.int32)
+            pos[kept] = at
+            first = pos[kept] == at
         else:
-            rows = np.unique(touched)
-        tb = bits[rows]
-        n_hit = _POPCOUNT[tb]
-        if self._extra_rows:
-            _toks, full_r = self._rows_toks(rows)
-        else:
-            full_r = self._name_full[rows].astype(np.int64)
-        need = np.minimum(np.minimum(2, k), np.maximum(full_r, 1))
-        keep = (n_hit >= need) | ((tb & np.uint8(rare)) != 0)
-        pool, pool_hit = rows[keep], n_hit[keep]
+            _u, first_at = np.unique(kept, return_index=True)
+            first = np.zeros(len(kept), dtype=bool)
+            first[first_at] = True
+        pool, pool_hit = kept[first], kept_hit[first]
         if self._deleted:
             alive = ~np.isin(pool, np.fromiter(self._deleted, dtype=np.int32))
             pool, pool_hit = pool[alive], pool_hit[alive]
