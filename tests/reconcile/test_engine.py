@@ -269,3 +269,24 @@ def test_forked_workers_give_the_same_result(toy_options: ReconcileOptions) -> N
     serial, forked = ([(p.right, p.verdict, p.why) for p in r.pairs] for r in results)
     assert serial == forked
     assert results[0].counts["matched"] >= len(names) // 2
+
+
+def test_a_patronymic_on_one_side_does_not_decide_between_namesakes() -> None:
+    # Two records of the same name and birth year, one with a patronymic: the list's row
+    # (no patronymic) scores a little higher against the record without one, but that alone
+    # must not make it a confident match — the real matcher, the default options.
+    left = rows("l", "Aliaksandr Kavalenka", birth=[PartialDate.parse("1975")])
+    right = rows(
+        "r",
+        "Каваленка Аляксандр Іванавіч",
+        "Каваленка Аляксандр",
+        birth=[PartialDate.parse("1975"), PartialDate.parse("1975")],
+    )
+    (pair,) = reconcile(left, right, ReconcileOptions()).pairs
+    assert pair.right is not None and pair.right.name == "Каваленка Аляксандр"
+    assert pair.verdict == "review"
+    assert "ambiguous: right 1 'Каваленка Аляксандр Іванавіч'" in pair.why
+    # with the namesake's birth year different, the evidence tells them apart
+    right[0] = right[0]._replace(birth=PartialDate.parse("1990"))
+    (pair,) = reconcile(left, right, ReconcileOptions()).pairs
+    assert pair.verdict == "match"
