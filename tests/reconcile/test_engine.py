@@ -290,3 +290,22 @@ def test_a_patronymic_on_one_side_does_not_decide_between_namesakes() -> None:
     right[0] = right[0]._replace(birth=PartialDate.parse("1990"))
     (pair,) = reconcile(left, right, ReconcileOptions()).pairs
     assert pair.verdict == "match"
+
+
+def test_the_cli_passes_the_ambiguity_margin(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from prisonwatch.cli import app
+
+    (tmp_path / "l.csv").write_text("id,name,birth_year\n1,Aliaksandr Kavalenka,1975\n")
+    (tmp_path / "r.csv").write_text(
+        "id,name,birth_year\n1,Каваленка Аляксандр Іванавіч,1975\n2,Каваленка Аляксандр,1975\n"
+    )
+    verdicts = []
+    for margin in ("0.05", "0.01"):
+        out = tmp_path / f"out-{margin}.csv"
+        args = ["reconcile", str(tmp_path / "l.csv"), str(tmp_path / "r.csv"), "-o", str(out)]
+        result = CliRunner().invoke(app, [*args, "--no-db", "--ambiguity-margin", margin])
+        assert result.exit_code == 0, result.output
+        verdicts.append(out.read_text().splitlines()[1].split(",")[5])
+    assert verdicts == ["review", "match"]

@@ -32,6 +32,7 @@ from prisonwatch.reconcile import (
     reconcile,
 )
 from prisonwatch.reconcile.atomic import temp_path_for
+from prisonwatch.reconcile.engine import AMBIGUITY_MARGIN
 from prisonwatch.reconcile.registry import reconcile_with_registry
 from prisonwatch.reconcile.report import write_csv, write_html, write_right_unmatched, write_xlsx
 from prisonwatch.reconcile.review import (
@@ -98,6 +99,7 @@ def _options(
     candidates: int,
     evidence: bool,
     index_cache: Path | None,
+    ambiguity_margin: float,
 ) -> ReconcileOptions:
     return ReconcileOptions(
         match_threshold=match_threshold,
@@ -105,6 +107,7 @@ def _options(
         candidates=candidates,
         use_evidence=evidence,
         index_cache=index_cache,
+        ambiguity_margin=ambiguity_margin,
     )
 
 
@@ -214,6 +217,14 @@ def reconcile_cmd(
         float | None, typer.Option(help="Score for 'review' (default: the matcher's).")
     ] = None,
     candidates: Annotated[int, typer.Option(help="Candidates per left row.", min=1)] = 20,
+    ambiguity_margin: Annotated[
+        float,
+        typer.Option(
+            help="A rival scoring within this of a match makes it 'review' (namesakes).",
+            min=0.0,
+            max=1.0,
+        ),
+    ] = AMBIGUITY_MARGIN,
     evidence: Annotated[
         bool, typer.Option(help="Use birth date, gender and region columns when both have them.")
     ] = True,
@@ -232,7 +243,9 @@ def reconcile_cmd(
     Matching is one-to-one and global. Earlier judgements in the registry database are honoured
     and new review pairs are queued for `prisonwatch review`.
     """
-    opts = _options(match_threshold, review_threshold, candidates, evidence, index_cache)
+    opts = _options(
+        match_threshold, review_threshold, candidates, evidence, index_cache, ambiguity_margin
+    )
     actor = acting_user(as_)
     if registry:
         if right is not None:

@@ -44,6 +44,15 @@ REVIEW = "review"
 UNMATCHED = "unmatched"
 VERDICTS = (MATCH, REVIEW, UNMATCHED)
 
+#: A competitor within this score of a match turns it into ``review``. More than what a
+#: patronymic on one side only costs a name (× 0.97, and its Belarusian letters may make
+#: the whole name read as Belarusian: ≈ 0.05 in all), so that a patronymic one namesake's
+#: record has and the other's lacks does not decide between them by itself. On the 10,000
+#: × 1,000,000 benchmark (namesakes with the same birth year abound) 0.02 gave 196 wrong
+#: matches among people on both sides, 0.05 gives 47, moving 5 % of the right ones to review.
+AMBIGUITY_MARGIN = 0.05
+
+
 _FORCED_WEIGHT = 1000.0
 _PROGRESS_EVERY = 200
 
@@ -137,13 +146,9 @@ class ReconcileOptions:
     #: ... multiplied by 5 while every candidate is a strong name match (a common name whose
     #: namesakes fill the list; evidence may tell them apart), up to this many.
     max_candidates: int = 1000
-    #: A competitor within this score of a match turns it into ``review``. More than what a
-    #: patronymic on one side only costs a name (× 0.97, and its Belarusian letters may make
-    #: the whole name read as Belarusian: ≈ 0.05 in all), so that a patronymic one namesake's
-    #: record has and the other's lacks does not decide between them by itself. On the 10,000
-    #: × 1,000,000 benchmark (namesakes with the same birth year abound) 0.02 gave 196 wrong
-    #: matches among people on both sides, 0.05 gives 47, moving 5 % of the right ones to review.
-    ambiguity_margin: float = 0.05
+    #: A competitor within this score of a match turns it into ``review`` (see
+    #: :data:`AMBIGUITY_MARGIN`).
+    ambiguity_margin: float = AMBIGUITY_MARGIN
     use_evidence: bool = True
     #: Compare every pair, without a candidate index, when left × right is at most this.
     exhaustive_pairs: int = 100_000
