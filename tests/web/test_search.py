@@ -85,3 +85,26 @@ def test_small_registry_is_not_cached(sqlite_db: Database, tmp_path: Path) -> No
     s = NameSearch(sqlite_db, cache_dir=tmp_path / "cache")
     s.build()
     assert not (tmp_path / "cache").exists()
+
+
+def test_searches_move_the_caches_they_fill_out_of_the_collectors_way(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    monkeypatch.setattr(search_mod, "FREEZE_EVERY", 3)
+    _person(sqlite_db, "Мікалай Статкевіч", "Mikalai Statkevich")
+    search = NameSearch(sqlite_db)
+    search.build()
+    gc.unfreeze()
+    try:
+        search.search("Statkevich", include_private=False)
+        search.search("Статкевич Николай", include_private=False)
+        assert gc.get_freeze_count() == 0
+        search.search("Mikalai", include_private=False)
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        # what the searches cached is among the frozen objects, not left for full passes
+        assert len(gc.get_objects(generation=2)) < frozen
+    finally:
+        gc.unfreeze()
