@@ -188,3 +188,15 @@ def test_distinct_rows_by_scatter_equal_distinct_rows_by_sort(
     by_scatter = [idx.candidates(q, limit=400) for q in queries]
     assert [sorted(map(str, c)) for c in by_scatter] == [sorted(map(str, c)) for c in by_sort]
     assert all(by_sort)
+
+
+def test_a_one_word_query_puts_the_same_spelling_before_variants() -> None:
+    # every hit of a surname-only query is capped at the same score (one name part in common):
+    # among them the exact surname must come first, not the registry's order
+    rows = [(i, f"{given} Kamanienka") for i, given in enumerate(["Alena", "Andrei", "Hanna"])]
+    rows += [(10, "Ihar Komanienka"), (11, "Maksim Kamaenka")]
+    idx = CandidateIndex.build(rows)
+    found = idx.search("kamaenka", limit=5)
+    assert found[0][0] == 11
+    assert {r.score for _k, r in found} == {found[0][1].score}  # all equal: the order decides
+    assert idx.candidates("kamaenka", limit=1) == [11]

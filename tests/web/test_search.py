@@ -108,3 +108,14 @@ def test_searches_move_the_caches_they_fill_out_of_the_collectors_way(
         assert len(gc.get_objects(generation=2)) < frozen
     finally:
         gc.unfreeze()
+
+
+def test_equal_scores_keep_the_closer_spelling_first(db: Database) -> None:
+    _person(db, "Alena Kamanienka")
+    _person(db, "Andrei Kamanienka")
+    exact, _ids = _person(db, "Maksim Kamaenka")
+    search = NameSearch(db)
+    search.build()
+    hits = search.search("kamaenka", include_private=False)
+    assert len(hits) == 3 and len({h.score for h in hits}) == 1
+    assert hits[0].person_id == exact

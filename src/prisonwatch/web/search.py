@@ -168,8 +168,10 @@ class NameSearch:
             found = self._index.search_names(text, limit=limit * 2, explain=False)
         current = self._current({int(key) for key, _name, _r in found}, session)
         matcher = default_matcher()
-        best: dict[int, tuple[float, str, int, NameRef]] = {}
-        for key, indexed, result in found:
+        # (score, rank in the index's order, name, name id, ref): equal scores keep the
+        # index's order, which puts the closer spelling first when caps make scores equal
+        best: dict[int, tuple[float, int, str, int, NameRef]] = {}
+        for rank, (key, indexed, result) in enumerate(found):
             ref = current.get(int(key))
             if ref is None or (ref.private and not include_private):
                 continue  # removed since it was indexed, or not for this reader
@@ -180,14 +182,14 @@ class NameSearch:
                     continue
             old = best.get(ref.person_id)
             if old is None or score > old[0]:
-                best[ref.person_id] = (score, ref.text, int(key), ref)
+                best[ref.person_id] = (score, rank, ref.text, int(key), ref)
         self._since_freeze += 1
         if self._since_freeze >= FREEZE_EVERY:
             self._since_freeze = 0
             gc.freeze()
         kept = sorted(best.values(), key=lambda b: (-b[0], b[1]))[:limit]
         hits = []
-        for _score, name, nid, ref in kept:  # only the hits shown are explained
+        for _score, _rank, name, nid, ref in kept:  # only the hits shown are explained
             result = matcher.compare(text, name)
             hits.append(SearchHit(ref.person_id, nid, name, float(result.score),
                                   str(result.verdict), result.why, ref.private))
