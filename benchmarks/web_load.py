@@ -309,19 +309,15 @@ def main() -> None:
                 print(f"{label}, wrk (no pause): p50 {f['50%']}, p90 {f['90%']}, "
                       f"p99 {f['99%']}, {f['req/s']} req/s, {f['requests']} requests, "
                       f"non-2xx {f['non-2xx']}", flush=True)
-            if not args.no_locust:
+            pausing = [("locust", locust)] if not args.no_locust else []
+            pausing.append(("threaded readers", readers))
+            for tool, run in pausing:
                 for label, paths in scenarios:
-                    f = locust(base, paths, args.duration, args.clients)
-                    rows.append((f"{label}, locust", f))
-                    print(f"{label}, locust (0.5-1.5 s pauses): p50 {f['50%']}, "
+                    f = run(base, paths, args.duration, args.clients)
+                    rows.append((f"{label}, {tool}", f))
+                    print(f"{label}, {tool} (0.5-1.5 s pauses): p50 {f['50%']}, "
                           f"p90 {f['90%']}, p99 {f['99%']}, {f['req/s']} req/s, "
-                          f"{f['requests']} requests, failures {f['non-2xx']}", flush=True)
-                for label, paths in scenarios:
-                    f = readers(base, paths, args.duration, args.clients)
-                    rows.append((f"{label}, threaded readers", f))
-                    print(f"{label}, threaded readers (0.5-1.5 s pauses): p50 {f['50%']}, "
-                          f"p90 {f['90%']}, p99 {f['99%']}, {f['req/s']} req/s, "
-                          f"non-2xx {f['non-2xx']}", flush=True)
+                          f"{f['requests']} requests, non-2xx {f['non-2xx']}", flush=True)
             print()
             print(f"| {args.people:,} people, {args.clients} clients, {args.workers} workers "
                   f"| p50 | p90 | p99 | req/s |")
