@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from prisonwatch.names import CandidateIndex, default_matcher
 
@@ -200,3 +203,84 @@ def test_a_one_word_query_puts_the_same_spelling_before_variants() -> None:
     assert found[0][0] == 11
     assert {r.score for _k, r in found} == {found[0][1].score}  # all equal: the order decides
     assert idx.candidates("kamaenka", limit=1) == [11]
+
+
+# ------------------------------------------------ the index's vectorised steps vs plain Python
+_ROWS = st.lists(st.integers(0, 299), min_size=0, max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=_ROWS, data=st.data())
+def test_distinct_rows_keep_each_row_once_with_its_highest_value(
+    rows: list[int], data: st.DataObject
+) -> None:
+    from prisonwatch.names.index import _distinct_rows
+
+    vals = data.draw(st.lists(st.integers(0, 250), min_size=len(rows), max_size=len(rows)))
+    got_rows, got_vals = _distinct_rows(
+        np.array(rows, dtype=np.int32), np.array(vals, dtype=np.uint8), 300
+    )
+    expected: dict[int, int] = {}
+    for r, v in zip(rows, vals, strict=True):
+        expected[r] = max(v, expected.get(r, 0))
+    assert len(got_rows) == len(expected)
+    assert dict(zip(got_rows.tolist(), got_vals.tolist(), strict=True)) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(ids=st.lists(st.integers(-1, 49), max_size=200), n_extra=st.integers(0, 5_000))
+def test_unique_inverse_equals_numpy_unique(ids: list[int], n_extra: int) -> None:
+    from prisonwatch.names.index import _unique_inverse, _Work
+
+    arr = np.array(ids, dtype=np.int32)
+    want_u, want_inv = np.unique(arr, return_inverse=True)
+    work = _Work()
+    for _ in range(2):  # the second call runs on the work arrays the first one left
+        got_u, got_inv = _unique_inverse(arr, 50 + n_extra, work)
+        assert got_u.tolist() == want_u.tolist()
+        assert got_inv.ravel().tolist() == want_inv.ravel().tolist()
+
+
+@pytest.fixture(scope="module")
+def pooled() -> CandidateIndex:
+    rows: list[tuple[int | str, str]] = list(_namesakes(300))
+    rows += [(f"one{i}", f"Лейна{chr(0x430 + i)}") for i in range(10)]  # one-word names
+    return CandidateIndex.build(rows)
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_pool_equals_the_rule_applied_row_by_row(
+    pooled: CandidateIndex, data: st.DataObject
+) -> None:
+    """Rows reached by two query words, or by one when the name has a single word or the
+    word is rare; each once with how many words reach it."""
+    import prisonwatch.names.index as index_module
+
+    n = len(pooled._keys)
+    k = data.draw(st.integers(2, 4))
+    posts = [data.draw(st.lists(st.integers(0, n - 1), unique=True, max_size=250))
+             for _ in range(k)]
+    rare_at = data.draw(st.sampled_from([0, 20, index_module.RARE_POSTINGS]))
+    full = pooled._name_full
+    reach: dict[int, int] = {}
+    for t, p in enumerate(posts):
+        for r in p:
+            reach[r] = reach.get(r, 0) | 1 << t
+    rare = {t for t, p in enumerate(posts) if len(p) <= rare_at}
+    expected = {
+        r: bin(b).count("1")
+        for r, b in reach.items()
+        if bin(b).count("1") >= 2 or full[r] <= 1 or any(b >> t & 1 for t in rare)
+    }
+    work = index_module._Work()
+    arrays = [np.array(p, dtype=np.int32) for p in posts]
+    old = index_module.RARE_POSTINGS
+    index_module.RARE_POSTINGS = rare_at
+    try:
+        for _ in range(2):  # again on the same work arrays: they were left clean
+            pool, hit = pooled._pool(arrays, work)
+            assert len(pool) == len(set(pool.tolist()))
+            assert dict(zip(pool.tolist(), hit.tolist(), strict=True)) == expected
+    finally:
+        index_module.RARE_POSTINGS = old

@@ -30,11 +30,13 @@ overlay, removals to a tombstone set; ``save`` folds both in.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
@@ -85,9 +87,92 @@ _EMPTY_U8 = np.zeros(0, dtype=np.uint8)
 
 class _WordHits(NamedTuple):
     reached: IntArray  # vocabulary ids the word reaches
-    posts: IntArray  # the rows containing them
+    posts: IntArray  # the rows containing them, each once
     strong: IntArray  # the ids among them sharing a name group or a stem with the word
-    post_sim: npt.NDArray[np.uint8]  # per posting: its word's estimated similarity, × 250
+    post_sim: npt.NDArray[np.uint8]  # per row: its best word's estimated similarity, × 250
+
+
+class _Work:
+    """Work arrays as long as the index (one entry per name row or per vocabulary word), kept
+    between queries: a fresh zeroed array of 2,000,000 rows per query cost more in page faults
+    than the query's own work. ``zeros`` arrays are handed back all zero: each user clears what
+    it set. A query that fails drops its ``_Work`` instead of returning it (see :func:`_work`).
+    """
+
+    __slots__ = ("_arrays",)
+
+    def __init__(self) -> None:
+        self._arrays: dict[str, npt.NDArray[Any]] = {}
+
+    def _get(self, slot: str, n: int, dtype: type[np.generic]) -> npt.NDArray[Any]:
+        arr = self._arrays.get(slot)
+        if arr is None or len(arr) < n:
+            arr = np.zeros(n + n // 8 + 1024, dtype=dtype)  # room for names added later
+            self._arrays[slot] = arr
+        return arr
+
+    def zeros_u8(self, slot: str, n: int) -> npt.NDArray[np.uint8]:
+        """All zero on the way in; must be all zero again when the query ends."""
+        return self._get(slot, n, np.uint8)
+
+    def scratch_i32(self, slot: str, n: int) -> IntArray:
+        """Any content: read only where the caller wrote."""
+        return self._get(slot, n, np.int32)
+
+
+_FREE_WORK: list[_Work] = []
+_FREE_WORK_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _work() -> Iterator[_Work]:
+    """A :class:`_Work` for one query: as many exist as queries ever ran at once (one per
+    worker in the web app, whose searches take turns)."""
+    with _FREE_WORK_LOCK:
+        work = _FREE_WORK.pop() if _FREE_WORK else _Work()
+    yield work  # not reached on an exception: its arrays may not be clean
+    with _FREE_WORK_LOCK:
+        _FREE_WORK.append(work)
+
+
+def _unique_inverse(
+    ids: IntArray, n_ids: int, work: _Work
+) -> tuple[IntArray, npt.NDArray[np.intp]]:
+    """``np.unique(ids, return_inverse=True)`` for ids in ``[-1, n_ids)``; with many ids it
+    marks them in a table of ``n_ids`` entries instead of sorting them (the sort was a third of
+    the estimate's time)."""
+    if len(ids) * 16 < n_ids:
+        uniq, inv = np.unique(ids, return_inverse=True)
+        return uniq, inv
+    shifted = ids.astype(np.intp) + 1  # -1 (no word) is entry 0
+    seen = work.zeros_u8("vocab_seen", n_ids + 1)
+    seen[shifted] = 1
+    present = np.flatnonzero(seen[: n_ids + 1])
+    seen[present] = 0
+    slot = work.scratch_i32("vocab_slot", n_ids + 1)
+    slot[present] = np.arange(len(present), dtype=np.int32)
+    return (present - 1).astype(np.int32), slot[shifted].astype(np.intp)
+
+
+def _distinct_rows(
+    rows: IntArray, vals: npt.NDArray[np.uint8], n_rows: int
+) -> tuple[IntArray, npt.NDArray[np.uint8]]:
+    """Each row once, with the highest of its values (a name holding two spellings of one
+    query word). Found by a scatter, without sorting: the first occurrence is kept whichever
+    write a repeated row's scatter kept, and the repeats, rare, are folded in by maximum."""
+    if len(rows) < 2:
+        return rows, vals
+    with _work() as work:
+        pos = work.scratch_i32("row_pos", n_rows)  # read only where written
+        at = np.arange(len(rows), dtype=np.int32)
+        pos[rows] = at
+        once = pos[rows] == at
+        if once.all():
+            return rows, vals
+        keep_rows, best = rows[once], vals[once]
+        pos[keep_rows] = np.arange(len(keep_rows), dtype=np.int32)
+        np.maximum.at(best, pos[rows[~once]], vals[~once])
+        return keep_rows, best
 
 
 _POPCOUNT = np.array([bin(b).count("1") for b in range(256)], dtype=np.int64)
@@ -493,7 +578,9 @@ class CandidateIndex:
         vids = reached[reached < len(self._vocab_list)]
         sims = _word_sims([skel], vids, self._vocab_list, self._vocab_len)[0]
         sims = np.where(np.isin(vids, strong), np.maximum(sims, STRONG_SIM), sims)
-        posts, post_sim = self._postings(vids, np.round(sims * 250).astype(np.uint8))
+        posts, post_sim = _distinct_rows(
+            *self._postings(vids, np.round(sims * 250).astype(np.uint8)), len(self._keys)
+        )
         if len(self._hits) >= HITS_CACHE_MAX or self._hits_size + len(posts) > HITS_CACHE_POSTINGS:
             self._forget_hits()
         for arr in (reached, posts, strong, post_sim):
@@ -605,41 +692,21 @@ class CandidateIndex:
         ][:8]
         if not qtoks or not self._keys or limit <= 0:
             return []
-        k = len(qtoks)
         hits = [self._word_hits(t.feat.skeleton, t.feat.groups) for t in qtoks]
-        posts = [h.posts for h in hits]
-        total = sum(len(p) for p in posts)
-        if not total:
+        if not sum(len(h.posts) for h in hits):
             return []
-        # which query words reach each row: one bit per word
-        bits = np.zeros(len(self._keys), dtype=np.uint8)
-        rare = 0
-        for t, p in enumerate(posts):
-            bits[p] |= np.uint8(1 << t)
-            if len(p) <= RARE_POSTINGS:
-                rare |= 1 << t
-        touched = np.concatenate(posts)
-        tb = bits[touched]
-        n_hit = _POPCOUNT[tb]
-        if self._extra_rows:
-            _toks, full_t = self._rows_toks(touched)
+        with _work() as work:
+            return self._rank_rows(qtoks, hits, limit, work)
+
+    def _rank_rows(
+        self, qtoks: Sequence[Any], hits: Sequence[_WordHits], limit: int, work: _Work
+    ) -> list[int]:
+        k = len(qtoks)
+        posts = [h.posts for h in hits]
+        if k == 1:
+            pool, pool_hit = posts[0], np.ones(len(posts[0]), dtype=np.int64)
         else:
-            full_t = self._name_full[touched].astype(np.int64)
-        need = np.minimum(np.minimum(2, k), np.maximum(full_t, 1))
-        keep = (n_hit >= need) | ((tb & np.uint8(rare)) != 0)
-        kept, kept_hit = touched[keep], n_hit[keep]
-        if len(kept) > DENSE_ROWS:
-            # the distinct rows without sorting a long list: each row keeps the one position
-            # that its scatter below left in ``pos``
-            pos = np.empty(len(self._keys), dtype=np.int32)  # read only where written
-            at = np.arange(len(kept), dtype=np.int32)
-            pos[kept] = at
-            first = pos[kept] == at
-        else:
-            _u, first_at = np.unique(kept, return_index=True)
-            first = np.zeros(len(kept), dtype=bool)
-            first[first_at] = True
-        pool, pool_hit = kept[first], kept_hit[first]
+            pool, pool_hit = self._pool(posts, work)
         if self._deleted:
             alive = ~np.isin(pool, np.fromiter(self._deleted, dtype=np.int32))
             pool, pool_hit = pool[alive], pool_hit[alive]
@@ -647,13 +714,60 @@ class CandidateIndex:
             return []
         cap = max(PRUNE_POOL, PRUNE_PER_RESULT * limit)
         if len(pool) > cap:
-            pool = self._prune(qtoks, hits, pool, pool_hit, cap)
-        score = self._estimate(qtoks, [h.strong for h in hits], pool)
+            pool = self._prune(qtoks, hits, pool, pool_hit, cap, work)
+        score = self._estimate(qtoks, [h.strong for h in hits], pool, work)
         if len(pool) > limit:
             top = np.argpartition(-score, limit - 1)[:limit]
             pool, score = pool[top], score[top]
         best = np.argsort(-score, kind="stable")
         return [int(r) for r in pool[best]]
+
+    def _full(self, rows: IntArray) -> npt.NDArray[Any]:
+        """How many full words (not initials) the names of ``rows`` have."""
+        if self._extra_rows:
+            return self._rows_toks(rows)[1]
+        return self._name_full[rows]
+
+    def _pool(
+        self, posts: Sequence[IntArray], work: _Work
+    ) -> tuple[IntArray, npt.NDArray[np.int64]]:
+        """The rows reached by two of the query's words, or by one if the name has a single
+        word or the query word is rare (≤ ``RARE_POSTINGS`` names), each once, with how many
+        query words reach it. The longest postings list (a common given name: a tenth of the
+        registry) is only read, never written: its rows that no other word reaches are kept
+        only for a one-word name."""
+        n = len(self._keys)
+        big = max(range(len(posts)), key=lambda t: len(posts[t]))
+        others = [t for t in range(len(posts)) if t != big]
+        rare = sum(1 << t for t, p in enumerate(posts) if len(p) <= RARE_POSTINGS)
+        bits = work.zeros_u8("row_bits", n)  # which query words reach each row: a bit each
+        for t in others:
+            bits[posts[t]] |= np.uint8(1 << t)
+        longest = posts[big]
+        elsewhere = bits[longest] != 0
+        bits[longest[elsewhere]] |= np.uint8(1 << big)
+        touched = np.concatenate([posts[t] for t in others])
+        tb = bits[touched]
+        bits[touched] = 0  # every row set above is in ``touched``
+        n_hit = _POPCOUNT[tb]
+        keep = (n_hit >= 2) | (self._full(touched) <= 1) | ((tb & np.uint8(rare)) != 0)
+        alone = longest[~elsewhere]
+        if not rare >> big & 1:
+            alone = alone[self._full(alone) <= 1]
+        kept = np.concatenate([touched[keep], alone])
+        kept_hit = np.concatenate([n_hit[keep], np.ones(len(alone), dtype=np.int64)])
+        if len(kept) > DENSE_ROWS:
+            # the distinct rows without sorting a long list: each row keeps the one position
+            # that its scatter below left in ``pos``
+            pos = work.scratch_i32("row_pos", n)  # read only where written
+            at = np.arange(len(kept), dtype=np.int32)
+            pos[kept] = at
+            first = pos[kept] == at
+        else:
+            _u, first_at = np.unique(kept, return_index=True)
+            first = np.zeros(len(kept), dtype=bool)
+            first[first_at] = True
+        return kept[first], kept_hit[first]
 
     def _prune(
         self,
@@ -662,17 +776,18 @@ class CandidateIndex:
         pool: IntArray,
         n_hit: npt.NDArray[np.int64],
         cap: int,
+        work: _Work,
     ) -> IntArray:
         """The ``cap`` rows of a big pool (a common name, or one short word) that the query's
         words reach best: per row, the role-weighted sum of each query word's best similarity
         to a word of the row (from the postings, without looking at the rows' other words),
         less a little per word of the row that no query word reached."""
-        n = len(self._keys)
         pre = np.zeros(len(pool), dtype=np.float64)
+        best = work.zeros_u8("row_best", len(self._keys))
         for t, h in zip(qtoks, hits, strict=True):
-            best = np.zeros(n, dtype=np.uint8)
-            np.maximum.at(best, h.posts, h.post_sim)
+            best[h.posts] = h.post_sim  # each row once
             pre += WEIGHTS[t.role] * best[pool].astype(np.float64) / 250.0
+            best[h.posts] = 0
         if self._extra_rows:
             _toks, full = self._rows_toks(pool)
         else:
@@ -681,11 +796,13 @@ class CandidateIndex:
         top = np.argpartition(-pre, cap - 1)[:cap]
         return pool[np.sort(top)]
 
-    def _estimate(self, qtoks: Sequence[Any], strong: list[IntArray], pool: IntArray) -> Any:
+    def _estimate(
+        self, qtoks: Sequence[Any], strong: list[IntArray], pool: IntArray, work: _Work
+    ) -> Any:
         """Vectorised estimate of the matcher's score for each pool row (``strong[t]``: the
         vocabulary ids query word ``t`` shares a name group or a stem with)."""
         toks, full = self._rows_toks(pool)
-        uniq, inv = np.unique(toks, return_inverse=True)
+        uniq, inv = _unique_inverse(toks.ravel(), len(self._vocab_list), work)
         inv = inv.reshape(toks.shape)
         has = uniq >= 0
         words = uniq[has]
