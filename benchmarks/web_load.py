@@ -136,21 +136,49 @@ def _get_json(url: str) -> dict[str, object]:
 
 LUA = """
 local paths = {%s}
+local pause = {%s}
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
 local i = 0
+local sent = 0
+init = function(args)
+  -- each of wrk's threads walks the paths from its own starting point
+  i = (id - 1) * 7919
+  math.randomseed(id)
+end
 request = function()
+  sent = sent + 1
+  if #pause == 2 and sent <= %d then
+    -- every connection's first request is a cheap one: readers arrive at once, and 20
+    -- searches in the same instant are not what pausing readers cause
+    return wrk.format("GET", "/api/v1/health")
+  end
   i = i + 1
   return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+if #pause == 2 then
+  -- a reader looks at the page before the next click; wrk times a request from its first byte
+  -- sent to the last byte of the answer, so the pause is not counted in the latency
+  delay = function() return math.random(pause[1], pause[2]) end
 end
 """
 
 
-def wrk(base: str, paths: list[str], seconds: int, clients: int) -> dict[str, str]:
+def wrk(base: str, paths: list[str], seconds: int, clients: int,
+        pause_ms: tuple[int, int] | None = None) -> dict[str, str]:
+    """``clients`` connections of wrk (2 threads) cycling through ``paths``; with ``pause_ms``
+    each waits that long (uniform) after an answer before its next request."""
+    threads = 2
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
-        fh.write(LUA % ", ".join(json.dumps(p) for p in paths))
+        fh.write(LUA % (", ".join(json.dumps(p) for p in paths),
+                        ", ".join(str(ms) for ms in pause_ms or ()), clients // threads))
         script = fh.name
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--latency", "--timeout", "10s",
-         "-s", script, base],
+        ["wrk", f"-t{threads}", f"-c{clients}", f"-d{seconds}s", "--latency", "--timeout",
+         "10s", "-s", script, base],
         check=True, capture_output=True, text=True,
     ).stdout
     os.unlink(script)
