@@ -54,12 +54,16 @@ def serve_cmd(
         import os
         import secrets
 
+        from prisonwatch.web.workers import serve_workers
+
         # workers must sign sessions with one key
         os.environ.setdefault("PRISONWATCH_SECRET_KEY", secrets.token_urlsafe(48))
         os.environ["PRISONWATCH_DB"] = database.url
         os.environ["PRISONWATCH_PUBLIC"] = "1" if public else ""
-        uvicorn.run("prisonwatch.web.app:app_from_env", factory=True, host=host, port=port,
-                    workers=workers, log_level="warning", access_log=False)
+        try:
+            serve_workers(host, port, workers)
+        except OSError as exc:
+            fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
         return
     web = create_app(database, public=public, build_index_in_background=True)
     uvicorn.run(web, host=host, port=port, log_level="info", access_log=False)
