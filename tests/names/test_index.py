@@ -214,11 +214,11 @@ _ROWS = st.lists(st.integers(0, 299), min_size=0, max_size=60)
 def test_distinct_rows_keep_each_row_once_with_its_highest_value(
     rows: list[int], data: st.DataObject
 ) -> None:
-    from prisonwatch.names.index import _distinct_rows
+    from prisonwatch.names.index import _distinct_rows, _Work
 
     vals = data.draw(st.lists(st.integers(0, 250), min_size=len(rows), max_size=len(rows)))
     got_rows, got_vals = _distinct_rows(
-        np.array(rows, dtype=np.int32), np.array(vals, dtype=np.uint8), 300
+        np.array(rows, dtype=np.int32), np.array(vals, dtype=np.uint8), 300, _Work()
     )
     expected: dict[int, int] = {}
     for r, v in zip(rows, vals, strict=True):

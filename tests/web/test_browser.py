@@ -7,14 +7,13 @@ missing browser fails the run."""
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from webhelpers import PASSWORD, seed_registry
+from webhelpers import PASSWORD, free_port, seed_registry
 
 from prisonwatch.store.db import Database
 from prisonwatch.store.users import create_user
@@ -39,12 +38,6 @@ def _require_chromium() -> None:
     pytest.skip(f"{CHROMIUM} not found: install Debian's chromium to run the browser tests")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _require_chromium()
@@ -56,7 +49,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     seed_registry(db)
     with db.session() as s:
         create_user(s, "editor", PASSWORD, "editor", actor="test")
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(create_app(db, secret_key="browser-test"), host="127.0.0.1",
                             port=port, log_level="warning")
     srv = uvicorn.Server(config)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,17 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from webhelpers import free_port
 
 from prisonwatch.store.db import Database
 from prisonwatch.web.workers import bound_socket, own_sockets_supported
 
 CLI = str(Path(sys.executable).with_name("prisonwatch"))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _listeners(port: int) -> int:
@@ -41,7 +35,7 @@ def _listeners(port: int) -> int:
 def served(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
     url = f"sqlite:///{tmp_path / 'reg.sqlite'}"
     Database(url).migrate()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PRISONWATCH_INDEX_CACHE": "off"}
     env.pop("PRISONWATCH_SECRET_KEY", None)
     proc = subprocess.Popen([CLI, "serve", "--db", url, "--port", str(port), "--workers", "2",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,15 @@ from prisonwatch.store.registry import (
 )
 
 PASSWORD = "correct horse battery"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 #: private values seeded into the registry; no public output may contain any of them
 SECRETS = {
     "relatives_contact": "SECRET-RELATIVE-PHONE-555-0199",

@@ -155,24 +155,23 @@ def _unique_inverse(
 
 
 def _distinct_rows(
-    rows: IntArray, vals: npt.NDArray[np.uint8], n_rows: int
-) -> tuple[IntArray, npt.NDArray[np.uint8]]:
+    rows: IntArray, vals: npt.NDArray[Any], n_rows: int, work: _Work
+) -> tuple[IntArray, npt.NDArray[Any]]:
     """Each row once, with the highest of its values (a name holding two spellings of one
     query word). Found by a scatter, without sorting: the first occurrence is kept whichever
     write a repeated row's scatter kept, and the repeats, rare, are folded in by maximum."""
     if len(rows) < 2:
         return rows, vals
-    with _work() as work:
-        pos = work.scratch_i32("row_pos", n_rows)  # read only where written
-        at = np.arange(len(rows), dtype=np.int32)
-        pos[rows] = at
-        once = pos[rows] == at
-        if once.all():
-            return rows, vals
-        keep_rows, best = rows[once], vals[once]
-        pos[keep_rows] = np.arange(len(keep_rows), dtype=np.int32)
-        np.maximum.at(best, pos[rows[~once]], vals[~once])
-        return keep_rows, best
+    pos = work.scratch_i32("row_pos", n_rows)  # read only where written
+    at = np.arange(len(rows), dtype=np.int32)
+    pos[rows] = at
+    once = pos[rows] == at
+    if once.all():
+        return rows, vals
+    keep_rows, best = rows[once], vals[once]
+    pos[keep_rows] = np.arange(len(keep_rows), dtype=np.int32)
+    np.maximum.at(best, pos[rows[~once]], vals[~once])
+    return keep_rows, best
 
 
 _POPCOUNT = np.array([bin(b).count("1") for b in range(256)], dtype=np.int64)
@@ -578,9 +577,11 @@ class CandidateIndex:
         vids = reached[reached < len(self._vocab_list)]
         sims = _word_sims([skel], vids, self._vocab_list, self._vocab_len)[0]
         sims = np.where(np.isin(vids, strong), np.maximum(sims, STRONG_SIM), sims)
-        posts, post_sim = _distinct_rows(
-            *self._postings(vids, np.round(sims * 250).astype(np.uint8)), len(self._keys)
-        )
+        with _work() as work:
+            posts, post_sim = _distinct_rows(
+                *self._postings(vids, np.round(sims * 250).astype(np.uint8)),
+                len(self._keys), work,
+            )
         if len(self._hits) >= HITS_CACHE_MAX or self._hits_size + len(posts) > HITS_CACHE_POSTINGS:
             self._forget_hits()
         for arr in (reached, posts, strong, post_sim):
@@ -756,18 +757,11 @@ class CandidateIndex:
             alone = alone[self._full(alone) <= 1]
         kept = np.concatenate([touched[keep], alone])
         kept_hit = np.concatenate([n_hit[keep], np.ones(len(alone), dtype=np.int64)])
-        if len(kept) > DENSE_ROWS:
-            # the distinct rows without sorting a long list: each row keeps the one position
-            # that its scatter below left in ``pos``
-            pos = work.scratch_i32("row_pos", n)  # read only where written
-            at = np.arange(len(kept), dtype=np.int32)
-            pos[kept] = at
-            first = pos[kept] == at
-        else:
-            _u, first_at = np.unique(kept, return_index=True)
-            first = np.zeros(len(kept), dtype=bool)
-            first[first_at] = True
-        return kept[first], kept_hit[first]
+        if len(kept) > DENSE_ROWS:  # without sorting a long list (a row's hits are equal)
+            return _distinct_rows(kept, kept_hit, n, work)
+        _u, first_at = np.unique(kept, return_index=True)
+        first_at.sort()  # the rows in the order they were reached, as the scatter keeps them
+        return kept[first_at], kept_hit[first_at]
 
     def _prune(
         self,
