@@ -13,6 +13,7 @@ from sqlalchemy import select
 from webhelpers import Seeded, csrf_of
 
 from prisonwatch.store.db import Database
+from prisonwatch.store.registry import NameInput, PersonInput, Registry
 from prisonwatch.store.schema import AuditEntry
 
 Client = Callable[[str | None], TestClient]
@@ -96,6 +97,20 @@ def test_names_in_the_chosen_script_and_language(client_for: Client, seeded: See
     html = c.get("/people").text
     assert "Maria Kolesnikova" in html and "Людзі" in html and "за кратамі" in html
     assert '<html lang="be">' in html
+
+
+def test_latin_readers_see_a_cyrillic_only_name_as_passports_print_it(
+    client_for: Client, db: Database
+) -> None:
+    with db.session() as s:
+        pid = Registry(s, "test").add_person(PersonInput(
+            names=[NameInput("Генадзь Федыніч", language="be", is_primary=True)])).id
+    c = client_for("viewer")
+    c.get("/prefs?script=latin")
+    assert "Henadz Fedynich" in c.get("/people").text  # not ICU's BGN "Hyenadz' Fyedynich"
+    assert "Henadz Fedynich" in c.get(f"/people/{pid}").text
+    c.get("/prefs?script=cyrillic")
+    assert "Генадзь Федыніч" in c.get("/people").text
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """Which of a person's names to show: the one in the script the reader chose, where the registry
-has it, else the primary name."""
+has it; in Latin, a Cyrillic name written as passports print it (:mod:`prisonwatch.names.romanise`)
+when the registry has no Latin spelling; else the primary name."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from collections.abc import Iterable
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
+from prisonwatch.model import Script
+from prisonwatch.names.romanise import passport_latin
+from prisonwatch.names.translit import Lang
 from prisonwatch.store.people import id_in
 from prisonwatch.store.schema import Name
 
@@ -16,10 +20,10 @@ _KIND_RANK = {"official": 0, "transliteration": 1, "alias": 2, "misspelling": 3}
 
 
 @functools.cache
-def _statement(include_private: bool, dialect: str) -> Select[int, str, str, bool, int]:
-    stmt = select(Name.person_id, Name.full_text, Name.kind, Name.is_primary, Name.id).where(
-        id_in(Name.person_id, dialect), Name.script == bindparam("script")
-    )
+def _statement(include_private: bool, dialect: str) -> Select[int, str, str, bool, int, str | None]:
+    stmt = select(
+        Name.person_id, Name.full_text, Name.kind, Name.is_primary, Name.id, Name.language
+    ).where(id_in(Name.person_id, dialect), Name.script == bindparam("script"))
     return stmt if include_private else stmt.where(Name.visibility == "public")
 
 
@@ -30,13 +34,30 @@ def names_in_script(
     ids = list(dict.fromkeys(person_ids))
     if not ids:
         return {}
-    best: dict[int, tuple[tuple[int, int, int], str]] = {}
+    shown = _best(session, ids, script, include_private)
+    missing = [pid for pid in ids if pid not in shown]
+    if script == Script.LATIN.value and missing:
+        for pid, (text, language) in _best(
+            session, missing, Script.CYRILLIC.value, include_private
+        ).items():
+            shown[pid] = (passport_latin(text, _LANGS.get(language or "")), language)
+    return {pid: text for pid, (text, _) in shown.items()}
+
+
+_LANGS = {"be": Lang.BELARUSIAN, "ru": Lang.RUSSIAN, "uk": Lang.UKRAINIAN}
+
+
+def _best(
+    session: Session, ids: list[int], script: str, include_private: bool
+) -> dict[int, tuple[str, str | None]]:
+    """person id → (the best name in ``script``, its language)."""
+    best: dict[int, tuple[tuple[int, int, int], str, str | None]] = {}
     rows = session.connection().execute(  # plain Core: it runs for every page
         _statement(include_private, session.get_bind().dialect.name),
         {"ids": ids, "script": script},
     )
-    for pid, text, kind, primary, nid in rows:
+    for pid, text, kind, primary, nid, language in rows:
         rank = (0 if primary else 1, _KIND_RANK.get(kind, 9), nid)
         if pid not in best or rank < best[pid][0]:
-            best[pid] = (rank, text)
-    return {pid: text for pid, (_, text) in best.items()}
+            best[pid] = (rank, text, language)
+    return {pid: (text, language) for pid, (_, text, language) in best.items()}
