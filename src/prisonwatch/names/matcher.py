@@ -71,13 +71,16 @@ _SIM_CACHE: dict[tuple[int, int, bool], tuple[TokenFeatures, TokenFeatures, Toke
 SIM_CACHE_MAX = 500_000
 
 
-def _similarity(a: TokenFeatures, b: TokenFeatures, explain: bool) -> TokenSimilarity:
-    """:func:`token_similarity`, remembered."""
+def _similarity(
+    a: TokenFeatures, b: TokenFeatures, explain: bool, words: tuple[str, str]
+) -> TokenSimilarity:
+    """:func:`token_similarity`, remembered (features are one object per lowercase word, so
+    the ids stand for the words)."""
     key = (id(a), id(b), explain)
     hit = _SIM_CACHE.get(key)
     if hit is not None:
         return hit[2]
-    sim = token_similarity(a, b, explain=explain)
+    sim = token_similarity(a, b, explain=explain, words=words if explain else None)
     if len(_SIM_CACHE) >= SIM_CACHE_MAX:
         _SIM_CACHE.clear()
     _SIM_CACHE[key] = (a, b, sim)
@@ -88,7 +91,7 @@ def _align(left: ParsedName, right: ParsedName, explain: bool) -> list[_Pair]:
     scored: list[tuple[float, int, int, TokenSimilarity]] = []
     for i, lt in enumerate(left.tokens):
         for j, rt in enumerate(right.tokens):
-            sim = _similarity(lt.feat, rt.feat, explain)
+            sim = _similarity(lt.feat, rt.feat, explain, (lt.text, rt.text))
             # Prefer pairing tokens of the same role when scores tie.
             bonus = 0.001 if lt.role is rt.role else 0.0
             scored.append((sim.score + bonus, i, j, sim))

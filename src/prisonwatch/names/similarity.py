@@ -8,13 +8,16 @@ initial, and last an edit distance between skeletons (rapidfuzz).
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
 from prisonwatch.names.features import TokenFeatures
-from prisonwatch.names.translit import Lang
+from prisonwatch.names.phonetic import skeleton
+from prisonwatch.names.romanise import passport_latin
+from prisonwatch.names.translit import Lang, to_ascii
 
 SAME = 1.0
 SKELETON = 0.96
@@ -99,10 +102,80 @@ def is_initial_of(initial: TokenFeatures, full: TokenFeatures) -> bool:
     )
 
 
+# What a difference of Cyrillic letters between two forms of one name is called.
+_LETTER_DIFFERENCES = {
+    frozenset("иі"): "и/і",
+    frozenset("иы"): "и/ы",
+    frozenset("еэ"): "е/э",
+    frozenset("ея"): "я/е",
+    frozenset("её"): "е/ё",
+    frozenset("оё"): "ё/о",
+    frozenset("оа"): "a/o vowel reduction (о/а)",
+    frozenset("вў"): "ў/в",
+    frozenset("тц"): "ц/т (tsekanne)",
+    frozenset("уў"): "у/ў",
+}
+
+
+def _letter_differences(x: str, y: str) -> list[str]:
+    """The differences between two Cyrillic spellings of one name, letter by letter."""
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, x, y, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        left, right = x[i1:i2], y[j1:j2]
+        if op == "replace" and len(left) == len(right):
+            pieces = list(zip(left, right, strict=True))
+        else:
+            pieces = [(left, right)]
+        for lt, rt in pieces:
+            pair = frozenset((lt, rt))
+            if pair in _LETTER_DIFFERENCES:
+                label = _LETTER_DIFFERENCES[pair]
+            elif {lt, rt} in ({"дз", "д"}, {"з", "д"}) and "д" in (lt, rt):
+                label = "дз/д (dzekanne)"
+            elif "ь" in (lt, rt) and not (lt.strip("ь") or rt.strip("ь")):
+                label = "soft sign ь"
+            elif not lt or not rt:
+                kept = lt or rt
+                before = x[i1 - 1 : i1] if i1 else ""
+                label = "doubled letter" if kept == before * len(kept) else f"{kept} on one side"
+            else:
+                label = f"{lt}/{rt}"
+            if label not in out:
+                out.append(label)
+    return out
+
+
+def _spelling_differences(a: TokenFeatures, b: TokenFeatures, wa: str, wb: str) -> list[str]:
+    """What actually differs between two spellings that fold to the same skeleton.
+
+    Two Cyrillic forms are compared letter by letter. A Latin spelling of a Cyrillic word is
+    held against the word as passports write it, so only the writer's own choices are named
+    ("German spelling", not artefacts of a transliteration table). Two Latin spellings name
+    the folding rules that fired on one side only.
+    """
+    if a.lang is not Lang.LATIN and b.lang is not Lang.LATIN:
+        return _letter_differences(wa.lower(), wb.lower())
+    if a.lang is Lang.LATIN and b.lang is Lang.LATIN:
+        return sorted(a.rules ^ b.rules)
+    latin, (cyr, cyr_word) = (a, (b, wb)) if a.lang is Lang.LATIN else (b, (a, wa))
+    reference = to_ascii(passport_latin(cyr_word, cyr.lang), Lang.LATIN)
+    if reference == latin.ascii:
+        return []
+    return sorted(latin.rules - skeleton(reference)[1])
+
+
 def token_similarity(
-    a: TokenFeatures, b: TokenFeatures, *, explain: bool = True
+    a: TokenFeatures,
+    b: TokenFeatures,
+    *,
+    explain: bool = True,
+    words: tuple[str, str] | None = None,
 ) -> TokenSimilarity:
-    """How alike two tokens are; ``explain=False`` skips building the reason text."""
+    """How alike two tokens are; ``explain=False`` skips building the reason text.
+
+    ``words`` (the two tokens as written) lets the reason name the letters that differ."""
     script = _script_note(a, b) if explain else ""
     if a.ascii == b.ascii:
         return TokenSimilarity(SAME, _join(script) if explain else "")
@@ -118,7 +191,10 @@ def token_similarity(
     if a.skeleton == b.skeleton:
         if not explain:
             return TokenSimilarity(SKELETON, "")
-        folded = sorted(a.rules ^ b.rules) or sorted(a.rules & b.rules)
+        if words is not None:
+            folded = _spelling_differences(a, b, *words)
+        else:
+            folded = sorted(a.rules ^ b.rules) or sorted(a.rules & b.rules)
         return TokenSimilarity(SKELETON, _join(script, *folded))
     if a.groups & b.groups:
         return TokenSimilarity(GROUP, _join(script, "same name group") if explain else "")
