@@ -119,3 +119,19 @@ def test_equal_scores_keep_the_closer_spelling_first(db: Database) -> None:
     hits = search.search("kamaenka", include_private=False)
     assert len(hits) == 3 and len({h.score for h in hits}) == 1
     assert hits[0].person_id == exact
+
+
+def test_a_typed_surname_is_fully_answered_exact_spelling_first(db: Database) -> None:
+    """Issue 16 §5: everyone of the typed surname is a full hit, the exact spelling first."""
+    russian, _ = _person(db, "Николай Статкевич")
+    belarusian, _ = _person(db, "Мікалай Статкевіч")
+    other, _ = _person(db, "Мікалай Статкевіч-Баранаў Іванавіч")
+    search = NameSearch(db)
+    search.build()
+    hits = search.search("Статкевіч", include_private=False)
+    assert hits[0].person_id == belarusian and hits[0].answer.exact
+    by_person = {h.person_id: h for h in hits}
+    assert by_person[russian].answer.full and not by_person[russian].answer.exact
+    assert by_person[russian].answer.reason == "Статкевіч ≈ Статкевич: Belarusian/Russian forms, и/і"
+    assert by_person[russian].score < 0.8  # the pair score stays what comparison needs
+    assert by_person[other].answer.full  # a double surname holding the typed one answers it

@@ -238,7 +238,9 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=200),
                                       session=s)
     return {"query": q, "items": [
         {"person_id": h.person_id, "name_id": h.name_id, "name": h.name, "score": h.score,
-         "verdict": h.verdict, "why": h.why} for h in hits]}
+         "verdict": h.verdict, "why": h.why, "full_hit": h.answer.full,
+         "exact": h.answer.exact, "typed_parts": h.answer.typed,
+         "typed_parts_found": h.answer.found, "reason": h.answer.reason} for h in hits]}
 
 
 @router.get("/held", summary="How many were held on a date, with breakdowns",

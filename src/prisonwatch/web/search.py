@@ -31,6 +31,7 @@ from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from prisonwatch.names import CandidateIndex, default_matcher
+from prisonwatch.names.answer import Answer, answer
 from prisonwatch.names.cache import cached_index
 from prisonwatch.store.db import Database
 from prisonwatch.store.schema import Name
@@ -72,6 +73,8 @@ class SearchHit:
     verdict: str
     why: str
     private: bool
+    #: how the name answers what was typed (ranks the hits; see names/answer.py)
+    answer: Answer
 
 
 class NameSearch:
@@ -191,13 +194,17 @@ class NameSearch:
         if self._since_freeze >= FREEZE_EVERY:
             self._since_freeze = 0
             gc.freeze()
-        kept = sorted(best.values(), key=lambda b: (-b[0], b[1]))[:limit]
+        # the pair scores pick the candidates; how each answers the query ranks them (a typed
+        # surname alone is fully answered by everyone of that surname, exact spelling first)
+        kept = sorted(best.values(), key=lambda b: (-b[0], b[1]))[: limit * 2]
         hits = []
-        for _score, _rank, name, nid, ref in kept:  # only the hits shown are explained
+        for _score, rank, name, nid, ref in kept:  # only these are explained
             result = matcher.compare(text, name)
-            hits.append(SearchHit(ref.person_id, nid, name, float(result.score),
-                                  str(result.verdict), result.why, ref.private))
-        return hits
+            hits.append((rank, SearchHit(ref.person_id, nid, name, float(result.score),
+                                         str(result.verdict), result.why, ref.private,
+                                         answer(result))))
+        hits.sort(key=lambda rh: (*rh[1].answer.sort_key(rh[1].score), rh[0]))
+        return [hit for _rank, hit in hits[:limit]]
 
     def _current(self, name_ids: set[int], session: Session | None) -> dict[int, NameRef]:
         if not name_ids:
@@ -220,9 +227,9 @@ class NameSearch:
         hits: dict[int, SearchHit] = {}
         with self.db.session() as s:
             for nid, pid, full, vis in s.execute(stmt.order_by(Name.id).limit(limit * 3)):
-                hits.setdefault(pid, SearchHit(pid, nid, full, 1.0, "match",
-                                               "substring match (index still being built)",
-                                               vis == "private"))
+                why = "substring match (index still being built)"
+                hits.setdefault(pid, SearchHit(pid, nid, full, 1.0, "match", why,
+                                               vis == "private", Answer(1, 1, False, why)))
         return list(hits.values())[:limit]
 
 
