@@ -220,6 +220,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--only", help="run only the matchers whose label starts with this")
     args = ap.parse_args(argv)
     rows = load(args.data)
     pairs = build_pairs(rows)
@@ -234,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(header)
     print("-" * len(header))
     for label, fn, default_t in matchers():
+        if args.only and not label.startswith(args.only):
+            continue
         t0 = time.perf_counter()
         scores = [fn(a, b) for a, b, _y in pairs]
         labels = [y for *_x, y in pairs]

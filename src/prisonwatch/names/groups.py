@@ -24,6 +24,9 @@ from functools import lru_cache
 from pathlib import Path
 
 TABLE_PATH = Path(__file__).parent / "data" / "name_groups.txt.gz"
+#: Our own table of diminutives (Vova, Sasha, Misha, Bob, …): a diminutive belongs to the
+#: groups of its full name. Data, not code: add a row to add one.
+DIMINUTIVES_PATH = Path(__file__).parent / "data" / "diminutives.csv"
 
 # Lowercase Latin (with accents) and Cyrillic letters (without the combining marks U+0483-0489).
 _ALPHABET = re.compile(r"[a-z\u00df-\u00f6\u00f8-\u024f\u1e00-\u1eff\u0400-\u0482\u048a-\u052f]+")
@@ -42,9 +45,30 @@ def _table() -> list[str]:
         return fh.read().splitlines()
 
 
+@lru_cache(maxsize=1)
+def _diminutives() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    with DIMINUTIVES_PATH.open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if not line or line.startswith("#") or line == "diminutive,full":
+                continue
+            short, _, full = line.partition(",")
+            out.setdefault(short.casefold(), []).append(full.casefold())
+    return {k: tuple(v) for k, v in out.items()}
+
+
 @lru_cache(maxsize=200_000)
 def name_groups(token: str) -> frozenset[str]:
-    """The Wikidata ids of the name groups ``token`` belongs to (empty if none)."""
+    """The Wikidata ids of the name groups ``token`` belongs to (empty if none); a diminutive
+    also gets its full name's groups."""
+    groups = _table_groups(token)
+    for full in _diminutives().get(token.casefold(), ()):
+        groups |= _table_groups(full)
+    return groups
+
+
+def _table_groups(token: str) -> frozenset[str]:
     if len(token) < 2:
         return frozenset()
     key = _DROPPED.sub("", token.casefold())

@@ -19,8 +19,9 @@ from typing import NamedTuple
 
 from prisonwatch.model import Verdict
 from prisonwatch.names.base import MatchResult, PartExplanation, verdict_for
-from prisonwatch.names.features import TokenFeatures
+from prisonwatch.names.features import TokenFeatures, features
 from prisonwatch.names.parse import ParsedName, Role, Token, parse_name
+from prisonwatch.names.phonetic import skeleton
 from prisonwatch.names.similarity import TokenSimilarity, token_similarity
 
 WEIGHTS: dict[Role, float] = {
@@ -40,9 +41,81 @@ PARTIAL_CAP = 0.7
 INITIALS_CAP = 0.3
 
 
+#: Arabic patronymic particles: the name before one is the person's, the name after it the
+#: father's, so MUHAMMAD BIN SALMAN is not SALMAN BIN MUHAMMAD.
+PARTICLES = frozenset({"bin", "ben", "ibn", "bint", "binti", "ould", "бин", "бен", "ибн"})
+#: Cap when the same words stand on different sides of such a particle.
+ORDER_CAP = 0.5
+
+
 @lru_cache(maxsize=100_000)
 def parsed(name: str) -> ParsedName:
     return parse_name(name)
+
+
+def _merged(name: ParsedName, start: int, stop: int) -> ParsedName:
+    """``name`` with its tokens ``start:stop`` written as one word."""
+    toks = name.tokens
+    text = "".join(t.text for t in toks[start:stop])
+    role = next((t.role for t in toks[start:stop] if t.role is not Role.NAME), Role.NAME)
+    merged = Token(text, role, features(text, name.lang), any(t.explicit for t in toks[start:stop]))
+    return name._replace(tokens=(*toks[:start], merged, *toks[stop:]))
+
+
+def _respaced(left: ParsedName, right: ParsedName) -> tuple[ParsedName, ParsedName]:
+    """Undo a space put in or left out: "SergeiLavrov", "Nikolai Patr ushev", "Xi Jinping"
+    against 习近平 ("xijinping"). Adjacent words on one side written together are joined when
+    they spell a word of the other side."""
+    for _ in range(2):
+        for a, b, swap in ((left, right, False), (right, left, True)):
+            joined = {t.feat.skeleton for t in b.tokens if len(t.feat.skeleton) > 3}
+            if not joined:
+                continue
+            found = False
+            for size in (2, 3):
+                for i in range(len(a.tokens) - size + 1):
+                    if skeleton("".join(t.feat.ascii for t in a.tokens[i : i + size]))[0] in joined:
+                        a = _merged(a, i, i + size)
+                        found = True
+                        break
+                if found:
+                    break
+            if found:
+                left, right = (b, a) if swap else (a, b)
+                break
+        else:
+            break
+    return left, right
+
+
+def _prepared(left: str, right: str) -> tuple[ParsedName, ParsedName]:
+    lp, rp = parsed(left), parsed(right)
+    if len(lp.tokens) != len(rp.tokens):
+        lp, rp = _respaced(lp, rp)
+    return lp, rp
+
+
+def _order_conflict(left: ParsedName, right: ParsedName, pairs: list[_Pair]) -> bool:
+    """True when both names have a patronymic particle and a paired word stands before it on
+    one side and after it on the other."""
+
+    def sides(name: ParsedName) -> dict[int, bool] | None:
+        words = [t.text.casefold() for t in name.tokens]
+        at = next((i for i, w in enumerate(words) if w in PARTICLES), None)
+        if at is None:
+            return None
+        return {id(t): i > at for i, t in enumerate(name.tokens) if i != at}
+
+    ls, rs = sides(left), sides(right)
+    if ls is None or rs is None:
+        return False
+    for p in pairs:
+        if p.left is None or p.right is None or p.sim.score < PAIR_MIN:
+            continue
+        a, b = ls.get(id(p.left)), rs.get(id(p.right))
+        if a is not None and b is not None and a != b:
+            return True
+    return False
 
 
 class _Pair(NamedTuple):
@@ -80,7 +153,7 @@ def _similarity(
     hit = _SIM_CACHE.get(key)
     if hit is not None:
         return hit[2]
-    sim = token_similarity(a, b, explain=explain, words=words if explain else None)
+    sim = token_similarity(a, b, explain=explain, words=words)
     if len(_SIM_CACHE) >= SIM_CACHE_MAX:
         _SIM_CACHE.clear()
     _SIM_CACHE[key] = (a, b, sim)
@@ -183,12 +256,20 @@ class SlavicNameMatcher:
 
     def score(self, left: str, right: str) -> float:
         """The score alone, without building the explanation (fast path for search)."""
-        pairs = _align(parsed(left), parsed(right), explain=False)
-        return round(_score(pairs)[0], 4)
+        lp, rp = _prepared(left, right)
+        pairs = _align(lp, rp, explain=False)
+        score = _score(pairs)[0]
+        if _order_conflict(lp, rp, pairs):
+            score = min(score, ORDER_CAP)
+        return round(score, 4)
 
     def compare(self, left: str, right: str) -> MatchResult:
-        pairs = _align(parsed(left), parsed(right), explain=True)
+        lp, rp = _prepared(left, right)
+        pairs = _align(lp, rp, explain=True)
         score, note = _score(pairs)
+        if _order_conflict(lp, rp, pairs):
+            score = min(score, ORDER_CAP)
+            note = "; ".join(n for n in (note, "order around bin/ibn differs") if n)
         score = round(score, 4)
         parts = tuple(
             PartExplanation(

@@ -69,10 +69,23 @@ def split_words(name: str) -> tuple[list[str], list[str]]:
     return [], _words(name)
 
 
+#: Titles and suffixes that are not parts of a name (compared casefolded, dots removed).
+TITLES = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "jr", "sr", "phd", "md", "esq"}
+    | {"ii", "iii", "iv", "г-н", "г-жа", "д-р", "проф"}
+)
+
+
+def _drop_titles(words: list[str]) -> list[str]:
+    kept = [w for w in words if w.casefold() not in TITLES]
+    return kept if kept else words
+
+
 def parse_name(name: str) -> ParsedName:
-    """Tokenise ``name`` and assign roles."""
+    """Tokenise ``name`` and assign roles (titles such as Mr, Dr, Jr, PhD, II are dropped)."""
     lang = detect_language(name)
     head_words, tail_words = split_words(name)
+    head_words, tail_words = _drop_titles(head_words), _drop_titles(tail_words)
     words = head_words + tail_words
     feats = [features(w, lang) for w in words]
     roles: list[Role] = [Role.NAME] * len(words)

@@ -8,11 +8,12 @@ initial, and last an edit distance between skeletons (rapidfuzz).
 
 from __future__ import annotations
 
+import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import NamedTuple
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from prisonwatch.names.features import TokenFeatures
 from prisonwatch.names.phonetic import skeleton
@@ -26,6 +27,35 @@ INFLECTED = 0.92
 INITIAL = 0.85
 #: Initials often differ across languages (Г. / Р. for Григорьевич / Рыгоравіч): a mild conflict.
 INITIAL_MISMATCH = 0.35
+#: Otherwise an initial that does not fit the full name is a real difference
+#: (Igor P. Sechin vs Igor Vladimirovich Sechin; Hans O. Friedrich vs Hans Joachim Friedrich).
+INITIAL_CONTRADICTS = 0.05
+#: First letters that one Slavic name has in its Belarusian, Russian, Ukrainian and foreign
+#: forms: Ryhor/Grigory, Henadz/Gennady, Volha/Olga, Aleh/Oleg, Uladzimir/Vladimir,
+#: Yauhen/Evgeny/Jauhen/Ievgen, Illia/Ilya, Konstantin/Constantin, Zinaida/Sinaida.
+_INITIAL_VARIANTS = frozenset(
+    frozenset(pair)
+    for pair in (
+        "gh",
+        "gr",
+        "hr",
+        "ov",
+        "ao",
+        "uv",
+        "ey",
+        "ei",
+        "ej",
+        "iy",
+        "ij",
+        "jy",
+        "kc",
+        "vw",
+        "zs",
+        "fk",
+    )
+)
+#: The same Latin letters once accents are dropped (Vučić / Vucic, Babiš / Babis).
+DIACRITICS = 0.94
 
 # Case endings of Russian/Belarusian/Ukrainian nouns and adjectives (as romanised skeletons),
 # and the Lithuanian/Latvian nominative endings added to foreign names (Žirinovskis).
@@ -95,11 +125,13 @@ def _inflected(a: str, b: str) -> bool:
 
 
 def is_initial_of(initial: TokenFeatures, full: TokenFeatures) -> bool:
-    return (
-        bool(initial.ascii)
-        and bool(full.ascii)
-        and (full.ascii[0] == initial.ascii[0] or full.skeleton[:1] == initial.skeleton[:1])
-    )
+    """The initial's letter begins the full name; across languages its folded sound will do
+    (Г. for Hienadz), within one language only the letter itself (O. is not Joachim)."""
+    if not initial.ascii or not full.ascii:
+        return False
+    if full.ascii[0] == initial.ascii[0]:
+        return True
+    return initial.lang is not full.lang and full.skeleton[:1] == initial.skeleton[:1]
 
 
 # What a difference of Cyrillic letters between two forms of one name is called.
@@ -166,6 +198,12 @@ def _spelling_differences(a: TokenFeatures, b: TokenFeatures, wa: str, wb: str) 
     return sorted(latin.rules - skeleton(reference)[1])
 
 
+@lru_cache(maxsize=100_000)
+def _unaccented(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def token_similarity(
     a: TokenFeatures,
     b: TokenFeatures,
@@ -175,8 +213,11 @@ def token_similarity(
 ) -> TokenSimilarity:
     """How alike two tokens are; ``explain=False`` skips building the reason text.
 
-    ``words`` (the two tokens as written) lets the reason name the letters that differ."""
+    ``words`` (the two tokens as written) lets the reason name the letters that differ, and
+    tells Latin spellings that differ only in accents."""
     script = _script_note(a, b) if explain else ""
+    if not a.ascii or not b.ascii:  # not readable in Latin letters: never evidence of a match
+        return TokenSimilarity(0.0, "cannot be read in Latin letters" if explain else "")
     if a.ascii == b.ascii:
         return TokenSimilarity(SAME, _join(script) if explain else "")
     a_init, b_init = len(a.ascii) <= 1, len(b.ascii) <= 1
@@ -187,7 +228,13 @@ def token_similarity(
         ini, full = (a, b) if a_init else (b, a)
         if is_initial_of(ini, full):
             return TokenSimilarity(INITIAL, "initial")
-        return TokenSimilarity(INITIAL_MISMATCH, "initial does not fit")
+        if (
+            ini.ascii
+            and full.ascii
+            and frozenset((ini.ascii[0], full.ascii[0])) in _INITIAL_VARIANTS
+        ):
+            return TokenSimilarity(INITIAL_MISMATCH, "initial does not fit")
+        return TokenSimilarity(INITIAL_CONTRADICTS, "initial contradicts the name")
     if a.skeleton == b.skeleton:
         if not explain:
             return TokenSimilarity(SKELETON, "")
@@ -200,10 +247,18 @@ def token_similarity(
         return TokenSimilarity(GROUP, _join(script, "same name group") if explain else "")
     if _inflected(a.skeleton, b.skeleton):
         return TokenSimilarity(INFLECTED, _join(script, "inflected form") if explain else "")
-    # A single edit in a long name is a spelling variant; more edits fall off quickly.
-    dist = Levenshtein.distance(a.skeleton, b.skeleton)
+    if (
+        words is not None
+        and a.lang is Lang.LATIN
+        and b.lang is Lang.LATIN
+        and _unaccented(words[0]) == _unaccented(words[1])
+    ):
+        return TokenSimilarity(DIACRITICS, _join(script, "accents dropped") if explain else "")
+    # A single edit in a long name is a spelling variant; more edits fall off quickly. Two
+    # neighbouring letters swapped count as one edit (Scholz / Schloz).
+    dist = OSA.distance(a.skeleton, b.skeleton)
     longest = max(len(a.skeleton), len(b.skeleton))
-    sim = 1.0 - dist / longest  # = Levenshtein.normalized_similarity (unit weights)
+    sim = 1.0 - dist / longest  # = OSA.normalized_similarity (unit weights)
     if dist == 1 and longest >= 5:
         score = 0.9
     elif dist == 2 and longest >= 8:

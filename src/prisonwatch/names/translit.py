@@ -86,12 +86,26 @@ _TRANSLIT_IDS = {
 _SLAVIC_LATIN = re.compile(r"[ŭłćśźńčšžřąę]|cz|sz|rz")
 
 
+# Letters of scripts other than Latin and Cyrillic (Greek, Georgian, Armenian, Arabic, Hebrew,
+# Han, Hangul, …): read through ICU's Any-Latin before the Latin rules, so that two different
+# Greek names are not both "" — nor equal to each other.
+_OTHER_SCRIPT = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF\u0400-\u052F\u02B0-\u02FF]")
+
+
 def to_ascii(token: str, lang: Lang) -> str:
-    """Lowercase plain-ASCII letters of ``token`` written in ``lang``."""
+    """Lowercase plain-ASCII letters of ``token`` written in ``lang`` (empty when ICU cannot
+    write it in Latin letters; such a token never matches anything)."""
     low = token.lower()
+    if lang is Lang.LATIN and _OTHER_SCRIPT.search(low):
+        low = _any_latin().transliterate(low)
     if lang is Lang.LATIN and _SLAVIC_LATIN.search(low):
         low = low.replace("ch", "kh")
     return _ascii(low, lang)
+
+
+@lru_cache(maxsize=1)
+def _any_latin() -> icu.Transliterator:
+    return icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
 
 
 @lru_cache(maxsize=200_000)
