@@ -325,4 +325,3 @@ __all__ = [
     "recognition_select",
     "refresh_people",
 ]
-

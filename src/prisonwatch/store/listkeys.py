@@ -417,4 +417,3 @@ __all__ = [
     "tally_count",
     "valid_until_expression",
 ]
-
