@@ -13,27 +13,14 @@ runner = CliRunner()
 
 def test_user_add_list_disable_and_token(db: Database) -> None:
     url = db.url
-    res = runner.invoke(
-        user_app,
-        [
-            "add",
-            "anna",
-            "--role",
-            "editor",
-            "--password",
-            "a long password",
-            "--db",
-            url,
-            "--as",
-            "cli:test",
-        ],
-    )
+    res = runner.invoke(user_app, ["add", "anna", "--role", "editor", "--password",
+                                   "a long password", "--db", url, "--as", "cli:test"])
     assert res.exit_code == 0, res.output
-    res = runner.invoke(user_app, ["add", "anna", "--password", "a long password", "--db", url])
+    res = runner.invoke(user_app, ["add", "anna", "--password", "a long password",
+                                   "--db", url])
     assert res.exit_code == 1 and "already exists" in res.output
-    res = runner.invoke(
-        user_app, ["add", "boris", "--role", "king", "--password", "a long password", "--db", url]
-    )
+    res = runner.invoke(user_app, ["add", "boris", "--role", "king", "--password",
+                                   "a long password", "--db", url])
     assert res.exit_code == 1 and "role" in res.output
     res = runner.invoke(user_app, ["token", "create", "anna", "--label", "import", "--db", url])
     assert res.exit_code == 0, res.output

@@ -14,46 +14,19 @@ from webhelpers import SECRETS, Seeded, all_routes, login
 
 def _public_paths(app: FastAPI, seeded: Seeded) -> list[str]:
     paths = {
-        "/",
-        "/?since=2020-01-01",
-        "/people",
-        "/people?status=held",
-        "/people.csv",
-        "/people.csv?text=Stat",
-        f"/people/{seeded.statkevich}",
-        f"/people/{seeded.kolesnikova}",
-        f"/people/{seeded.hidden}",
-        "/search?q=Zzyzxprivat",
-        "/search?q=statkevich",
-        "/search?q=Nomenovich",
-        "/people?text=Zzyzx",
-        "/login",
-        "/api/v1/health",
-        "/api/v1/people",
-        "/api/v1/people?text=Zzyzx",
-        f"/api/v1/people/{seeded.statkevich}",
-        f"/api/v1/people/{seeded.hidden}",
-        "/api/v1/search?q=Zzyzxprivat",
+        "/", "/?since=2020-01-01", "/people", "/people?status=held", "/people.csv",
+        "/people.csv?text=Stat", f"/people/{seeded.statkevich}", f"/people/{seeded.kolesnikova}",
+        f"/people/{seeded.hidden}", "/search?q=Zzyzxprivat", "/search?q=statkevich",
+        "/search?q=Nomenovich", "/people?text=Zzyzx", "/login", "/api/v1/health",
+        "/api/v1/people", "/api/v1/people?text=Zzyzx", f"/api/v1/people/{seeded.statkevich}",
+        f"/api/v1/people/{seeded.hidden}", "/api/v1/search?q=Zzyzxprivat",
         "/api/v1/search?q=Nomenovich%20Zzyzxprivat",
-        "/api/v1/held",
-        "/api/v1/events/latest",
-        "/api/v1/me",
-        "/api/v1/openapi.json",
-        "/audit",
-        "/api/v1/audit",
-        "/lists",
-        "/review",
-        "/api/v1/review",
-        "/people/999999",
-        "/api/v1/people/abc",
+        "/api/v1/held", "/api/v1/events/latest", "/api/v1/me", "/api/v1/openapi.json",
+        "/audit", "/api/v1/audit", "/lists", "/review", "/api/v1/review",
+        "/people/999999", "/api/v1/people/abc",
         # the statistics pages (prisonwatch.web.changes)
-        "/changes",
-        "/changes/chart.svg",
-        "/changes/series.csv",
-        "/api/v1/changes/series",
-        "/api/v1/changes/compare",
-        "/api/v1/changes/releases",
-        "/api/v1/changes/figures",
+        "/changes", "/changes/chart.svg", "/changes/series.csv", "/api/v1/changes/series",
+        "/api/v1/changes/compare", "/api/v1/changes/releases", "/api/v1/changes/figures",
     }
     # every GET route of the app must be in the scan
     templates = {r.path for r in all_routes(app) if "GET" in r.methods}
@@ -63,9 +36,8 @@ def _public_paths(app: FastAPI, seeded: Seeded) -> list[str]:
             prefix = template.split("{")[0]
             assert any(c.startswith(prefix) for c in covered), template
         else:
-            assert template in covered or template in ("/prefs", "/people/new", "/sources/new"), (
-                template
-            )
+            assert template in covered or template in ("/prefs",
+                                                       "/people/new", "/sources/new"), template
     return sorted(paths)
 
 
@@ -102,12 +74,8 @@ def test_editors_see_private_values_viewers_do_not_admins_see_them_in_the_audit_
     for label in ("relatives_contact", "internal_notes", "event_note", "private_name"):
         assert SECRETS[label] in page, label
     viewer = login(TestClient(app), "viewer")
-    for path in (
-        f"/people/{seeded.statkevich}",
-        f"/api/v1/people/{seeded.statkevich}",
-        "/people?text=Zzyzx",
-        "/search?q=Nomenovich",
-    ):
+    for path in (f"/people/{seeded.statkevich}", f"/api/v1/people/{seeded.statkevich}",
+                 "/people?text=Zzyzx", "/search?q=Nomenovich"):
         text = viewer.get(path).text
         for label, secret in SECRETS.items():
             assert secret not in text, (path, label)
@@ -124,11 +92,8 @@ def test_editors_see_private_values_viewers_do_not_admins_see_them_in_the_audit_
 def test_error_pages_do_not_echo_input(app: FastAPI) -> None:
     client = login(TestClient(app), "viewer")
     secret = SECRETS["relatives_contact"]
-    for path in (
-        f"/people?min_sentence_months={secret}",
-        f"/api/v1/people?page={secret}",
-        f"/api/v1/people?detained_from={secret}",
-    ):
+    for path in (f"/people?min_sentence_months={secret}", f"/api/v1/people?page={secret}",
+                 f"/api/v1/people?detained_from={secret}"):
         resp = client.get(path)
         assert resp.status_code == 422, path
         assert secret not in resp.text, path

@@ -20,9 +20,8 @@ def _person(db: Database, *names: str, private: bool = False) -> tuple[int, list
         reg = Registry(s, "test")
         vis = "private" if private else "public"
         p = reg.add_person(
-            PersonInput(
-                names=[NameInput(n, visibility=vis, is_primary=i == 0) for i, n in enumerate(names)]
-            )
+            PersonInput(names=[NameInput(n, visibility=vis, is_primary=i == 0)
+                               for i, n in enumerate(names)])
         )
         s.flush()
         return p.id, [n.id for n in p.names]

@@ -26,12 +26,10 @@ from prisonwatch.store.users import (
 )
 
 app = typer.Typer(help="Serve the web app and the JSON API.", no_args_is_help=True)
-user_app = typer.Typer(
-    help="Accounts of the web app (viewer, editor, admin).", no_args_is_help=True
-)
-token_app = typer.Typer(
-    help="API tokens for scripts (Authorization: Bearer …).", no_args_is_help=True
-)
+user_app = typer.Typer(help="Accounts of the web app (viewer, editor, admin).",
+                       no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for scripts (Authorization: Bearer …).",
+                        no_args_is_help=True)
 user_app.add_typer(token_app, name="token")
 
 
@@ -39,12 +37,10 @@ def serve_cmd(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    public: Annotated[
-        bool, typer.Option("--public", help="Let anonymous readers see public facts (read-only).")
-    ] = False,
-    workers: Annotated[
-        int, typer.Option(help="Worker processes (each builds its own name index).")
-    ] = 1,
+    public: Annotated[bool, typer.Option(
+        "--public", help="Let anonymous readers see public facts (read-only).")] = False,
+    workers: Annotated[int, typer.Option(help="Worker processes (each builds its own name "
+                                               "index).")] = 1,
 ) -> None:
     """Serve the registry at http://HOST:PORT (secret key: $PRISONWATCH_SECRET_KEY)."""
     import uvicorn
@@ -52,10 +48,8 @@ def serve_cmd(
     from prisonwatch.web.app import create_app
 
     database = open_db(db)
-    console.print(
-        f"Serving {database.describe()} at [bold]http://{host}:{port}/[/]"
-        + (" (public read-only view on)" if public else "")
-    )
+    console.print(f"Serving {database.describe()} at [bold]http://{host}:{port}/[/]"
+                  + (" (public read-only view on)" if public else ""))
     if workers > 1:
         import os
         import secrets
@@ -89,12 +83,9 @@ def _role(value: str) -> Role:
 def user_add(
     username: str,
     role: Annotated[str, typer.Option(help="viewer, editor or admin.")] = "viewer",
-    password: Annotated[
-        str,
-        typer.Option(
-            prompt=True, hide_input=True, confirmation_prompt=True, help="Asked for when not given."
-        ),
-    ] = "",
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True,
+                                          confirmation_prompt=True,
+                                          help="Asked for when not given.")] = "",
     display_name: Annotated[str | None, typer.Option(help="Full name shown in pages.")] = None,
     locale: Annotated[str | None, typer.Option(help="Interface language: en or be.")] = None,
     db: DbOption = None,
@@ -104,15 +95,8 @@ def user_add(
     database = open_db(db)
     try:
         with database.session() as s:
-            create_user(
-                s,
-                username,
-                password,
-                _role(role),
-                actor=acting_user(as_),
-                display_name=display_name,
-                locale=locale,
-            )
+            create_user(s, username, password, _role(role), actor=acting_user(as_),
+                        display_name=display_name, locale=locale)
     except UserError as exc:
         fail(str(exc))
     console.print(f"created {username} ({role})")
@@ -125,13 +109,8 @@ def user_list(db: DbOption = None) -> None:
     table = Table("username", "role", "disabled", "display name", "created")
     with database.session() as s:
         for u in list_users(s):
-            table.add_row(
-                u.username,
-                u.role,
-                "yes" if u.disabled else "",
-                u.display_name or "",
-                u.created_at.strftime("%Y-%m-%d"),
-            )
+            table.add_row(u.username, u.role, "yes" if u.disabled else "",
+                          u.display_name or "", u.created_at.strftime("%Y-%m-%d"))
     console.print(table)
 
 

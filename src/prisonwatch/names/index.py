@@ -580,8 +580,7 @@ class CandidateIndex:
         with _work() as work:
             posts, post_sim = _distinct_rows(
                 *self._postings(vids, np.round(sims * 250).astype(np.uint8)),
-                len(self._keys),
-                work,
+                len(self._keys), work,
             )
         if len(self._hits) >= HITS_CACHE_MAX or self._hits_size + len(posts) > HITS_CACHE_POSTINGS:
             self._forget_hits()

@@ -123,7 +123,7 @@ def shift(day: dt.date, count: int, unit: str) -> dt.date:
 
 
 def around(pivot: dt.date, length: str) -> tuple[Period, Period]:
-    """ "``length`` before vs after ``pivot``": ``[pivot - length, pivot - 1]`` and
+    """"``length`` before vs after ``pivot``": ``[pivot - length, pivot - 1]`` and
     ``[pivot, pivot + length - 1]``. The pivot day (e.g. the day of a release) is in *after*."""
     count, unit = parse_length(length)
     before = Period(shift(pivot, -count, unit), pivot - ONE_DAY)

@@ -325,3 +325,4 @@ __all__ = [
     "recognition_select",
     "refresh_people",
 ]
+

@@ -417,3 +417,4 @@ __all__ = [
     "tally_count",
     "valid_until_expression",
 ]
+

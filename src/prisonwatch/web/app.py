@@ -144,8 +144,5 @@ def app_from_env() -> FastAPI:
     a secret key, so one is required here."""
     if not os.environ.get("PRISONWATCH_SECRET_KEY"):
         raise RuntimeError("several workers need PRISONWATCH_SECRET_KEY so they share sessions")
-    return create_app(
-        Database(None),
-        public=bool(os.environ.get("PRISONWATCH_PUBLIC")),
-        build_index_in_background=True,
-    )
+    return create_app(Database(None), public=bool(os.environ.get("PRISONWATCH_PUBLIC")),
+                      build_index_in_background=True)

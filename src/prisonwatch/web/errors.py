@@ -36,12 +36,7 @@ class ApiError(Exception):
     """An error with an HTTP status, a stable code, a readable message and optional details."""
 
     def __init__(
-        self,
-        status: int,
-        message: str,
-        *,
-        code: str | None = None,
-        details: Any = None,
+        self, status: int, message: str, *, code: str | None = None, details: Any = None,
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
@@ -77,11 +72,7 @@ def install(app: FastAPI) -> None:
     from prisonwatch.web.render import render_error
 
     def respond(
-        request: Request,
-        status: int,
-        code: str,
-        message: str,
-        details: Any = None,
+        request: Request, status: int, code: str, message: str, details: Any = None,
         headers: dict[str, str] | None = None,
     ) -> Response:
         if is_api(request):
@@ -97,8 +88,7 @@ def install(app: FastAPI) -> None:
         if is_api(request):
             return JSONResponse(
                 error_body("unauthorized", "log in or send an API token (Authorization: Bearer)"),
-                401,
-                headers={"WWW-Authenticate": "Bearer"},
+                401, headers={"WWW-Authenticate": "Bearer"},
             )
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         from urllib.parse import quote
@@ -109,7 +99,8 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = _CODES.get(exc.status_code, "error")
         message = str(exc.detail) if exc.detail else code.replace("_", " ")
-        return respond(request, exc.status_code, code, message, None, getattr(exc, "headers", None))
+        return respond(request, exc.status_code, code, message, None,
+                       getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
@@ -120,13 +111,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         incident = secrets.token_hex(6)
-        log.error(
-            "incident %s: %s on %s %s",
-            incident,
-            type(exc).__name__,
-            request.method,
-            request.url.path,
-        )
-        return respond(
-            request, 500, "internal_error", f"internal error (incident {incident})", None
-        )
+        log.error("incident %s: %s on %s %s", incident, type(exc).__name__, request.method,
+                  request.url.path)
+        return respond(request, 500, "internal_error",
+                       f"internal error (incident {incident})", None)

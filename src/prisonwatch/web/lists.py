@@ -63,6 +63,5 @@ def run(
     with db.session() as s:
         queued = enqueue(s, result, f"{left_name} × {right_name}")
     left_label, right_label = Path(left_name).stem, Path(right_name).stem
-    return WebReconciliation(
-        result, sections(result, left_label, right_label), queued, left_label, right_label
-    )
+    return WebReconciliation(result, sections(result, left_label, right_label), queued,
+                             left_label, right_label)

@@ -124,17 +124,16 @@ class NameSearch:
         if self.cache_dir is not None and len(rows) >= CACHE_MIN_NAMES:
             db_key = hashlib.sha256(self.db.url.encode()).hexdigest()[:12]
             index, self.loaded_from_cache = cached_index(
-                self.cache_dir, f"web-{db_key}", _digest(rows), lambda: CandidateIndex.build(rows)
-            )
+                self.cache_dir, f"web-{db_key}", _digest(rows),
+                lambda: CandidateIndex.build(rows))
         else:
             index = CandidateIndex.build(rows)
             self.loaded_from_cache = False
         with self._lock:
             self._index = index
             self._max_id = rows[-1][0] if rows else 0
-        log.info(
-            "name index %s: %d names", "loaded" if self.loaded_from_cache else "built", len(rows)
-        )
+        log.info("name index %s: %d names",
+                 "loaded" if self.loaded_from_cache else "built", len(rows))
         self.catch_up()
 
     def catch_up(self, session: Session | None = None) -> int:
@@ -196,17 +195,8 @@ class NameSearch:
         hits = []
         for _score, _rank, name, nid, ref in kept:  # only the hits shown are explained
             result = matcher.compare(text, name)
-            hits.append(
-                SearchHit(
-                    ref.person_id,
-                    nid,
-                    name,
-                    float(result.score),
-                    str(result.verdict),
-                    result.why,
-                    ref.private,
-                )
-            )
+            hits.append(SearchHit(ref.person_id, nid, name, float(result.score),
+                                  str(result.verdict), result.why, ref.private))
         return hits
 
     def _current(self, name_ids: set[int], session: Session | None) -> dict[int, NameRef]:
@@ -220,9 +210,8 @@ class NameSearch:
 
     def _fallback(self, text: str, limit: int, include_private: bool) -> list[SearchHit]:
         """Substring match while the index is being built."""
-        pattern = (
-            "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        )
+        pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
+            "_", "\\_") + "%"
         stmt = select(Name.id, Name.person_id, Name.full_text, Name.visibility).where(
             func.lower(Name.full_text).like(pattern, escape="\\")
         )
@@ -231,18 +220,9 @@ class NameSearch:
         hits: dict[int, SearchHit] = {}
         with self.db.session() as s:
             for nid, pid, full, vis in s.execute(stmt.order_by(Name.id).limit(limit * 3)):
-                hits.setdefault(
-                    pid,
-                    SearchHit(
-                        pid,
-                        nid,
-                        full,
-                        1.0,
-                        "match",
-                        "substring match (index still being built)",
-                        vis == "private",
-                    ),
-                )
+                hits.setdefault(pid, SearchHit(pid, nid, full, 1.0, "match",
+                                               "substring match (index still being built)",
+                                               vis == "private"))
         return list(hits.values())[:limit]
 
 

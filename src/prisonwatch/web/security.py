@@ -79,9 +79,8 @@ def _check_csrf(request: Request, given: object) -> None:
         or not isinstance(given, str)
         or not hmac.compare_digest(expected.encode(), given.encode())
     ):
-        raise ApiError(
-            403, "the form has expired or did not come from this site: reload it", code="csrf"
-        )
+        raise ApiError(403, "the form has expired or did not come from this site: reload it",
+                       code="csrf")
 
 
 async def checked_form(request: Request) -> FormData:
@@ -96,18 +95,12 @@ def _account(request: Request, session: Session) -> tuple[Account | None, bool]:
     if is_api(request) and auth:
         scheme, _, token = auth.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise ApiError(
-                401,
-                "Authorization must be 'Bearer <token>'",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
+            raise ApiError(401, "Authorization must be 'Bearer <token>'",
+                           headers={"WWW-Authenticate": "Bearer"})
         account = account_for_token(session, token.strip())
         if account is None:
-            raise ApiError(
-                401,
-                "unknown, revoked or disabled API token",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
+            raise ApiError(401, "unknown, revoked or disabled API token",
+                           headers={"WWW-Authenticate": "Bearer"})
         return account, True
     uid = request.session.get("uid")
     if isinstance(uid, int):
