@@ -148,3 +148,37 @@ def test_root_local_name_skips_prolog_comments_and_doctype() -> None:
         "Sanctions"
     )
     assert _ofac.root_local_name(b"id,name\n") is None
+
+
+OTHER_SAMPLES = (
+    "eu-fsf-2026-08-05-excerpt.xml",
+    "uk-fcdo-sanctions-list-2026-08-14-excerpt.xml",
+    "uk-ofsi-conlist-2016-03-23-sample.csv",
+    "opensanctions-zala-cluster-entities.ftm.json",
+    "opensanctions-ua-war-sanctions-targets.simple.csv",
+)
+
+
+@pytest.mark.parametrize("name", OTHER_SAMPLES)
+def test_ofac_modules_do_not_claim_other_formats(samples: Path, name: str) -> None:
+    from prisonwatch.sanctions.formats import ofac_csv
+
+    head = (samples / name).read_bytes()[:65536]
+    for module in (ofac_csv, ofac_legacy_xml, ofac_advanced_xml):
+        assert not module.sniff(samples / name, head), (module.__name__, name)
+
+
+@pytest.mark.parametrize(
+    ("name", "module"),
+    [
+        ("ofac-sdn-csv-excerpt-moov-ofactest", "ofac_csv"),
+        ("ofac-sdn-csv-2021-07-sample", "ofac_csv"),
+        ("ofac-sdn-legacy-2020-10-29-excerpt.xml", "ofac_legacy_xml"),
+        ("ofac-consolidated-legacy-2020-03-17-sample.xml", "ofac_legacy_xml"),
+        ("ofac-consolidated-advanced-2020-03-17-sample.xml", "ofac_advanced_xml"),
+    ],
+)
+def test_each_ofac_sample_is_detected(samples: Path, name: str, module: str) -> None:
+    from prisonwatch.sanctions import formats
+
+    assert formats.detect(samples / name).__name__.endswith("." + module)

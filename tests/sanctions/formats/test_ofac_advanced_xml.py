@@ -208,3 +208,14 @@ def test_names_differ_only_in_case_and_some_do(samples: Path) -> None:
     assert advanced["17015"].caption == "Vnesheconombank"
     same_case = sum(legacy[k].caption == advanced[k].caption for k in legacy)
     assert 0 < same_case < 32
+
+
+def test_duplicate_party_is_refused(samples: Path, tmp_path: Path) -> None:
+    data = (samples / ADV).read_bytes()
+    party = re.search(rb"<DistinctParty FixedRef=\"9639\">.*?</DistinctParty>", data, re.S)
+    assert party
+    doubled = data.replace(party[0], party[0] + b"\n" + party[0])
+    path = tmp_path / "doubled.xml"
+    path.write_bytes(doubled)
+    with pytest.raises(SanctionsFormatError, match="FixedRef 9639 appears twice"):
+        ofac_advanced_xml.parse(path)

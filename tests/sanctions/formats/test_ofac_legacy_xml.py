@@ -121,3 +121,12 @@ def test_entry_without_uid_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SanctionsFormatError, match="without uid") as info:
         ofac_legacy_xml.parse(path)
     assert info.value.position == "line 2"
+
+
+def test_duplicate_uid_is_refused(tmp_path: Path) -> None:
+    entry = "<sdnEntry><uid>7</uid><lastName>X</lastName><sdnType>Entity</sdnType></sdnEntry>"
+    path = tmp_path / "sdn.xml"
+    path.write_text(f"<sdnList>\n{entry}\n{entry}\n</sdnList>\n")
+    with pytest.raises(SanctionsFormatError, match="uid 7 appears twice") as info:
+        ofac_legacy_xml.parse(path)
+    assert info.value.position == "line 3"

@@ -191,11 +191,16 @@ def _load_entry(tables: _Tables, elem: etree._Element) -> None:
 def _scan(path: Path) -> _Tables:
     """Pass 1 (see the module doc)."""
     tables = _Tables()
+    seen: set[str] = set()
     for elem in _ofac.iter_records(path, _SECTIONS):
         name = local(elem.tag)
         if name == "DistinctParty":
-            if not elem.get("FixedRef") or child(elem, "Profile") is None:
+            ref = elem.get("FixedRef")
+            if not ref or child(elem, "Profile") is None:
                 raise _err(path, elem, "DistinctParty without FixedRef or Profile")
+            if ref in seen:
+                raise _err(path, elem, f"DistinctParty FixedRef {ref} appears twice")
+            seen.add(ref)
             tables.parties += 1
             continue
         if name == "ReferenceValueSets":

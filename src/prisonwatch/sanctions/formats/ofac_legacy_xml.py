@@ -52,18 +52,24 @@ def _scan(path: Path) -> tuple[date | None, set[str], int]:
     published: date | None = None
     programmes: set[str] = set()
     count = 0
+    seen: set[str] = set()
     for elem in _ofac.iter_records(path, _TAGS):
         if local(elem.tag) == "publshInformation":
             published = _published(elem, path)
         else:
             count += 1
-            _check_entry(elem, path)
+            uid = _check_entry(elem, path)
+            if uid in seen:
+                raise SanctionsFormatError(
+                    str(path), f"line {elem.sourceline}", f"sdnEntry uid {uid} appears twice"
+                )
+            seen.add(uid)
             for plist in children(elem, "programList"):
                 programmes.update(t for p in children(plist, "program") if (t := text_of(p)))
     return published, programmes, count
 
 
-def _check_entry(elem: etree._Element, path: Path) -> None:
+def _check_entry(elem: etree._Element, path: Path) -> str:
     uid = child_text(elem, "uid")
     if not uid or not uid.isdigit():
         raise SanctionsFormatError(str(path), f"line {elem.sourceline}", "sdnEntry without uid")
@@ -77,6 +83,7 @@ def _check_entry(elem: etree._Element, path: Path) -> None:
             f"line {elem.sourceline}",
             f"sdnEntry {uid}: unknown sdnType {child_text(elem, 'sdnType')!r}",
         )
+    return uid
 
 
 def _items(elem: etree._Element, list_name: str, item_name: str) -> list[etree._Element]:
