@@ -219,3 +219,87 @@ def test_duplicate_party_is_refused(samples: Path, tmp_path: Path) -> None:
     path.write_bytes(doubled)
     with pytest.raises(SanctionsFormatError, match="FixedRef 9639 appears twice"):
         ofac_advanced_xml.parse(path)
+
+
+def _sub_type_id(data: bytes, label: bytes) -> bytes:
+    found = re.search(rb'<PartySubType ID="(\d+)" PartyTypeID="\d+">' + label + rb"<", data)
+    assert found
+    return found[1]
+
+
+@pytest.mark.parametrize(("label", "kind"), [(b"Vessel", "vessel"), (b"Aircraft", "aircraft")])
+def test_vessels_and_aircraft(samples: Path, tmp_path: Path, label: bytes, kind: str) -> None:
+    data = (samples / ADV).read_bytes()
+    old = b'<Profile ID="17527" PartySubTypeID="3">'
+    assert old in data
+    new = b'<Profile ID="17527" PartySubTypeID="' + _sub_type_id(data, label) + b'">'
+    path = tmp_path / "transport.xml"
+    path.write_bytes(data.replace(old, new))
+    _n, _p, targets = _read(path)
+    assert targets["17527"].kind.value == kind
+    assert targets["17527"].caption == "Rixo International Trading Ltd."
+
+
+def _period(start: tuple[int, int, int], end: tuple[int, int, int], approx: bool) -> bytes:
+    def ymd(d: tuple[int, int, int]) -> str:
+        return f"<Year>{d[0]}</Year><Month>{d[1]}</Month><Day>{d[2]}</Day>"
+
+    a = "true" if approx else "false"
+    return (
+        f'<DatePeriod CalendarTypeID="1" YearFixed="false" MonthFixed="false" DayFixed="false">'
+        f'<Start Approximate="{a}"><From>{ymd(start)}</From><To>{ymd(start)}</To></Start>'
+        f'<End Approximate="{a}"><From>{ymd(end)}</From><To>{ymd(end)}</To></End>'
+        f"</DatePeriod>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "approx", "expected"),
+    [
+        ((1962, 1, 1), (1962, 12, 31), False, ["1962"]),  # year only
+        ((1962, 1, 1), (1962, 12, 31), True, ["1962"]),  # circa 1962
+        ((1960, 1, 1), (1962, 12, 31), True, ["1960", "1962"]),  # circa 1960 to 1962
+        ((1971, 5, 3), (1971, 5, 3), False, ["1971-05-03"]),  # exact
+        ((1971, 5, 1), (1971, 5, 31), False, ["1971-05"]),  # month
+    ],
+)
+def test_birth_date_periods(
+    samples: Path,
+    tmp_path: Path,
+    start: tuple[int, int, int],
+    end: tuple[int, int, int],
+    approx: bool,
+    expected: list[str],
+) -> None:
+    data = (samples / ADV).read_bytes()
+    party = re.search(rb'<DistinctParty FixedRef="9639">.*?</DistinctParty>', data, re.S)
+    assert party
+    changed = re.sub(
+        rb"<DatePeriod .*?</DatePeriod>", _period(start, end, approx), party[0], count=1, flags=re.S
+    )
+    path = tmp_path / "dates.xml"
+    path.write_bytes(data.replace(party[0], changed))
+    _n, _p, targets = _read(path)
+    assert targets["9639"].get("birthDate") == expected
+
+
+def test_nationality_feature_through_reference_values(samples: Path, tmp_path: Path) -> None:
+    """A feature type the sample does not define, added to its value sets with a fresh ID,
+    pointing at an existing location: read as nationality."""
+    data = (samples / ADV).read_bytes()
+    data = data.replace(
+        b"</FeatureTypeValues>",
+        b'<FeatureType ID="4242" FeatureTypeGroupID="1">Nationality Country</FeatureType>'
+        b"</FeatureTypeValues>",
+    )
+    feature = (
+        b'<Feature ID="99" FeatureTypeID="4242"><FeatureVersion ID="98" ReliabilityID="1">'
+        b'<VersionLocation LocationID="186196" /></FeatureVersion></Feature></Profile>'
+    )
+    party = re.search(rb'<DistinctParty FixedRef="9639">.*?</DistinctParty>', data, re.S)
+    assert party
+    data = data.replace(party[0], party[0].replace(b"</Profile>", feature))
+    path = tmp_path / "nationality.xml"
+    path.write_bytes(data)
+    _n, _p, targets = _read(path)
+    assert targets["9639"].get("nationality") == ["ch"]
