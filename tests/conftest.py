@@ -24,20 +24,15 @@ from prisonwatch.store.schema import Base
 PG_ADMIN_URL = os.environ.get(
     "PRISONWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-
-
-def _shared_data() -> Path:
-    """``../shared/data`` of the checkout, or of any folder above it (git worktrees live one
-    level deeper than the main checkout); ``PRISONWATCH_SHARED_DATA`` overrides."""
-    if env := os.environ.get("PRISONWATCH_SHARED_DATA"):
-        return Path(env)
-    for parent in Path(__file__).resolve().parents[1:]:
-        if (parent / "shared" / "data").is_dir():
-            return parent / "shared" / "data"
-    return Path(__file__).resolve().parents[1].parent / "shared" / "data"
-
-
-SHARED_DATA = _shared_data()
+# ../shared/data beside the checkout (a git worktree in /work/wt/NAME looks one level higher)
+SHARED_DATA = next(
+    (
+        p / "shared" / "data"
+        for p in Path(__file__).resolve().parents[1].parents
+        if (p / "shared" / "data").is_dir()
+    ),
+    Path(__file__).resolve().parents[1].parent / "shared" / "data",
+)
 
 
 def _pg_problem() -> str | None:
