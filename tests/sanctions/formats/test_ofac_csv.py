@@ -217,3 +217,25 @@ def test_unknown_sdn_type_is_refused(tmp_path: Path) -> None:
 def test_other_csv_is_not_sniffed_as_ofac(samples: Path) -> None:
     other = samples / "uk-ofsi-conlist-2016-03-23-sample.csv"
     assert not ofac_csv.sniff(other, other.read_bytes()[:65536])
+
+
+def test_consolidated_csv_set_by_its_main_file(samples: Path, tmp_path: Path) -> None:
+    """cons_prim.csv + cons_alt.csv + cons_add.csv + cons_comments.csv: the same reading,
+    list name Consolidated (non-SDN)."""
+    names = {
+        "sdn.csv": "cons_prim.csv",
+        "alt.csv": "cons_alt.csv",
+        "add.csv": "cons_add.csv",
+        "sdn_comments.csv": "cons_comments.csv",
+    }
+    for old, new in names.items():
+        shutil.copyfile(samples / MOOV / old, tmp_path / new)
+    parsed = formats.parse(tmp_path / "cons_prim.csv")
+    assert parsed.header.list_name == "Consolidated (non-SDN)"
+    targets = {t.id: t for t in parsed.targets}
+    original, _ = _read(samples / MOOV)
+    assert {k: set(v.statements()) for k, v in targets.items()} == {
+        k: set(v.statements()) for k, v in original.items()
+    }
+    assert len(parsed.warnings) == 9  # the orphans, now named in cons_alt.csv / cons_add.csv
+    assert all("cons_" in w for w in parsed.warnings)
