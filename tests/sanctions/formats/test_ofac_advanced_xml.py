@@ -303,3 +303,23 @@ def test_nationality_feature_through_reference_values(samples: Path, tmp_path: P
     path.write_bytes(data)
     _n, _p, targets = _read(path)
     assert targets["9639"].get("nationality") == ["ch"]
+
+
+def test_every_reference_of_the_sample_resolves(samples: Path) -> None:
+    parsed = ofac_advanced_xml.parse(samples / ADV)
+    assert len(list(parsed.targets)) == 32
+    assert parsed.warnings == []
+
+
+def test_a_dangling_location_is_a_warning_with_its_line(samples: Path, tmp_path: Path) -> None:
+    data = (samples / ADV).read_bytes()
+    old = b'<VersionLocation LocationID="186196" />'
+    assert data.count(old) == 1
+    bad = data.replace(old, b'<VersionLocation LocationID="555" />')
+    path = tmp_path / "dangling.xml"
+    path.write_bytes(bad)
+    parsed = ofac_advanced_xml.parse(path)
+    targets = {t.id: t for t in parsed.targets}
+    assert targets["17526"].get("citizenship") == []
+    line = bad[: bad.index(b'LocationID="555"')].count(b"\n") + 1
+    assert parsed.warnings == [f"{path}: line {line}: LocationID '555' not in Locations"]

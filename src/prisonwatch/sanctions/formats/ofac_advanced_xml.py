@@ -236,10 +236,15 @@ def _list_name(tables: _Tables) -> str:
 class _PartyReader:
     """Pass 2: one DistinctParty as a Target."""
 
-    def __init__(self, path: Path, tables: _Tables) -> None:
+    def __init__(self, path: Path, tables: _Tables, warnings: list[str]) -> None:
         self.path = path
         self.t = tables
         self.list_name = _list_name(tables)
+        self.warnings = warnings
+
+    def warn(self, elem: etree._Element, message: str) -> None:
+        """A reference that does not resolve: read on, and say where."""
+        self.warnings.append(f"{self.path}: line {elem.sourceline}: {message}")
 
     def kind(self, profile: etree._Element) -> TargetKind:
         sub = profile.get("PartySubTypeID")
@@ -258,7 +263,10 @@ class _PartyReader:
             for npv in children(dnp, "NamePartValue"):
                 value = text_of(npv)
                 if value:
-                    parts.append((groups.get(npv.get("NamePartGroupID") or "", ""), value))
+                    group = npv.get("NamePartGroupID") or ""
+                    if group not in groups:
+                        self.warn(npv, f"NamePartGroupID {group!r} not in the identity's groups")
+                    parts.append((groups.get(group, ""), value))
         if not person:
             return " ".join(v for _t, v in parts)
         last = " ".join(v for t, v in parts if t == "Last Name")
@@ -299,6 +307,10 @@ class _PartyReader:
 
     def feature(self, target: Target, feature: etree._Element) -> None:
         ftype = self.t.ref("FeatureType", feature.get("FeatureTypeID")) or ""
+        if not ftype:
+            self.warn(
+                feature, f"FeatureTypeID {feature.get('FeatureTypeID')!r} not in the value sets"
+            )
         for version in children(feature, "FeatureVersion"):
             period = child(version, "DatePeriod")
             if period is not None and ftype == "Birthdate":
@@ -314,10 +326,13 @@ class _PartyReader:
                 value = ref or text_of(detail)
                 if value:
                     texts.append(value)
-            locations = [
-                self.t.locations.get(loc.get("LocationID") or "", ("", None))
-                for loc in children(version, "VersionLocation")
-            ]
+            locations = []
+            for loc in children(version, "VersionLocation"):
+                loc_id = loc.get("LocationID") or ""
+                if loc_id not in self.t.locations:
+                    self.warn(loc, f"LocationID {loc_id!r} not in Locations")
+                    continue
+                locations.append(self.t.locations[loc_id])
             self.feature_values(target, ftype, texts, locations)
 
     def feature_values(
@@ -387,8 +402,8 @@ class _PartyReader:
         return target
 
 
-def _targets(path: Path, tables: _Tables) -> Iterator[Target]:
-    reader = _PartyReader(path, tables)
+def _targets(path: Path, tables: _Tables, warnings: list[str]) -> Iterator[Target]:
+    reader = _PartyReader(path, tables, warnings)
     for elem in _ofac.iter_records(path, _SECTIONS):
         if local(elem.tag) == "DistinctParty":
             yield reader.party(elem)
@@ -409,4 +424,5 @@ def parse(path: Path) -> ParsedList:
         published=tables.published,
         parser_version=_ofac.PARSER_VERSION,
     )
-    return ParsedList(header=header, targets=_targets(path, tables))
+    warnings: list[str] = []  # filled while the targets are read
+    return ParsedList(header=header, targets=_targets(path, tables, warnings), warnings=warnings)
