@@ -323,3 +323,23 @@ def test_a_dangling_location_is_a_warning_with_its_line(samples: Path, tmp_path:
     assert targets["17526"].get("citizenship") == []
     line = bad[: bad.index(b'LocationID="555"')].count(b"\n") + 1
     assert parsed.warnings == [f"{path}: line {line}: LocationID '555' not in Locations"]
+
+
+def test_primary_name_in_two_scripts_keeps_the_latin_caption(samples: Path, tmp_path: Path) -> None:
+    data = (samples / ADV).read_bytes()
+    latin = b'<DocumentedName ID="1978" FixedRef="9639" DocNameStatusID="1">'
+    assert data.count(latin) == 1
+    arabic = (
+        '<DocumentedName ID="91978" FixedRef="9639" DocNameStatusID="2"><DocumentedNamePart>'
+        '<NamePartValue NamePartGroupID="38251" ScriptID="215">هنية</NamePartValue>'
+        "</DocumentedNamePart><DocumentedNamePart>"
+        '<NamePartValue NamePartGroupID="38252" ScriptID="215">إسماعيل</NamePartValue>'
+        "</DocumentedNamePart></DocumentedName>"
+    ).encode()
+    path = tmp_path / "scripts.xml"
+    path.write_bytes(data.replace(latin, arabic + latin))
+    _n, _p, targets = _read(path)
+    haniya = targets["9639"]
+    assert haniya.caption == "HANIYA, Ismail Abdul Salah"
+    assert haniya.get("name") == ["HANIYA, Ismail Abdul Salah", "هنية, إسماعيل"]
+    assert haniya.get("lastName") == ["HANIYA"]

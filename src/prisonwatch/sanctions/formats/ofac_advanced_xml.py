@@ -292,8 +292,10 @@ class _PartyReader:
                 if not name:
                     continue
                 if is_primary:
+                    # one name per script; the caption is the Latin one
                     target.add("name", name)
-                    if primary is None:
+                    status = self.t.ref("DocNameStatus", docname.get("DocNameStatusID"))
+                    if primary is None or status == "Primary Latin":
                         primary = name
                 elif weak:
                     target.add("weakAlias", name)
