@@ -147,9 +147,9 @@ def child_diff(old: Path, new: Path) -> dict[str, float | int]:
 
 
 def _run_child(*args: str) -> dict[str, float | int | str]:
-    out = subprocess.run(
-        [sys.executable, __file__, *args], check=True, capture_output=True, text=True
-    )
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{out.stderr}")
     result: dict[str, float | int | str] = json.loads(out.stdout)
     return result
 
