@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import resource
 import subprocess
@@ -147,7 +148,10 @@ def child_diff(old: Path, new: Path) -> dict[str, float | int]:
 
 
 def _run_child(*args: str) -> dict[str, float | int | str]:
-    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    # the children read this checkout's sources, whatever PYTHONPATH the caller exported
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env)
     if out.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{out.stderr}")
     result: dict[str, float | int | str] = json.loads(out.stdout)
