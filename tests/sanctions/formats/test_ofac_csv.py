@@ -232,6 +232,8 @@ def test_consolidated_csv_set_by_its_main_file(samples: Path, tmp_path: Path) ->
         shutil.copyfile(samples / MOOV / old, tmp_path / new)
     parsed = formats.parse(tmp_path / "cons_prim.csv")
     assert parsed.header.list_name == "Consolidated (non-SDN)"
+    assert formats.detect(tmp_path) is ofac_csv  # the folder too
+    assert formats.parse(tmp_path).header.list_name == "Consolidated (non-SDN)"
     targets = {t.id: t for t in parsed.targets}
     original, _ = _read(samples / MOOV)
     assert {k: set(v.statements()) for k, v in targets.items()} == {
