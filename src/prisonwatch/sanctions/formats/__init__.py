@@ -43,7 +43,12 @@ def _modules() -> list[ModuleType]:
 
 
 def read_head(path: Path) -> bytes:
-    target = path / "sdn.csv" if path.is_dir() else path
+    target = path
+    if path.is_dir():
+        # OFAC's CSV sets: the SDN list's sdn.csv, or the Consolidated list's cons_prim.csv
+        target = path / "sdn.csv"
+        if not target.exists() and (path / "cons_prim.csv").exists():
+            target = path / "cons_prim.csv"
     if not target.exists():
         raise SanctionsFormatError(str(path), "file", "no such file (a folder needs sdn.csv)")
     with target.open("rb") as fh:
