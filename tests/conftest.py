@@ -24,7 +24,15 @@ from prisonwatch.store.schema import Base
 PG_ADMIN_URL = os.environ.get(
     "PRISONWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+# ../shared/data beside the checkout (a git worktree in /work/wt/NAME looks one level higher)
+SHARED_DATA = next(
+    (
+        p / "shared" / "data"
+        for p in Path(__file__).resolve().parents[1].parents
+        if (p / "shared" / "data").is_dir()
+    ),
+    Path(__file__).resolve().parents[1].parent / "shared" / "data",
+)
 
 
 def _pg_problem() -> str | None:
