@@ -194,3 +194,83 @@ def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
         sheet.append(row)
     book.save(path)
     return path
+
+
+def eu_csv_rows_from_xml(eu_xml: Path) -> list[list[str]]:
+    """The EU XML sample's entities as EU FSF CSV rows in the documented 118-column layout:
+    per entity, one row per name alias, address, birth date, identification and citizenship,
+    each repeating the entity's columns (and one row for an entity that has none). Read with
+    plain lxml, not with the code under test."""
+    from lxml import etree
+
+    from prisonwatch.sanctions.formats.eu_fsf_csv import COLUMNS
+
+    ns = "{http://eu.europa.ec/fpi/fsd/export}"
+    root = etree.parse(str(eu_xml)).getroot()
+    gen = root.get("generationDate", "")[:10]
+    generated = f"{gen[8:10]}/{gen[5:7]}/{gen[:4]}"  # day first, as in the EU's CSV
+    groups = {
+        "nameAlias": ("NameAlias", {"wholeName": "WholeName", "firstName": "FirstName",
+                      "middleName": "MiddleName", "lastName": "LastName", "gender": "Gender",
+                      "title": "Title", "function": "Function", "nameLanguage": "NameLanguage",
+                      "logicalId": "LogicalId"}),
+        "address": ("Address", {"city": "City", "street": "Street", "poBox": "PoBox",
+                    "zipCode": "ZipCode", "region": "Region", "place": "Place",
+                    "countryIso2Code": "CountryIso2Code",
+                    "countryDescription": "CountryDescription", "logicalId": "LogicalId"}),
+        "birthdate": ("BirthDate", {"birthdate": "BirthDate", "dayOfMonth": "Day",
+                      "monthOfYear": "Month", "year": "Year", "circa": "Circa",
+                      "calendarType": "CalendarType", "city": "City", "place": "Place",
+                      "region": "Region", "zipCode": "ZipCode",
+                      "countryIso2Code": "CountryIso2Code",
+                      "countryDescription": "CountryDescription", "logicalId": "LogicalId"}),
+        "identification": ("Identification", {"number": "Number", "latinNumber": "LatinNumber",
+                           "identificationTypeCode": "TypeCode",
+                           "identificationTypeDescription": "TypeDescription",
+                           "knownFalse": "KnownFalse", "knownExpired": "KnownExpired",
+                           "diplomatic": "Diplomatic", "countryIso2Code": "CountryIso2Code",
+                           "countryDescription": "CountryDescription",
+                           "logicalId": "LogicalId"}),
+        "citizenship": ("Citizenship", {"countryIso2Code": "CountryIso2Code",
+                        "countryDescription": "CountryDescription", "region": "Region",
+                        "logicalId": "LogicalId"}),
+    }  # fmt: skip
+    rows: list[list[str]] = [list(COLUMNS)]
+    for ent in root.iter(f"{ns}sanctionEntity"):
+        base = dict.fromkeys(COLUMNS, "")
+        base["fileGenerationDate"] = generated
+        base["Entity_LogicalId"] = ent.get("logicalId", "")
+        base["Entity_EU_ReferenceNumber"] = ent.get("euReferenceNumber", "")
+        base["Entity_UnitedNationId"] = ent.get("unitedNationId", "")
+        base["Entity_DesignationDate"] = ent.get("designationDate", "")
+        base["Entity_DesignationDetails"] = ent.get("designationDetails", "")
+        remark = ent.find(f"{ns}remark")
+        base["Entity_Remark"] = remark.text or "" if remark is not None else ""
+        subject = ent.find(f"{ns}subjectType")
+        assert subject is not None
+        base["Entity_SubjectType"] = subject.get("code", "")
+        base["Entity_SubjectType_ClassificationCode"] = subject.get("classificationCode", "")
+        reg = ent.find(f"{ns}regulation")
+        if reg is not None:
+            base["Entity_Regulation_Type"] = reg.get("regulationType", "")
+            base["Entity_Regulation_OrganisationType"] = reg.get("organisationType", "")
+            base["Entity_Regulation_PublicationDate"] = reg.get("publicationDate", "")
+            base["Entity_Regulation_EntryIntoForceDate"] = reg.get("entryIntoForceDate", "")
+            base["Entity_Regulation_NumberTitle"] = reg.get("numberTitle", "")
+            base["Entity_Regulation_Programme"] = reg.get("programme", "")
+            url = reg.find(f"{ns}publicationUrl")
+            base["Entity_Regulation_PublicationUrl"] = url.text or "" if url is not None else ""
+        n = 0
+        for tag, (group, fields) in groups.items():
+            for sub in ent.iter(f"{ns}{tag}"):
+                row = dict(base)
+                for attr, fld in fields.items():
+                    row[f"{group}_{fld}"] = sub.get(attr, "")
+                sub_remark = sub.find(f"{ns}remark")
+                if sub_remark is not None:
+                    row[f"{group}_Remark"] = sub_remark.text or ""
+                rows.append([row[c] for c in COLUMNS])
+                n += 1
+        if not n:
+            rows.append([base[c] for c in COLUMNS])
+    return rows

@@ -162,7 +162,7 @@ class EuEntity:
                 t.add("notes", f"Date of birth in the {calendar_type.lower()} calendar: {written}")
             return
         found: list[str] = []
-        full = v.iso(b.get("birthdate", ""))
+        full = v.any_date(b.get("birthdate", ""))
         if full:
             found.append(full)
         elif year.isdigit():
