@@ -274,3 +274,99 @@ def eu_csv_rows_from_xml(eu_xml: Path) -> list[list[str]]:
         if not n:
             rows.append([base[c] for c in COLUMNS])
     return rows
+
+
+def fcdo_csv_rows_from_xml(fcdo_xml: Path) -> list[list[str]]:
+    """The FCDO XML sample's designations as UK Sanctions List CSV rows in the documented
+    58-column layout: a report-date line, the header, then per designation as many rows as
+    its longest list (names, dates of birth, passports, addresses ...); row *i* holds name
+    *i* (names repeat when other lists are longer) and the *i*-th value of every other list;
+    single-valued columns repeat on every row. Read with plain lxml, not the code under
+    test."""
+    from lxml import etree
+
+    from prisonwatch.sanctions.formats.uk_fcdo_csv import COLUMNS
+
+    root = etree.parse(str(fcdo_xml)).getroot()
+    day = _x(root, "DateGenerated/text()")[0]  # 14/08/2026
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    report = f"Report Date: {day[:2]}-{months[int(day[3:5]) - 1]}-{day[6:]}"
+    rows: list[list[str]] = [[report], list(COLUMNS)]
+    for d in root.iter("Designation"):
+        single = {
+            "Last Updated": _x(d, "LastUpdated/text()"),
+            "Unique ID": _x(d, "UniqueID/text()"),
+            "OFSI Group ID": _x(d, "OFSIGroupID/text()"),
+            "UN Reference Number": _x(d, "UNReferenceNumber/text()"),
+            "Regime Name": _x(d, "RegimeName/text()"),
+            "Designation Type": _x(d, "IndividualEntityShip/text()"),
+            "Designation source": _x(d, "DesignationSource/text()"),
+            "Sanctions Imposed": _x(d, "SanctionsImposed/text()"),
+            "Other Information": _x(d, "OtherInformation/text()"),
+            "UK Statement of Reasons": [s for s in _x(d, "UKStatementofReasons/text()") if s],
+            "Date Designated": _x(d, "DateDesignated/text()"),
+        }
+        names = d.findall("Names/Name")
+        lists: dict[str, list[list[str]]] = {
+            "name": [
+                [(_x(n, f"Name{i}/text()") or [""])[0] for i in range(1, 7)]
+                + [_x(n, "NameType/text()")[0], (_x(n, "AliasStrength/text()") or [""])[0]]
+                for n in names
+            ],
+            "nonlatin": [[x] for x in _x(d, ".//NameNonLatinScript/text()")],
+            "title": [[x] for x in _x(d, ".//Title/text()")],
+            "address": [
+                [(_x(a, f"AddressLine{i}/text()") or [""])[0] for i in range(1, 7)]
+                + [(_x(a, "AddressPostalCode/text()") or [""])[0],
+                   (_x(a, "AddressCountry/text()") or [""])[0]]
+                for a in d.iter("Address")
+            ],
+            "dob": [[x] for x in _x(d, ".//DOB/text()")],
+            "nationality": [[x] for x in _x(d, ".//Nationality/text()")],
+            "nid": [
+                [(_x(n, "NationalIdentifierNumber/text()") or [""])[0],
+                 (_x(n, "NationalIdentifierAdditionalInformation/text()") or [""])[0]]
+                for n in d.iter("NationalIdentifier")
+            ],
+            "passport": [
+                [(_x(p, "PassportNumber/text()") or [""])[0],
+                 (_x(p, "PassportAdditionalInformation/text()") or [""])[0]]
+                for p in d.iter("Passport")
+            ],
+            "position": [[x] for x in _x(d, ".//Position/text()")],
+            "birth": [
+                [(_x(loc, "TownOfBirth/text()") or [""])[0],
+                 (_x(loc, "CountryOfBirth/text()") or [""])[0]]
+                for loc in d.iter("Location")
+            ],
+            "imo": [[x] for x in _x(d, ".//IMONumber/text()")],
+            "flag": [[x] for x in _x(d, ".//CurrentBelievedFlagOfShip/text()")],
+        }  # fmt: skip
+        columns = {
+            "nonlatin": ["Name non-latin script"],
+            "title": ["Title"],
+            "address": [*(f"Address Line {i}" for i in range(1, 7)), "Address Postal Code",
+                        "Address Country"],
+            "dob": ["D.O.B"],
+            "nationality": ["Nationality(/ies)"],
+            "nid": ["National Identifier number", "National Identifier additional information"],
+            "passport": ["Passport number", "Passport additional information"],
+            "position": ["Position"],
+            "birth": ["Town of birth", "Country of birth"],
+            "imo": ["IMO number"],
+            "flag": ["Current believed flag of ship"],
+        }  # fmt: skip
+        for i in range(max(len(v) for v in lists.values())):
+            r = dict.fromkeys(COLUMNS, "")
+            for col, values in single.items():
+                r[col] = values[0] if values else ""
+            name = lists["name"][i % len(lists["name"])]
+            for j in range(6):
+                r[f"Name {j + 1}"] = name[j]
+            r["Name type"], r["Alias strength"] = name[6], name[7]
+            for key, cols in columns.items():
+                if i < len(lists[key]):
+                    for col, value in zip(cols, lists[key][i], strict=True):
+                        r[col] = value
+            rows.append([r[c] for c in COLUMNS])
+    return rows

@@ -4,6 +4,9 @@ kinds, and day-first dates with unknown parts."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from prisonwatch.sanctions.formats import _values as v
 from prisonwatch.sanctions.model import Target, TargetKind
 
 FCDO_AUTHORITY = "UK FCDO"
@@ -61,3 +64,97 @@ def pick_caption(primary: list[str], others: list[str]) -> str:
     """The display name: a primary name, else any; chosen independently of row order."""
     pool = sorted(set(primary)) or sorted(set(others))
     return pool[0] if pool else ""
+
+
+@dataclass
+class Designation:
+    """One UK Sanctions List designation as the XML and the CSV both give it (the CSV spreads
+    it over rows of the same Unique ID; each list collects values in file order)."""
+
+    uid: str
+    position: str
+    kind_text: str = ""
+    names: list[tuple[str, list[str]]] = field(default_factory=list)  # (property, parts)
+    non_latin: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    regimes: list[str] = field(default_factory=list)
+    designated: list[str] = field(default_factory=list)
+    ofsi_group: list[str] = field(default_factory=list)
+    un_reference: list[str] = field(default_factory=list)
+    sanctions_imposed: list[str] = field(default_factory=list)
+    other_information: list[str] = field(default_factory=list)
+    addresses: list[tuple[list[str], str, str]] = field(default_factory=list)
+    dobs: list[str] = field(default_factory=list)
+    nationalities: list[str] = field(default_factory=list)
+    positions: list[str] = field(default_factory=list)
+    genders: list[str] = field(default_factory=list)
+    birth_places: list[tuple[str, str]] = field(default_factory=list)  # (town, country)
+    passports: list[tuple[str, str]] = field(default_factory=list)  # (number, information)
+    national_ids: list[tuple[str, str]] = field(default_factory=list)
+    registrations: list[str] = field(default_factory=list)
+    imo_numbers: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    def target(self) -> Target:
+        """Raises ValueError naming what is wrong."""
+        kind_ = kind(self.kind_text)
+        if kind_ is None:
+            raise ValueError(f"kind {self.kind_text!r} is not Individual, Entity or Ship")
+        wholes = [(prop, whole_name(parts), parts) for prop, parts in self.names]
+        wholes = [w for w in wholes if w[1]]
+        caption = pick_caption([w for p, w, _ in wholes if p == "name"], [w for _, w, _ in wholes])
+        if not caption:
+            raise ValueError("no name")
+        t = Target(id=self.uid, kind=kind_, caption=caption)
+        for prop, whole, parts in wholes:
+            t.add(prop, whole)
+            add_name_parts(t, parts)
+        for name in self.non_latin:  # the primary name in other scripts
+            t.add("name", name)
+        for title in self.titles:
+            t.add("title", title)
+        for regime in self.regimes:
+            t.add("program", regime)
+        for d in self.designated:
+            t.add("listingDate", v.dmy(d) or v.iso(d))
+        for g in self.ofsi_group:
+            t.add("authorityId", g)
+        for ref in self.un_reference:
+            t.add("unscId", ref)
+        for imposed in self.sanctions_imposed:
+            for measure in imposed.split("|"):
+                t.add("provisions", measure)
+        for info in self.other_information:
+            t.add("notes", info)
+        for lines, postal, country_name in self.addresses:
+            t.add("address", v.join(*lines, postal, country_name))
+            if country_name:
+                t.add("country", v.country(name=country_name))
+        for dob in self.dobs:
+            parsed = v.dmy(dob)
+            t.add("birthDate", parsed) if parsed else t.add(
+                "notes", f"Date of birth as published: {dob}"
+            )
+        for nat in self.nationalities:
+            t.add("nationality", v.country(name=nat))
+        for pos in self.positions:
+            t.add("position", pos)
+        for g in self.genders:
+            t.add("gender", v.gender(g))
+        for town, country_name in self.birth_places:
+            t.add("birthPlace", v.join(town, country_name))
+        for number, info in self.passports:
+            t.add("passportNumber", number)
+            t.add("notes", info)
+        for number, info in self.national_ids:
+            t.add("idNumber", number)
+            if number.strip() and info.strip():
+                t.add("notes", f"{info} {number}")
+        for reg in self.registrations:
+            t.add("registrationNumber", reg)
+        for imo in self.imo_numbers:
+            digits = "".join(ch for ch in imo if ch.isdigit())
+            t.add("imoNumber", f"IMO{digits}" if len(digits) == 7 else imo)
+        for flag in self.flags:
+            t.add("country", v.country(name=flag))
+        return t
