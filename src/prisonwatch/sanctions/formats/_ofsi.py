@@ -21,7 +21,6 @@ from prisonwatch.sanctions.model import (
     ParsedList,
     SanctionsFormatError,
     Target,
-    TargetKind,
 )
 
 PARSER_VERSION = "1"
@@ -200,7 +199,5 @@ def _targets(path: str, groups: dict[str, _Group]) -> Iterator[Target]:
             t.add(prop, whole)
             _uk.add_name_parts(t, parts)
         for prop, value in group.props:
-            if prop in ("title", "position") and kind is not TargetKind.PERSON and not value:
-                continue
             t.add(prop, value)
         yield t

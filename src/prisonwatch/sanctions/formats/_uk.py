@@ -132,9 +132,10 @@ class Designation:
                 t.add("country", v.country(name=country_name))
         for dob in self.dobs:
             parsed = v.dmy(dob)
-            t.add("birthDate", parsed) if parsed else t.add(
-                "notes", f"Date of birth as published: {dob}"
-            )
+            if parsed:
+                t.add("birthDate", parsed)
+            else:
+                t.add("notes", f"Date of birth as published: {dob}")
         for nat in self.nationalities:
             t.add("nationality", v.country(name=nat))
         for pos in self.positions:

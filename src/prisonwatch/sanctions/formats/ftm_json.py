@@ -10,7 +10,9 @@ use a merged entity's id or any of its ``referents``.
 Two streamed passes, so a file of any size is read in bounded memory (only the folded facts
 of auxiliary records are kept): the first reads every line, keeps those facts, the line
 numbers of targets and the header; the second parses only the target lines again. Properties
-are read through followthemoney's model (``model.get_proxy``), which cleans them by type.
+are read through followthemoney's model (``model.get_proxy``): properties the schema does not
+have are dropped. Values are taken as the exporter cleaned them (``cleaned=True``: an FtM
+export is already typed; cleaning every value again took three quarters of the time).
 """
 
 from __future__ import annotations
@@ -108,7 +110,7 @@ def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def _proxy(path: Path, lineno: int, data: dict[str, Any]) -> Any:
     try:
-        return model.get_proxy(data, cleaned=False)
+        return model.get_proxy(data, cleaned=True)
     except Exception as exc:  # followthemoney raises InvalidData and friends
         raise SanctionsFormatError(
             str(path), f"line {lineno}", f"entity {data.get('id')}: {exc}"
