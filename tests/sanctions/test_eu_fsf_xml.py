@@ -148,3 +148,24 @@ def test_entity_without_subject_type_is_refused(tmp_path: Path) -> None:
     bad.write_text(_entity('<nameAlias wholeName="X"/>'), encoding="utf-8")
     with pytest.raises(SanctionsFormatError, match="sanctionEntity 77: subjectType"):
         read_all(bad)
+
+
+def test_reordered_copy_gives_the_same_statements(eu: Path, tmp_path: Path) -> None:
+    """Entities and each entity's children in reverse order: no difference (the caption does
+    not depend on which name comes first)."""
+    from lxml import etree
+
+    tree = etree.parse(str(eu))
+    root = tree.getroot()
+    for parent in [root, *root]:
+        kids = [k for k in parent if isinstance(k.tag, str)]
+        for k in kids:
+            parent.remove(k)
+        for k in reversed(kids):
+            parent.append(k)
+    copy = tmp_path / "reordered.xml"
+    tree.write(str(copy), encoding="UTF-8", xml_declaration=True)
+    original, reordered = read_all(eu)[1], read_all(copy)[1]
+    assert {k: set(t.statements()) for k, t in reordered.items()} == {
+        k: set(t.statements()) for k, t in original.items()
+    }

@@ -175,3 +175,19 @@ def test_row_without_group_id_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SanctionsFormatError, match="no Group ID") as err:
         read_all(path)
     assert err.value.position == "row 4"
+
+
+def test_shuffled_and_reencoded_copy_gives_the_same_statements(
+    conlist: Path, tmp_path: Path
+) -> None:
+    import random
+
+    lines = conlist.read_bytes().decode("cp1252").split("\r\n")
+    body = lines[2:]
+    random.Random(7).shuffle(body)
+    copy = tmp_path / "shuffled.csv"
+    copy.write_text("\n".join(lines[:2] + body) + "\n", encoding="utf-8-sig")
+    original, shuffled = read_all(conlist)[1], read_all(copy)[1]
+    assert {k: set(t.statements()) for k, t in shuffled.items()} == {
+        k: set(t.statements()) for k, t in original.items()
+    }
