@@ -64,6 +64,11 @@ PROPERTIES = (
     "listingDate",
     "notes",
     "sourceUrl",
+    # properties of FtM's Sanction, folded into the target they are about:
+    "authority",  # who lists it (FtM datasets name many authorities)
+    "authorityId",  # a publisher's further reference: EU euReferenceNumber, FCDO OFSIGroupID
+    "unscId",  # the UN Security Council reference (QDi.276) a listing implements
+    "provisions",  # the measures imposed (FCDO "Asset freeze", "Travel Ban")
 )
 
 
