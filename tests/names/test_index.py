@@ -259,8 +259,9 @@ def test_pool_equals_the_rule_applied_row_by_row(
 
     n = len(pooled._keys)
     k = data.draw(st.integers(2, 4))
-    posts = [data.draw(st.lists(st.integers(0, n - 1), unique=True, max_size=250))
-             for _ in range(k)]
+    posts = [
+        data.draw(st.lists(st.integers(0, n - 1), unique=True, max_size=250)) for _ in range(k)
+    ]
     rare_at = data.draw(st.sampled_from([0, 20, index_module.RARE_POSTINGS]))
     full = pooled._name_full
     reach: dict[int, int] = {}

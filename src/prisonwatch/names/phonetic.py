@@ -32,23 +32,40 @@ def _r(label: str, pattern: str, replacement: str) -> Rule:
 
 
 # Placeholders (upper case) keep one rule's output from being rewritten by a later rule:
-#   C = ch/sh/shch class (ч ш щ), Z = ж, T = ц, G = г/х (g, h, kh), V = в/ў.
+#   C = ch/sh class (ч ш), Q = щ, Z = ж, T = ц, G = г/х (g, h, kh), V = в/ў.
 RULES: tuple[Rule, ...] = (
+    # Lithuanian and Latvian add a nominative ending to foreign names: Jurijus, Sergejus,
+    # Jurijs = Юрий, Сергей (the plain -as/-is/-us endings are read as inflections instead)
+    _r("Lithuanian/Latvian ending", r"(?<=[a-z]{2})(?:ijus|ijs)$", "ij"),
+    _r("Lithuanian/Latvian ending", r"(?<=[a-z]{3})(?:jus|js)$", "j"),
     _r("x = ks", r"x", "ks"),
+    # щ in every spelling (shch, schtsch, szcz, sjtsj) is its own sound, one letter away from
+    # ш: Щукин is not Шубин's neighbour, while Щербаков / Sherbakov stays a spelling variant
+    _r("German spelling", r"schtsch", "Q"),
+    _r("Polish spelling", r"szcz", "Q"),
+    _r("Dutch spelling: sjtsj = щ", r"sjtsj", "Q"),
+    _r("shch/sh/ch", r"shch|shtsh", "Q"),
+    _r("Dutch spelling: tsj = ч", r"tsj", "C"),
+    _r("Dutch spelling: zj = ж", r"zj", "Z"),
+    _r("Dutch spelling: oe = u", r"oe", "u"),
+    # Hungarian: cs = ч, zs = ж (Csernov, Zsukov)
+    _r("Hungarian spelling", r"cs", "C"),
+    _r("Hungarian spelling", r"zs", "Z"),
     # German
     _r("German spelling", r"tsch", "C"),
     _r("German spelling", r"sch", "C"),
     # Polish
-    _r("Polish spelling", r"szcz", "C"),
     _r("Polish spelling", r"cz", "C"),
     _r("Polish spelling", r"sz", "C"),
-    _r("Polish spelling", r"rz", "Z"),
+    _r("Polish spelling", r"rz(?!h)", "Z"),  # not the р+ж of "gurzhiy"
     # Swedish / Norwegian (-itj, Lukasjenko)
     _r("Swedish spelling", r"itj\b", "iC"),
-    _r("Swedish spelling", r"tj", "C"),
+    # tj = ч (Kotjanova, Turtjin), but stj + vowel is с + тя/те/тю (Tsjistjakova, Tschistjakowa
+    # = Чистякова): Swedish writes сч as stj only in the rare щ-like cluster
+    _r("Swedish spelling", r"(?<!s)tj", "C"),
     _r("Swedish spelling", r"sj", "C"),
     # English / BGN / ICAO digraphs; French "ch" for ш and German "ch" for х fold with ч/ш
-    _r("shch/sh/ch", r"shch|shtsh|sh|tch|ch", "C"),
+    _r("shch/sh/ch", r"sh|tch|ch", "C"),
     _r("zh/ž", r"zh|z(?=h)", "Z"),
     _r("kh/h/g (х, г)", r"kh|gh|h|g", "G"),
     _r("ts/tz/c (ц)", r"ts|tz|c", "T"),
@@ -72,7 +89,7 @@ RULES: tuple[Rule, ...] = (
     _r("doubled letter", r"([a-zA-Z])\1+", r"\1"),
 )
 
-_FINAL = str.maketrans({"C": "ch", "Z": "zh", "T": "ts", "G": "h", "V": "v"})
+_FINAL = str.maketrans({"C": "ch", "Q": "shch", "Z": "zh", "T": "ts", "G": "h", "V": "v"})
 
 
 @lru_cache(maxsize=200_000)

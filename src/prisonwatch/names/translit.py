@@ -62,10 +62,12 @@ _CYR_PRE_RULES = """
 """
 
 # Accented Latin letters that stand for a digraph in English-style spelling. Latin-ASCII would
-# turn "Statkievič" into "statkievic"; we want "statkievich".
+# turn "Statkievič" into "statkievic"; we want "statkievich". Turkish and Azerbaijani ç, ş
+# (Çernov, Şubin) are ч and ш too.
 _LATIN_RULES = """
-[čć] > ch ;
-[šś] > sh ;
+[čćç] > ch ;
+[šśş] > sh ;
+ğ > g ;
 [žż] > zh ;
 ř > rzh ;
 ŭ > u ;
