@@ -182,7 +182,8 @@ def _print_deal(v: DealView) -> None:
         )
     console.print(t)
     if v.not_public:
-        console.print(f"{v.not_public} of them are not shown on public pages.")
+        verb = "is" if v.not_public == 1 else "are"
+        console.print(f"{v.not_public} of them {verb} not shown on public pages.")
 
 
 def _source_text(
