@@ -27,8 +27,16 @@ def test_public_deal_page_shows_what_was_given_and_hides_private_people(
     page = c.get(f"/deals/{seeded.deal}")
     assert page.status_code == 200
     html = page.text
-    for text in ("Release of 52 (Belavia)", "general licence", "stated officially", "BELAVIA",
-                 "OFAC-1", "US OFAC", "LRT report", "United States; Belarus"):
+    for text in (
+        "Release of 52 (Belavia)",
+        "general licence",
+        "stated officially",
+        "BELAVIA",
+        "OFAC-1",
+        "US OFAC",
+        "LRT report",
+        "United States; Belarus",
+    ):
         assert text in html, text
     # the only linked person is linked through a private event: not listed, not counted
     assert "No released people are linked to this deal." in html
@@ -65,9 +73,11 @@ def test_an_editor_links_a_release_and_the_person_page_shows_the_deal(
     editor = client_for("editor")
     viewer = client_for("viewer")
     headers = {"X-CSRF-Token": csrf_of(editor.get("/deals/new").text)}
-    resp = editor.post(f"/api/v1/people/{seeded.kolesnikova}/events", json={
-        "kind": "expelled_abroad", "date": "2025-09-11", "destination_country": "Lithuania"},
-        headers=headers)
+    resp = editor.post(
+        f"/api/v1/people/{seeded.kolesnikova}/events",
+        json={"kind": "expelled_abroad", "date": "2025-09-11", "destination_country": "Lithuania"},
+        headers=headers,
+    )
     assert resp.status_code == 201, resp.text
     body = {"person_id": seeded.kolesnikova}
     assert viewer.post(f"/api/v1/deals/{seeded.deal}/people", json=body).status_code == 403
@@ -81,14 +91,19 @@ def test_an_editor_links_a_release_and_the_person_page_shows_the_deal(
     assert f'href="/people/{seeded.kolesnikova}"' in deal and "Lithuania" in deal
     assert public.get("/api/v1/deals").json()["items"][0]["released"] == 1
     # a person without a release near the deal's date is refused with the reason
-    resp = editor.post(f"/api/v1/deals/{seeded.deal}/people",
-                       json={"person_id": seeded.hidden}, headers=headers)
+    resp = editor.post(
+        f"/api/v1/deals/{seeded.deal}/people", json={"person_id": seeded.hidden}, headers=headers
+    )
     assert resp.status_code == 422
     assert resp.json()["error"]["details"][0]["field"] == "person"
     with db.session() as s:
-        link = s.scalars(select(AuditEntry).where(
-            AuditEntry.entity_type == "event", AuditEntry.person_id == seeded.kolesnikova,
-            AuditEntry.action == "update")).one()
+        link = s.scalars(
+            select(AuditEntry).where(
+                AuditEntry.entity_type == "event",
+                AuditEntry.person_id == seeded.kolesnikova,
+                AuditEntry.action == "update",
+            )
+        ).one()
     assert (link.actor, link.after) == ("web:editor", {"deal_id": seeded.deal})
 
 
@@ -99,20 +114,40 @@ def test_editor_forms_add_a_deal_and_a_concession(
     form = editor.get("/deals/new")
     assert form.status_code == 200
     token = csrf_of(form.text)
-    resp = editor.post("/deals/new", data={
-        "csrf_token": token, "title": "Release of six", "date": "2015-08",
-        "parties": "United States; Belarus", "visibility": "public"}, follow_redirects=False)
+    resp = editor.post(
+        "/deals/new",
+        data={
+            "csrf_token": token,
+            "title": "Release of six",
+            "date": "2015-08",
+            "parties": "United States; Belarus",
+            "visibility": "public",
+        },
+        follow_redirects=False,
+    )
     assert resp.status_code == 303
     url = resp.headers["location"]
     deal_id = int(url.rsplit("/", 1)[1])
-    bad = editor.post(f"{url}/concessions", data={
-        "csrf_token": token, "kind": "general_licence", "certainty": "rumour"})
+    bad = editor.post(
+        f"{url}/concessions",
+        data={"csrf_token": token, "kind": "general_licence", "certainty": "rumour"},
+    )
     assert bad.status_code == 422 and "certainty" in bad.text
-    resp = editor.post(f"{url}/concessions", data={
-        "csrf_token": token, "kind": "general_licence", "certainty": "reported",
-        "authority": "US OFAC", "target_name": "BELNEFTEKHIM", "date": "2015-10",
-        "description": "nine Belneftekhim-group entities", "source_ids": str(seeded.source),
-        "visibility": "public"}, follow_redirects=False)
+    resp = editor.post(
+        f"{url}/concessions",
+        data={
+            "csrf_token": token,
+            "kind": "general_licence",
+            "certainty": "reported",
+            "authority": "US OFAC",
+            "target_name": "BELNEFTEKHIM",
+            "date": "2015-10",
+            "description": "nine Belneftekhim-group entities",
+            "source_ids": str(seeded.source),
+            "visibility": "public",
+        },
+        follow_redirects=False,
+    )
     assert resp.status_code == 303
     html = editor.get(url).text
     assert "BELNEFTEKHIM" in html and "reported" in html and "LRT report" in html
@@ -120,8 +155,10 @@ def test_editor_forms_add_a_deal_and_a_concession(
     assert editor.post("/deals/new", data={"title": "x"}).status_code == 403
     assert client_for("viewer").get("/deals/new").status_code == 403
     with db.session() as s:
-        actors = {(e.actor, e.entity_type) for e in s.scalars(
-            select(AuditEntry).where(AuditEntry.context == "web"))}
+        actors = {
+            (e.actor, e.entity_type)
+            for e in s.scalars(select(AuditEntry).where(AuditEntry.context == "web"))
+        }
     assert {("web:editor", "deal"), ("web:editor", "concession")} <= actors
     assert deal_id != seeded.deal
 
@@ -131,28 +168,48 @@ def test_api_writes_validate_and_need_an_editor(client_for: Client, seeded: Seed
     headers = {"X-CSRF-Token": csrf_of(editor.get("/deals/new").text)}
     viewer = client_for("viewer")
     assert viewer.post("/api/v1/deals", json={"title": "x"}).status_code == 403
-    resp = editor.post("/api/v1/deals", json={"title": "Embassy deal", "date": "2026-02",
-                                              "parties": ["USA", "Belarus"]}, headers=headers)
+    resp = editor.post(
+        "/api/v1/deals",
+        json={"title": "Embassy deal", "date": "2026-02", "parties": ["USA", "Belarus"]},
+        headers=headers,
+    )
     assert resp.status_code == 201
     deal_id = resp.json()["id"]
-    resp = editor.post(f"/api/v1/deals/{deal_id}/concessions",
-                       json={"kind": "bribe", "certainty": "reported"}, headers=headers)
+    resp = editor.post(
+        f"/api/v1/deals/{deal_id}/concessions",
+        json={"kind": "bribe", "certainty": "reported"},
+        headers=headers,
+    )
     assert resp.status_code == 422
     assert resp.json()["error"]["details"][0]["field"] == "kind"
-    resp = editor.post(f"/api/v1/deals/{deal_id}/concessions", json={
-        "kind": "embassy_reopening", "certainty": "inferred", "authority": "US State Department",
-        "date": "2026-03"}, headers=headers)
+    resp = editor.post(
+        f"/api/v1/deals/{deal_id}/concessions",
+        json={
+            "kind": "embassy_reopening",
+            "certainty": "inferred",
+            "authority": "US State Department",
+            "date": "2026-03",
+        },
+        headers=headers,
+    )
     assert resp.status_code == 201
     got = viewer.get(f"/api/v1/deals/{deal_id}").json()
     assert got["parties"] == ["USA", "Belarus"]
     assert [(c["kind"], c["certainty"]) for c in got["concessions"]] == [
-        ("embassy_reopening", "inferred")]
-    assert editor.post("/api/v1/deals/999999/concessions", json={
-        "kind": "other", "certainty": "reported"}, headers=headers).status_code == 404
-    target = viewer.get("/api/v1/concessions", params={"authority": "us ofac",
-                                                      "ref": "OFAC-1"}).json()
-    assert [(x["deal_id"], x["target_name"]) for x in target["items"]] == [
-        (seeded.deal, "BELAVIA")]
+        ("embassy_reopening", "inferred")
+    ]
+    assert (
+        editor.post(
+            "/api/v1/deals/999999/concessions",
+            json={"kind": "other", "certainty": "reported"},
+            headers=headers,
+        ).status_code
+        == 404
+    )
+    target = viewer.get(
+        "/api/v1/concessions", params={"authority": "us ofac", "ref": "OFAC-1"}
+    ).json()
+    assert [(x["deal_id"], x["target_name"]) for x in target["items"]] == [(seeded.deal, "BELAVIA")]
 
 
 def test_deal_pages_in_belarusian(public_app: FastAPI, seeded: Seeded) -> None:
