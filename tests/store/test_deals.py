@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from prisonwatch.store import audit
 from prisonwatch.store.db import Database
 from prisonwatch.store.deal_views import (
     concessions_for_target,
@@ -188,6 +189,14 @@ def test_link_errors_and_unlink(db: Database, story: dict[str, int]) -> None:
             deals.link_event(story["deal"], detained)
         with pytest.raises(NotFound):
             deals.link_person(9999, story["ales"])
+        # a deal dated to a year takes a release anywhere in that year
+        year = deals.add_deal(DealInput("A deal of 2025", "2025"))
+        assert deals.release_event_for(year, story["maria"]).date_start.isoformat() == (
+            "2025-09-11"
+        )
+        early = deals.add_deal(DealInput("A deal of 2025-07", "2025-07"))
+        with pytest.raises(RegistryValidationError, match="within 31 days of the deal's date"):
+            deals.release_event_for(early, story["maria"])
         deals.unlink_event(ev.id)
         assert s.get(StatusEvent, ev.id).deal_id is None  # type: ignore[union-attr]
 
@@ -216,6 +225,7 @@ def test_every_change_is_audited(db: Database, story: dict[str, int]) -> None:
     with db.session() as s:
         deals = Deals(s, "cli:anna", context="deal link")
         deals.link_person(story["deal"], story["maria"])
+        deals.link_person(story["deal"], story["secret"])
         deals.edit_deal(story["deal"], {"title": "Release of 52 (Belavia)"})
     with db.session() as s:
         entries = s.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
@@ -223,7 +233,19 @@ def test_every_change_is_audited(db: Database, story: dict[str, int]) -> None:
     assert ("create", "deal") in kinds and kinds.count(("create", "concession")) == 2
     assert ("create", "citation") in kinds
     link = next(e for e in entries if e.entity_type == "event" and e.actor == "cli:anna")
-    assert (link.before, link.after) == ({"deal_id": None}, {"deal_id": story["deal"]})
+    private_link = next(
+        e
+        for e in entries
+        if e.entity_type == "event" and e.person_id == story["secret"] and e.action == "update"
+    )
+    assert audit.redact(private_link.after) == {
+        "deal_id": audit.REDACTED,
+        "visibility": "private",
+    }
+    assert (link.before, link.after) == (
+        {"deal_id": None, "visibility": "public"},
+        {"deal_id": story["deal"], "visibility": "public"},
+    )
     assert link.person_id == story["maria"] and link.context == "deal link"
     edit = next(e for e in entries if e.entity_type == "deal" and e.action == "update")
     assert edit.after == {"title": "Release of 52 (Belavia)"}

@@ -6,9 +6,10 @@ event's ``deal_id`` before and after). Reading is in :mod:`prisonwatch.store.dea
 
 People are linked to a deal through one of their status events of a kind in
 :data:`~prisonwatch.model.DEAL_EVENT_KINDS` (released, pardoned, expelled abroad, refused to
-leave, ...). Without an explicit event, the person's such event nearest the deal's date within
-:data:`LINK_WINDOW_DAYS` is taken; a list of names is matched to the people with such an event
-by the reconciliation engine (cross-script, one-to-one), and only its ``match`` rows are linked.
+leave, ...). Without an explicit event, the person's such event nearest the deal's date (its
+whole period for a partial date) within :data:`LINK_WINDOW_DAYS` is taken; a list of names is
+matched to the people with such an event by the reconciliation engine (cross-script,
+one-to-one), and only its ``match`` rows are linked.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from prisonwatch.dates import PartialDate
 from prisonwatch.model import DEAL_EVENT_KINDS, ConcessionKind, LinkCertainty
 from prisonwatch.reconcile.engine import MATCH, REVIEW, ReconcileOptions, reconcile
 from prisonwatch.reconcile.reading import read_list
@@ -128,6 +130,18 @@ def _text(value: str | None, field_name: str, limit: int) -> str | None:
     if v is not None and len(v) > limit:
         raise RegistryValidationError(field_name, f"longer than {limit} characters")
     return v
+
+
+def _deal_date(deal: Deal) -> PartialDate | None:
+    if deal.date_start is None:
+        return None
+    return PartialDate.from_parts(deal.date_start, deal.date_precision or 3, deal.date_approx)
+
+
+def _deal_span(deal: Deal) -> tuple[dt.date, dt.date] | None:
+    """The first and last day the deal's (partial) date may denote."""
+    date = _deal_date(deal)
+    return (date.start, date.end) if date is not None else None
 
 
 @dataclass
@@ -310,11 +324,14 @@ class Deals:
         return self._set_deal(ev, None)
 
     def _set_deal(self, ev: StatusEvent, deal_id: int | None) -> StatusEvent:
-        before = {"deal_id": ev.deal_id}
+        # the event's visibility goes with the values, so the audit log redacts the link of a
+        # private event for readers who may not see it (audit.redact)
+        before = {"deal_id": ev.deal_id, "visibility": ev.visibility}
         ev.deal_id = deal_id
         self.session.flush()
         refresh_people(self.session, [ev.person_id])  # custody_change carries the deal
-        self._audit("update", "event", ev.id, before, {"deal_id": deal_id}, ev.person_id)
+        after = {"deal_id": deal_id, "visibility": ev.visibility}
+        self._audit("update", "event", ev.id, before, after, ev.person_id)
         return ev
 
     def release_event_for(self, deal: Deal, person_id: int) -> StatusEvent:
@@ -329,11 +346,16 @@ class Deals:
                 .order_by(StatusEvent.date_start, StatusEvent.id)
             )
         )
-        if deal.date_start is not None:
-            day = deal.date_start
-            window = dt.timedelta(days=LINK_WINDOW_DAYS)
-            events = [e for e in events if abs(e.date_start - day) <= window]
-            events.sort(key=lambda e: (abs((e.date_start - day).days), e.deal_id != deal.id))
+        span = _deal_span(deal)
+        if span is not None:
+            first, last = span
+
+            def distance(e: StatusEvent) -> int:
+                return max((first - e.date_start).days, (e.date_start - last).days, 0)
+
+            window = LINK_WINDOW_DAYS
+            events = [e for e in events if distance(e) <= window]
+            events.sort(key=lambda e: (distance(e), e.deal_id != deal.id))
         else:
             own = [e for e in events if e.deal_id == deal.id]
             if len(events) > 1 and not own:
@@ -346,7 +368,7 @@ class Deals:
             events = own or events
         if not events:
             where = (
-                f"within {LINK_WINDOW_DAYS} days of {deal.date_start.isoformat()}"
+                f"within {LINK_WINDOW_DAYS} days of the deal's date ({_deal_date(deal)})"
                 if deal.date_start
                 else "at all"
             )
@@ -389,7 +411,7 @@ class Deals:
         deal = self.get_deal(deal_id)
         left = read_list(path, id_col, name_col, original_filename=original_filename)
         candidates = self._candidate_people(deal)
-        right = [r for r in registry_rows(self.session) if int(r.id or 0) in candidates]
+        right = registry_rows(self.session, candidates)
         result = reconcile(left, right, ReconcileOptions(), judgements=load_graph(self.session))
         out = ListLinkOutcome()
         for pair in result.pairs:
@@ -417,11 +439,12 @@ class Deals:
         stmt = select(StatusEvent.person_id).where(
             StatusEvent.kind.in_([k.value for k in DEAL_EVENT_KINDS])
         )
-        if deal.date_start is not None:
+        span = _deal_span(deal)
+        if span is not None:
             window = dt.timedelta(days=LINK_WINDOW_DAYS)
             stmt = stmt.where(
-                StatusEvent.date_start >= deal.date_start - window,
-                StatusEvent.date_start <= deal.date_start + window,
+                StatusEvent.date_start >= span[0] - window,
+                StatusEvent.date_start <= span[1] + window,
             )
         out: dict[int, int] = {}
         for pid in sorted(set(self.session.scalars(stmt))):
