@@ -170,6 +170,12 @@ def test_list_and_titles_follow_visibility(db: Database, story: dict[str, int]) 
     assert [d.title for d in staff] == ["Talks in progress", "Release of 52"]
     assert staff[1].released == 3
     assert [(deal_id, c.target_name) for deal_id, _t, c in target] == [(story["deal"], "BELAVIA")]
+    with db.session() as s:
+        named = Deals(s, "test").add_concession(
+            story["deal"],
+            ConcessionInput("delisting", "inferred", authority="EU", target_name="BELAVIA"),
+        )
+        assert (named.target_authority, named.target_ref) == ("EU", None)
 
 
 def test_link_errors_and_unlink(db: Database, story: dict[str, int]) -> None:

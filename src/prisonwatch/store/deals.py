@@ -259,8 +259,8 @@ class Deals:
             raise RegistryValidationError(
                 "target_authority", "a sanctions target needs the authority whose list it is on"
             )
-        if target_ref and not target_authority:
-            target_authority = authority
+        if (target_ref or target_name) and not target_authority:
+            target_authority = authority  # the list of the authority that gave it
         if target_ref and not target_name:
             raise RegistryValidationError(
                 "target_name", "give the target's name as the list writes it with its reference"
