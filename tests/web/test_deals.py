@@ -104,7 +104,10 @@ def test_an_editor_links_a_release_and_the_person_page_shows_the_deal(
                 AuditEntry.action == "update",
             )
         ).one()
-    assert (link.actor, link.after) == ("web:editor", {"deal_id": seeded.deal, "visibility": "public"})
+    assert (link.actor, link.after) == (
+        "web:editor",
+        {"deal_id": seeded.deal, "visibility": "public"},
+    )
 
 
 def test_editor_forms_add_a_deal_and_a_concession(
