@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from prisonwatch.demo import DemoError, build_demo
 from prisonwatch.store.db import Database
+from prisonwatch.store.deal_views import deal_view, list_deals
 from prisonwatch.store.people import PeopleFilter, list_people
 from prisonwatch.store.schema import Deal, Name, Person, StatusEvent
 from prisonwatch.store.status import held_on, status_of
@@ -30,13 +31,23 @@ def test_demo_registry(sqlite_db: Database) -> None:
         release = s.scalars(
             select(StatusEvent).where(StatusEvent.date_start == dt.date(2025, 9, 11))
         ).all()
-        deal = s.scalars(select(Deal)).one()
+        deal = s.scalars(select(Deal).where(Deal.date_start == dt.date(2025, 9, 11))).one()
         linked = [e for e in release if e.deal_id == deal.id]
         assert len(linked) == 52
         assert sorted({e.kind for e in linked}) == ["expelled_abroad", "refused_to_leave"]
         expelled = [e for e in linked if e.kind == "expelled_abroad"]
         assert len(expelled) == 51
         assert {e.destination_country for e in expelled} == {"Lithuania"}
+        # the deal's concessions (the Belavia story) and the 2015 deal
+        view = deal_view(s, deal.id)
+        assert [(c.kind, c.date, c.certainty, c.target_name) for c in view.concessions] == [
+            ("general_licence", "2025-09-11", "stated_officially", "BELAVIA"),
+            ("delisting", "2025-11-04", "stated_officially", "BELAVIA"),
+        ]
+        assert all(c.sources and c.sources[0].publisher for c in view.concessions)
+        assert view.by_kind == {"expelled_abroad": 51, "refused_to_leave": 1}
+        older = [d for d in list_deals(s) if d.date == "2015-08"]
+        assert [d.concession_kinds for d in older] == [["general_licence"]]
         # all 52 were held the day before; after it the 51 expelled are free, the one who
         # refused to leave is held again
         for e in linked:

@@ -10,7 +10,15 @@ wave after the August 2020 election and new detentions every month since; recogn
 with criminal-code articles, courts, sentences and facilities; releases at the end of terms;
 occasional pardons, transfers, re-arrests, deaths in custody and withdrawn recognitions; and the
 mass release of 52 on 2025-09-11 (51 expelled to Lithuania, one who refused to leave and was
-taken back), linked to a deal record.
+taken back), linked to the deal that bought it.
+
+The deals are real and told as the registry records them (:mod:`prisonwatch.store.deals`): the
+2025 release for US sanctions relief on Belavia — an OFAC general licence the same day, and the
+removal of Belavia and its aircraft from the SDN list on 2025-11-04, both stated officially —
+and the 2015 release of six for a general licence covering nine Belneftekhim-group entities,
+with no delisting (reported). Sources name the publisher and date; no URL is given where we
+are not sure of it. Only the *people* linked to the 2025 deal are synthetic; the six people of
+2015 are not in the demo (its registry starts in 2020).
 """
 
 from __future__ import annotations
@@ -22,10 +30,11 @@ from dataclasses import dataclass
 
 import icu
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from prisonwatch.model import EventKind
-from prisonwatch.store import audit
 from prisonwatch.store.db import Database
+from prisonwatch.store.deals import ConcessionInput, DealInput, Deals
 from prisonwatch.store.registry import (
     CaseInput,
     EventInput,
@@ -34,7 +43,7 @@ from prisonwatch.store.registry import (
     Registry,
     SourceInput,
 )
-from prisonwatch.store.schema import Deal, Person, StatusEvent
+from prisonwatch.store.schema import Person, StatusEvent
 from prisonwatch.store.status import held_on
 
 
@@ -297,27 +306,7 @@ def build_demo(
                 quote="In total, 52 people were released",
             )
         )
-        deal = Deal(
-            title="Release of 52 political prisoners; US lifts sanctions on Belavia (demo link)",
-            date_start=MASS_RELEASE,
-            date_precision=3,
-            parties="United States; Belarus",
-            brokers="US presidential envoy",
-            concessions="US lifts sanctions on the state airline Belavia",
-            description="The deal is real; the people linked to it in the demo are synthetic.",
-            synthetic=True,
-        )
-        s.add(deal)
-        s.flush()
-        audit.record(
-            s,
-            actor=actor,
-            action="create",
-            entity_type="deal",
-            entity_id=deal.id,
-            after=audit.snapshot(deal),
-            context="prisonwatch demo (synthetic data)",
-        )
+        deal_id = _deals(s, reg, actor, src.id)
         demo_src = reg.add_source(
             SourceInput(
                 title="PrisonWatch demo generator (synthetic data)", publisher="PrisonWatch"
@@ -366,10 +355,112 @@ def build_demo(
             timelines.append((p.id, plan, timeline))
             if progress and (i % 50 == 0 or i == people):
                 progress(i, people)
-        _mass_release(s, reg, rng, timelines, deal.id, src.id)
+        _mass_release(s, reg, rng, timelines, deal_id, src.id)
         n_events = s.scalar(select(func.count()).select_from(StatusEvent)) or 0
         held = held_on(s, min(today, dt.date.today())).held
     return {"people": people, "events": int(n_events), "held_today": held}
+
+
+TREASURY = "U.S. Department of the Treasury, Office of Foreign Assets Control (OFAC)"
+
+
+def _deals(s: Session, reg: Registry, actor: str, lrt_source: int) -> int:
+    """The two Belarus deals with their concessions; returns the 2025 deal's id."""
+    deals = Deals(s, actor, context="prisonwatch demo (synthetic data)")
+    gl_2025 = reg.add_source(
+        SourceInput(
+            title="OFAC general licence authorising transactions with Belavia",
+            publisher=TREASURY,
+            published="2025-09-11",
+        )
+    )
+    delisting = reg.add_source(
+        SourceInput(
+            title="OFAC recent actions: removal of Belavia and its aircraft from the SDN list",
+            publisher=TREASURY,
+            published="2025-11-04",
+        )
+    )
+    deal = deals.add_deal(
+        DealInput(
+            title="Release of 52 political prisoners for US sanctions relief on Belavia",
+            date=MASS_RELEASE.isoformat(),
+            parties="United States; Belarus",
+            intermediaries="US presidential envoy",
+            summary="US OFAC: general licence for Belavia (2025-09-11); Belavia and its "
+            "aircraft removed from the SDN list (2025-11-04)",
+            description="52 people were released on 2025-09-11: 51 were taken to Lithuania, "
+            "one refused to leave the country and was taken back to prison. The deal is real; "
+            "the people linked to it in this demo are synthetic.",
+            synthetic=True,
+        ),
+        [lrt_source],
+    )
+    deals.add_concession(
+        deal.id,
+        ConcessionInput(
+            kind="general_licence",
+            certainty="stated_officially",
+            authority="US OFAC",
+            target_authority="US OFAC",
+            target_name="BELAVIA",
+            date=MASS_RELEASE.isoformat(),
+            description="General licence authorising transactions with the state airline "
+            "Belavia, issued on the day of the release.",
+        ),
+        [gl_2025.id],
+    )
+    deals.add_concession(
+        deal.id,
+        ConcessionInput(
+            kind="delisting",
+            certainty="stated_officially",
+            authority="US OFAC",
+            target_authority="US OFAC",
+            target_name="BELAVIA",
+            date="2025-11-04",
+            description="Belavia and its aircraft removed from the SDN list.",
+        ),
+        [delisting.id],
+    )
+    reports_2015 = reg.add_source(
+        SourceInput(
+            title="Press reports of the release of six political prisoners (August 2015) and "
+            "of the US general licence for the Belneftekhim group (October 2015)",
+            publisher="press reports",
+            published="2015",
+        )
+    )
+    deal_2015 = deals.add_deal(
+        DealInput(
+            title="Release of six political prisoners; US general licence for the "
+            "Belneftekhim group",
+            date="2015-08",
+            parties="United States; Belarus",
+            summary="US OFAC: general licence covering nine Belneftekhim-group entities; "
+            "no delisting",
+            description="Six political prisoners were released in August 2015. The US "
+            "answered with a general licence for nine Belneftekhim-group entities; none was "
+            "removed from the SDN list. The six people are not in this synthetic demo "
+            "registry, which starts in 2020.",
+        ),
+        [reports_2015.id],
+    )
+    deals.add_concession(
+        deal_2015.id,
+        ConcessionInput(
+            kind="general_licence",
+            certainty="reported",
+            authority="US OFAC",
+            target_authority="US OFAC",
+            target_name="BELNEFTEKHIM",
+            date="2015-10",
+            description="General licence covering nine Belneftekhim-group entities; the "
+            "entities stayed on the SDN list (no delisting).",
+        ),
+        [reports_2015.id],
+    )
+    return deal.id
 
 
 def _timeline(rng: random.Random, plan: _Plan, today: dt.date) -> list[tuple[dt.date, str]]:

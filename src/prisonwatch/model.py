@@ -132,3 +132,31 @@ class Verdict(StrEnum):
     MATCH = "match"
     REVIEW = "review"
     NO_MATCH = "no-match"
+
+
+class ConcessionKind(StrEnum):
+    """What was given for a deal (:mod:`prisonwatch.store.deals`)."""
+
+    DELISTING = "delisting"
+    GENERAL_LICENCE = "general_licence"
+    SUSPENSION = "suspension"
+    PROGRAMME_CHANGE = "programme_change"
+    EMBASSY_REOPENING = "embassy_reopening"
+    OTHER = "other"
+
+
+class LinkCertainty(StrEnum):
+    """How sure the link between a concession and a release is: said so by a party
+    (``stated_officially``), reported by the press or others (``reported``), or our own
+    reading of dates and circumstances (``inferred``)."""
+
+    STATED_OFFICIALLY = "stated_officially"
+    REPORTED = "reported"
+    INFERRED = "inferred"
+
+
+#: Events a deal can name: the ways out of custody, and a refusal to leave (offered release
+#: abroad as part of the deal, refused and taken back).
+DEAL_EVENT_KINDS = frozenset(
+    {*(k for k, v in CUSTODY_EFFECT.items() if v < 0), EventKind.REFUSED_TO_LEAVE}
+) - {EventKind.DIED_IN_CUSTODY}

@@ -27,6 +27,10 @@ def _public_paths(app: FastAPI, seeded: Seeded) -> list[str]:
         # the statistics pages (prisonwatch.web.changes)
         "/changes", "/changes/chart.svg", "/changes/series.csv", "/api/v1/changes/series",
         "/api/v1/changes/compare", "/api/v1/changes/releases", "/api/v1/changes/figures",
+        # deals (prisonwatch.web.deals)
+        "/deals", f"/deals/{seeded.deal}", f"/deals/{seeded.private_deal}",
+        "/api/v1/deals", f"/api/v1/deals/{seeded.deal}", f"/api/v1/deals/{seeded.private_deal}",
+        "/api/v1/concessions?authority=US%20OFAC&ref=OFAC-1",
     }
     # every GET route of the app must be in the scan
     templates = {r.path for r in all_routes(app) if "GET" in r.methods}
@@ -36,8 +40,8 @@ def _public_paths(app: FastAPI, seeded: Seeded) -> list[str]:
             prefix = template.split("{")[0]
             assert any(c.startswith(prefix) for c in covered), template
         else:
-            assert template in covered or template in ("/prefs",
-                                                       "/people/new", "/sources/new"), template
+            assert template in covered or template in ("/prefs", "/people/new",
+                                                       "/sources/new", "/deals/new"), template
     return sorted(paths)
 
 

@@ -32,6 +32,8 @@ def _fill(path: str, seeded: Seeded) -> str:
         filled = filled.replace(name, str(seeded.statkevich))
     for name in ("{item_id:row_id}", "{item_id}"):
         filled = filled.replace(name, "1")
+    for name in ("{deal_id:row_id}", "{deal_id}"):
+        filled = filled.replace(name, str(seeded.deal))
     assert "{" not in filled, path
     return filled
 

@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from prisonwatch.store.db import Database
+from prisonwatch.store.deals import ConcessionInput, DealInput, Deals
 from prisonwatch.store.registry import (
     CaseInput,
     EventInput,
@@ -37,6 +38,8 @@ SECRETS = {
     "event_note": "SECRET-EVENT-NOTE-SAFEHOUSE",
     "private_name": "Zzyzxprivat Nomenovich",
     "private_source": "SECRET-SOURCE-INFORMANT",
+    "private_concession": "SECRET-CONCESSION-BACKCHANNEL-OFFER",
+    "private_deal": "SECRET-DEAL-STILL-IN-TALKS",
 }
 
 
@@ -46,6 +49,8 @@ class Seeded:
     kolesnikova: int
     hidden: int
     source: int
+    deal: int = 0
+    private_deal: int = 0
 
 
 def seed_registry(db: Database) -> Seeded:
@@ -82,7 +87,20 @@ def seed_registry(db: Database) -> Seeded:
         hidden = reg.add_person(PersonInput(
             names=[NameInput(SECRETS["private_name"] + " Second", visibility="private")],
         ))
-        return Seeded(st.id, mk.id, hidden.id, src.id)
+        # a deal: public, with a public and a private concession; the only person linked to
+        # it is linked through a private event, so the public sees nobody
+        deals = Deals(s, "test:seed")
+        deal = deals.add_deal(DealInput("Release of 52 (Belavia)", "2025-09-11",
+                                        parties="United States; Belarus"), [src.id])
+        deals.add_concession(deal.id, ConcessionInput(
+            "general_licence", "stated_officially", authority="US OFAC",
+            target_ref="OFAC-1", target_name="BELAVIA", date="2025-09-11"), [src.id])
+        deals.add_concession(deal.id, ConcessionInput(
+            "other", "inferred", description=SECRETS["private_concession"],
+            visibility="private"), [psrc.id])
+        deals.link_person(deal.id, st.id)
+        talks = deals.add_deal(DealInput(SECRETS["private_deal"], "2026", visibility="private"))
+        return Seeded(st.id, mk.id, hidden.id, src.id, deal.id, talks.id)
 
 
 def all_routes(app: Any) -> list[APIRoute]:

@@ -10,6 +10,7 @@ Everything is written in one transaction: a failed run stores nothing.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from sqlalchemy import select
@@ -32,19 +33,25 @@ from prisonwatch.store.db import Database
 from prisonwatch.store.schema import ListEntry, ListLink, Name, NameList, Person, Source
 
 
-def registry_rows(session: Session) -> list[ListRow]:
-    """Every public name of every person, as right-side rows keyed ``person:<id>``."""
-    people = {
-        pid: (birth, gender, region)
-        for pid, birth, gender, region in session.execute(
-            select(Person.id, Person.birth_date, Person.gender, Person.region)
-        )
-    }
+def registry_rows(
+    session: Session, person_ids: Collection[int] | None = None
+) -> list[ListRow]:
+    """Every public name of every person (or of ``person_ids``), as right-side rows keyed
+    ``person:<id>``."""
+    people_stmt = select(Person.id, Person.birth_date, Person.gender, Person.region)
     stmt = (
         select(Name.id, Name.person_id, Name.full_text)
         .where(Name.visibility == Visibility.PUBLIC.value)
         .order_by(Name.person_id, Name.is_primary.desc(), Name.id)
     )
+    if person_ids is not None:
+        ids = sorted(set(person_ids))
+        people_stmt = people_stmt.where(Person.id.in_(ids))
+        stmt = stmt.where(Name.person_id.in_(ids))
+    people = {
+        pid: (birth, gender, region)
+        for pid, birth, gender, region in session.execute(people_stmt)
+    }
     rows: list[ListRow] = []
     for name_id, pid, text in session.execute(stmt):
         birth, gender, region = people.get(pid, (None, None, None))

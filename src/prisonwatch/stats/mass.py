@@ -69,7 +69,8 @@ def mass_releases(
     out: dict[int, MassRelease] = {}
     ev_conds: list[ColumnElement[bool]] = [StatusEvent.deal_id.is_not(None)]
     if not include_private:
-        ev_conds.append(StatusEvent.visibility == "public")
+        # a private deal (e.g. still being negotiated) is not marked for public readers
+        ev_conds += [StatusEvent.visibility == "public", Deal.visibility == "public"]
     linked = session.execute(
         select(
             Deal.id,

@@ -259,6 +259,13 @@ class Deal(Base):
     concessions: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    # added by migration 0006 (see store/schema_deals.py)
+    date_approx: Mapped[bool] = mapped_column(Boolean, default=False)
+    visibility: Mapped[str] = mapped_column(String(10), default="public")
+    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime, default=utcnow, onupdate=utcnow
+    )
 
 
 class StatusEvent(Base):
@@ -278,7 +285,10 @@ class StatusEvent(Base):
     )
     destination_country: Mapped[str | None] = mapped_column(String(100))
     facility: Mapped[str | None] = mapped_column(String(300))
-    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deal.id", ondelete="SET NULL"))
+    # the deal a release was part of (indexed by migration 0006: a deal's people)
+    deal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deal.id", ondelete="SET NULL"), index=True
+    )
     note: Mapped[str | None] = mapped_column(Text)
     visibility: Mapped[str] = mapped_column(String(10), default="public")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -487,3 +497,6 @@ class Claim(Base):
     review_state: Mapped[str] = mapped_column(String(20), default="pending")
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+from prisonwatch.store import schema_deals as _schema_deals  # noqa: E402, F401  (deal tables)

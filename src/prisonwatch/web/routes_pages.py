@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from prisonwatch.store import people as people_store
 from prisonwatch.store.auditlog import AuditFilter, actors, query_audit
+from prisonwatch.store.deal_views import deal_titles
 from prisonwatch.store.registry import NotFound
 from prisonwatch.store.status import held_on
 from prisonwatch.web.context import ctx
@@ -122,7 +123,8 @@ def person(request: Request, person_id: int, r: Reader = Depends(reader),
         raise ApiError(404, f"no person with id {person_id}")
     shown = names_in_script(s, [person_id], locale_of(request).script,
                             include_private=r.include_private).get(person_id, view.primary_name)
-    return render(request, "person.html", p=view, shown=shown)
+    deals = deal_titles(s, (e.deal_id for e in view.events), include_private=r.include_private)
+    return render(request, "person.html", p=view, shown=shown, deals=deals)
 
 
 @router.get("/search")

@@ -31,4 +31,8 @@ VOCABULARY: tuple[str, ...] = (
     N_("wrong username or password"),
     N_("too many failed logins: try again in a few minutes"),
     N_("Changes"),
+    # deals: concession kinds, how sure a link is, the navigation
+    N_("delisting"), N_("general_licence"), N_("suspension"), N_("programme_change"),
+    N_("embassy_reopening"), N_("stated_officially"), N_("reported"), N_("inferred"),
+    N_("Deals"),
 )
