@@ -28,6 +28,12 @@ def test_demo_registry(sqlite_db: Database) -> None:
         # Cyrillic and Latin spellings for everyone
         scripts = dict(s.execute(select(Name.script, func.count()).group_by(Name.script)).all())
         assert scripts["cyrillic"] == 3000 and scripts["latin"] == 1500
+        # Latin as passports print it, not ICU's BGN ("Hyenadz", "Yawhyen", "Dzmitryy")
+        latin = " ".join(s.scalars(select(Name.full_text).where(Name.script == "latin")))
+        for bgn in ("Hyenadz", "Yawhyen", "Dzmitryy", "Alyeh", "yevich", "Syarhyey"):
+            assert bgn not in latin, bgn
+        for passport in ("Henadz", "Yauhen", "Dzmitry", "Aleh", "Siarhei"):
+            assert passport in latin, passport
         release = s.scalars(
             select(StatusEvent).where(StatusEvent.date_start == dt.date(2025, 9, 11))
         ).all()

@@ -28,11 +28,12 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import icu
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from prisonwatch.model import EventKind
+from prisonwatch.names.romanise import passport_latin
+from prisonwatch.names.translit import Lang
 from prisonwatch.store.db import Database
 from prisonwatch.store.deals import ConcessionInput, DealInput, Deals
 from prisonwatch.store.registry import (
@@ -233,7 +234,7 @@ def _detention_date(rng: random.Random, today: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
 
 
-def _plan(rng: random.Random, translit_be: icu.Transliterator, today: dt.date) -> _Plan:
+def _plan(rng: random.Random, today: dt.date) -> _Plan:
     female = rng.random() < 0.16
     given_be, given_ru = rng.choice(FEMALE if female else MALE)
     pat_be, pat_ru = rng.choice(PATRONYMICS)
@@ -243,8 +244,8 @@ def _plan(rng: random.Random, translit_be: icu.Transliterator, today: dt.date) -
     pat_ru_full = pat_ru + ("овна" if female else "ович")
     be = f"{sur_be} {given_be} {pat_be_full}"
     ru = f"{sur_ru} {given_ru} {pat_ru_full}"
-    latin = translit_be.transliterate(f"{given_be} {sur_be}")
-    latin = latin.replace("ʹ", "").replace("ʺ", "").replace("ʼ", "'")  # BGN soft/hard signs
+    # as the person's passport would print it (Henadz Statkevich), not ICU's BGN output
+    latin = passport_latin(f"{given_be} {sur_be}", Lang.BELARUSIAN)
     names = [
         NameInput(be, kind="official", language="be", is_primary=True),
         NameInput(ru, kind="official", language="ru"),
@@ -288,7 +289,6 @@ def build_demo(
         raise DemoError("the demo needs at least 60 people (52 are released on 2025-09-11)")
     today = today or dt.date.today()
     rng = random.Random(seed)
-    translit = icu.Transliterator.createInstance("Belarusian-Latin/BGN")
     with db.session() as s:
         if s.scalar(select(func.count()).select_from(Person)):
             raise DemoError(
@@ -312,7 +312,7 @@ def build_demo(
                 title="PrisonWatch demo generator (synthetic data)", publisher="PrisonWatch"
             )
         )
-        plans = [_plan(rng, translit, today) for _ in range(people)]
+        plans = [_plan(rng, today) for _ in range(people)]
         plans.sort(key=lambda p: p.detained)
         timelines: list[tuple[int, _Plan, list[tuple[dt.date, str]]]] = []
         for i, plan in enumerate(plans, 1):
