@@ -27,6 +27,9 @@ def _public_paths(app: FastAPI, seeded: Seeded) -> list[str]:
         # the statistics pages (prisonwatch.web.changes)
         "/changes", "/changes/chart.svg", "/changes/series.csv", "/api/v1/changes/series",
         "/api/v1/changes/compare", "/api/v1/changes/releases", "/api/v1/changes/figures",
+        # claims from news (prisonwatch.web.claims)
+        "/claims", "/claims?state=pending", "/claims/1", "/claims/3", "/api/v1/claims",
+        "/api/v1/claims?state=pending", "/api/v1/claims/3",
     }
     # every GET route of the app must be in the scan
     templates = {r.path for r in all_routes(app) if "GET" in r.methods}
