@@ -9,6 +9,7 @@ the same surname, so a claim names the person in the fullest form the text has.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from prisonwatch.news.when import DateSpan, date_of
 
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁІЎ][a-zß-öø-ÿā-žа-яёіў'’-]+"
 _RUN = re.compile(rf"(?<![\w]){_CAP}(?:\s+{_CAP}){{0,2}}(?![\w])")
-_CYR_PAIR = re.compile(r"(?<![\w])[А-ЯЁІЎ][а-яёіў'’-]+\s+[А-ЯЁІЎ][а-яёіў'’-]+(?![\w])")
+_CYR_WORD = re.compile(r"(?<![\w])[А-ЯЁІЎ][а-яёіў'’-]+(?![\w])")
 #: how far a person may stand from the words about them
 NEAR = 80
 
@@ -93,12 +94,30 @@ def _knows(token: str, stems: frozenset[str]) -> bool:
 
 def _known_pairs(text: str, stems: frozenset[str]) -> list[Mention]:
     """Cyrillic pairs of capitalised words with a word the lexicon knows in any case form,
-    for the Belarusian names natasha's Russian model misses."""
-    out = []
-    for m in _CYR_PAIR.finditer(text):
-        if any(_knows(t, stems) for t in m.group().split()):
-            out.append(Mention(m.start(), m.end(), m.group()))
+    for the Belarusian names natasha's Russian model misses. A capitalised word opening a
+    sentence («Вызвалены Ўладзь …») joins a pair only when it is known itself."""
+    words = list(_CYR_WORD.finditer(text))
+    out: list[Mention] = []
+    for a, b in itertools.pairwise(words):
+        if text[a.end() : b.start()].strip() or (out and out[-1].end > a.start()):
+            continue
+        known_a, known_b = _knows(a.group(), stems), _knows(b.group(), stems)
+        first = Mention(a.start(), a.end(), a.group())
+        if (known_a and known_b) or (
+            (known_a or known_b) and not (_sentence_initial(text, first) and not known_a)
+        ):
+            out.append(Mention(a.start(), b.end(), text[a.start() : b.end()]))
     return out
+
+
+def _trim_initial(text: str, f: Mention, stems: frozenset[str]) -> Mention:
+    """«Вызвалены Ўладзь Шчэцькі»: a sentence-opening word of three or more that the name
+    lexicon doesn't know is the capitalised first word of the sentence, not a name."""
+    words = f.text.split()
+    if len(words) >= 3 and _sentence_initial(text, f) and not _knows(words[0], stems):
+        start = f.start + f.text.index(words[1])
+        return Mention(start, f.end, text[start : f.end])
+    return f
 
 
 def _sentence_initial(text: str, f: Mention) -> bool:
@@ -110,6 +129,7 @@ def mentions(text: str, lex: Lexicon, known: frozenset[str] = frozenset()) -> li
     found = _ner_mentions(text) if lex.lang in ("ru", "be") else _rule_mentions(text, lex, known)
     if lex.lang in ("ru", "be"):
         stems = known | {name_stem(n) for n in lex.given_names}
+        found = [_trim_initial(text, f, stems) for f in found]
         found += [k for k in _known_pairs(text, stems) if not any(_overlap(k, f) for f in found)]
     found = [f for f in found if not all(t in lex.stop_names for t in f.text.split())]
     keys = {f.key for f in found if len(f.text.split()) > 1}
