@@ -89,10 +89,17 @@ def find_counts(
             for name, sm in subjects:  # a subject written just before the number ("total to")
                 if 0 <= m.start() - sm.end() <= 3:
                     chosen = name
-            if chosen is None:
-                if not lex.people_nouns.match(text, m.end()):
-                    continue
+            if chosen is None and lex.people_nouns.match(text, m.end()):
                 chosen = subjects_in_order(subjects)
+            if chosen is None:  # no noun: "at least 8 died", "8 were released"
+                for name, sm in subjects:
+                    between = text[m.end() : sm.start()]
+                    aux = rf"\s+(?:{lex.aux}\s+)?"
+                    if sm.start() >= m.end() and re.fullmatch(aux, between, FLAGS):
+                        chosen = name
+                        break
+            if chosen is None:
+                continue
             value = _value(m.group(1))
             if m.group(2):
                 value = f"{value}-{_value(m.group(2))}"

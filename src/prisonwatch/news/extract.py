@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from prisonwatch.news.counts import find_counts
 from prisonwatch.news.lexicon import lexicon
-from prisonwatch.news.persons import find_statuses, fullest, mentions
+from prisonwatch.news.persons import find_included, find_statuses, fullest, mentions
 from prisonwatch.news.sanctions import find_sanctions
 from prisonwatch.news.statements import find_statements
 from prisonwatch.news.text import Claim, dedupe, sentences
@@ -33,8 +33,10 @@ def extract_claims(
     for sent in sentences(text, lex):
         dates = find_dates(text, sent.start, sent.end, lex, published)
         masks = masked_numbers(text, sent.start, sent.end, lex)
-        claims += find_counts(text, sent, lex, masks, dates)
+        counts = find_counts(text, sent, lex, masks, dates)
+        claims += counts
         claims += find_statuses(text, sent, lex, found, full, dates)
+        claims += find_included(text, sent, lex, found, full, counts)
         claims += find_sanctions(
             text, sent, lex, dates, [c for c in claims if c.kind == "sanction_change"]
         )

@@ -57,6 +57,12 @@ class Lexicon:
     stop_names: frozenset[str]
     surname_suffixes: tuple[str, ...]
     given_names: frozenset[str]
+    #: "including X": people named after it share what the clause's count says
+    including: re.Pattern[str]
+    #: a clause opening with he/she continues the person of the clause before
+    pronouns: re.Pattern[str]
+    #: auxiliaries between a number and its verb ("8 were released")
+    aux: str
 
 
 def _compile(lang: str, raw: dict[str, Any]) -> Lexicon:
@@ -96,6 +102,9 @@ def _compile(lang: str, raw: dict[str, Any]) -> Lexicon:
         stop_names=frozenset(raw["stop_names"]),
         surname_suffixes=tuple(raw["surname_suffixes"]),
         given_names=frozenset(raw["given_names"]),
+        including=re.compile(raw["including"], FLAGS),
+        pronouns=re.compile(raw["pronouns"], FLAGS),
+        aux=raw["aux"],
     )
 
 

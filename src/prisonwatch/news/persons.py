@@ -177,13 +177,20 @@ def _after(found: list[Mention], lo: int, hi: int) -> Mention | None:
 
 
 def _patient(
-    text: str, found: list[Mention], sent: Sentence, index: int, m: re.Match[str], active: bool
+    text: str,
+    found: list[Mention],
+    sent: Sentence,
+    index: int,
+    m: re.Match[str],
+    active: bool,
+    lex: Lexicon,
 ) -> Mention | None:
     clause: Clause = sent.clauses[index]
     if active:
         return _after(found, m.end(), clause.end)
     who = _before(found, clause.start, m.start())
-    if who is None and clause.coordinated and index > 0:
+    continues = clause.coordinated or bool(lex.pronouns.match(clause.text))
+    if who is None and continues and index > 0:
         who = _before(found, sent.clauses[index - 1].start, sent.clauses[index - 1].end)
     if who is None:  # inverted: "Among those released was Ihar Losik", «умер Вадим Храско»
         nxt = _after(found, m.end(), clause.end)
@@ -221,7 +228,7 @@ def find_statuses(
                         )
                     ):
                         continue
-                    who = _patient(text, found, sent, index, m, active)
+                    who = _patient(text, found, sent, index, m, active, lex)
                     if who is None:
                         continue
                     value = None
@@ -257,3 +264,56 @@ def registry_lexicon(names: Iterable[str]) -> frozenset[str]:
         for token in re.findall(r"[А-ЯЁІЎ][а-яёіў'’-]{2,}", name):
             out.add(name_stem(token))
     return frozenset(out)
+
+
+#: what a count's subject says about each person it includes
+INCLUDED_STATUS = {
+    "people released": "released",
+    "people pardoned": "pardoned",
+    "people detained": "detained",
+    "people sentenced": "sentenced",
+    "people who died": "died",
+    "people moved abroad": "moved_abroad",
+    "people expelled": "expelled",
+    "people newly recognised as political prisoners": "recognised_political_prisoner",
+    "political prisoners held": "held",
+}
+
+
+def find_included(
+    text: str,
+    sent: Sentence,
+    lex: Lexicon,
+    found: list[Mention],
+    full: dict[str, str],
+    counts: list[Claim],
+) -> list[Claim]:
+    """ "Lukashenko pardoned 14 people, including journalist Ihar Karnei": the people named
+    after "including" in a count's sentence get the count's status."""
+    out: list[Claim] = []
+    for count in counts:
+        status = INCLUDED_STATUS.get(count.subject or "")
+        if status is None or not (sent.start <= count.start < sent.end):
+            continue
+        marker = lex.including.search(text, count.start, sent.end)
+        if marker is None:
+            continue
+        for who in found:
+            if not (marker.end() <= who.start and who.end <= sent.end):
+                continue
+            if re.search(r"[.;:]", text[marker.end() : who.start]) or who.start - marker.end() > 60:
+                break
+            out.append(
+                Claim(
+                    kind="person_status",
+                    quote=text[count.start : who.end],
+                    start=count.start,
+                    end=who.end,
+                    status=status,
+                    person=full.get(who.key, who.text),
+                    date=count.date,
+                    fact=(status, who.key),
+                )
+            )
+            break
+    return out

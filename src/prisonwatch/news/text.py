@@ -111,10 +111,17 @@ def _clauses(text: str, start: int, end: int, lex: Lexicon) -> list[Clause]:
     return out
 
 
+_COORD_CUT = re.compile(r"(?:^|[\s,])(?:and|but|и|а|но|і|але|y|pero)\s|,", re.IGNORECASE)
+
+
 def negated(text: str, start: int, lex: Lexicon, floor: int = 0, end: int | None = None) -> bool:
     """A negation within the few words before ``start`` (not before ``floor``), or inside the
     matched words up to ``end`` ("was not released")."""
     window = text[max(floor, start - 22) : end if end is not None else start]
+    # a negation of the words before "and"/"but" is not one of the words after them
+    cut = list(_COORD_CUT.finditer(window[: start - max(floor, start - 22)]))
+    if cut:
+        window = window[cut[-1].end() :]
     return bool(lex.negation.search(window))
 
 

@@ -301,7 +301,7 @@ def edit_claim(
         else:
             edit[key] = value
     claim.edit = edit or None
-    if person_id is not None:
+    if person_id is not None and person_id != claim.person_id:
         if session.get(Person, person_id) is None:
             raise NewsError(f"person: no person with id {person_id}")
         claim.person_id = person_id
