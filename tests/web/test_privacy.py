@@ -31,6 +31,9 @@ def _public_paths(app: FastAPI, seeded: Seeded) -> list[str]:
         "/deals", f"/deals/{seeded.deal}", f"/deals/{seeded.private_deal}",
         "/api/v1/deals", f"/api/v1/deals/{seeded.deal}", f"/api/v1/deals/{seeded.private_deal}",
         "/api/v1/concessions?authority=US%20OFAC&ref=OFAC-1",
+        # claims from news (prisonwatch.web.claims)
+        "/claims", "/claims?state=pending", "/claims/1", "/claims/3", "/api/v1/claims",
+        "/api/v1/claims?state=pending", "/api/v1/claims/3",
     }
     # every GET route of the app must be in the scan
     templates = {r.path for r in all_routes(app) if "GET" in r.methods}

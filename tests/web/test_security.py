@@ -30,7 +30,7 @@ def _fill(path: str, seeded: Seeded) -> str:
     filled = path
     for name in ("{person_id:row_id}", "{person_id}"):
         filled = filled.replace(name, str(seeded.statkevich))
-    for name in ("{item_id:row_id}", "{item_id}"):
+    for name in ("{item_id:row_id}", "{item_id}", "{claim_id:row_id}", "{claim_id}"):
         filled = filled.replace(name, "1")
     for name in ("{deal_id:row_id}", "{deal_id}"):
         filled = filled.replace(name, str(seeded.deal))

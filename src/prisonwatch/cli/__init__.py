@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from prisonwatch.cli import changes, deals, names, reconcile, registry, web
+from prisonwatch.cli import changes, deals, names, news, reconcile, registry, web
 
 app = typer.Typer(
     name="prisonwatch",
@@ -31,6 +31,8 @@ app.add_typer(reconcile.app, name="reconcile")
 app.add_typer(reconcile.review_app, name="review")
 app.add_typer(changes.app, name="changes")
 app.add_typer(deals.app, name="deal")
+app.add_typer(news.app, name="news")
+app.add_typer(news.claims_app, name="claims")
 app.command("serve")(web.serve_cmd)
 app.add_typer(web.user_app, name="user")
 

@@ -67,9 +67,13 @@ class SecurityHeaders:
 
 def _optional_routers(app: FastAPI, nav: list[tuple[str, str]]) -> None:
     """Routers other areas add to the web app (``prisonwatch.web.changes``: the statistics
-    pages; ``prisonwatch.web.deals``: deals). Each module exposes ``router`` and may expose
-    ``NAV = (path, label)``."""
-    for module_name in ("prisonwatch.web.changes", "prisonwatch.web.deals"):
+    pages; ``prisonwatch.web.deals``: deals; ``prisonwatch.web.claims``: claims from news).
+    Each module exposes ``router`` and may expose ``NAV = (path, label)``."""
+    for module_name in (
+        "prisonwatch.web.changes",
+        "prisonwatch.web.deals",
+        "prisonwatch.web.claims",
+    ):
         if importlib.util.find_spec(module_name) is None:
             continue
         module = importlib.import_module(module_name)
@@ -145,5 +149,8 @@ def app_from_env() -> FastAPI:
     a secret key, so one is required here."""
     if not os.environ.get("PRISONWATCH_SECRET_KEY"):
         raise RuntimeError("several workers need PRISONWATCH_SECRET_KEY so they share sessions")
-    return create_app(Database(None), public=bool(os.environ.get("PRISONWATCH_PUBLIC")),
-                      build_index_in_background=True)
+    return create_app(
+        Database(None),
+        public=bool(os.environ.get("PRISONWATCH_PUBLIC")),
+        build_index_in_background=True,
+    )

@@ -1,0 +1,108 @@
+"""The claims review in a real Chromium: an editor opens a proposed claim, sees the quote
+marked in the article, edits it and accepts it (no JavaScript needed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from webhelpers import PASSWORD, free_port, seed_registry
+
+from prisonwatch.news.extract import extract_claims
+from prisonwatch.store.db import Database
+from prisonwatch.store.news import add_article
+from prisonwatch.store.users import create_user
+from prisonwatch.web.app import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+SEED = Path(__file__).parent.parent / "news" / "data" / "belarus-prisoners-article.txt"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"CI must run the browser tests, but {CHROMIUM} is missing")
+        pytest.skip(f"{CHROMIUM} not found")
+    import uvicorn
+
+    db = Database(f"sqlite:///{tmp_path_factory.mktemp('claims') / 'registry.db'}")
+    db.migrate()
+    seeded = seed_registry(db)
+    text = SEED.read_text("utf-8")
+    with db.session() as s:
+        create_user(s, "editor", PASSWORD, "editor", actor="test")
+        claims = extract_claims(text, "en", dt.date(2025, 9, 12))
+        add_article(
+            s,
+            text=text,
+            url="https://example.org/lrt",
+            lang="en",
+            actor="test",
+            publisher="LRT",
+            published="2025-09-12",
+            proposals=[c.as_json() for c in claims],
+            links={"Mikal Statkevich": (seeded.statkevich, 0.96)},
+        )
+    port = free_port()
+    srv = uvicorn.Server(
+        uvicorn.Config(
+            create_app(db, secret_key="b"), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(10)
+        db.dispose()
+
+
+def test_editor_reviews_a_claim(server: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            ctx = browser.new_context(
+                viewport={"width": 1200, "height": 900}, java_script_enabled=False
+            )
+            page = ctx.new_page()
+            page.goto(f"{server}/login")
+            page.fill("input[name=username]", "editor")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("form.narrow button[type=submit]")
+            page.goto(f"{server}/claims")
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / "claims-list.png"), full_page=True)
+            page.click("text=refused to leave")  # the person-status row's claim text
+            page.locator("tr", has_text="refused to leave").locator("a").first.click()
+            assert page.locator("blockquote.context mark").inner_text() == (
+                "veteran opposition leader Mikal Statkevich refused to leave Belarus and "
+                "returned home"
+            )
+            page.fill("form.edit-claim input[name=date]", "2025-09-11")
+            page.click("form.edit-claim button[type=submit]")
+            assert page.locator("table.compare").inner_text().count("2025-09-11") == 1
+            page.screenshot(path=str(SHOTS / "claim-review.png"), full_page=True)
+            page.click("form[action$='/accept'] button")
+            assert "(accepted)" in page.locator("h1").inner_text()
+            assert "status event" in page.content()
+        finally:
+            browser.close()
