@@ -135,3 +135,12 @@ def test_a_typed_surname_is_fully_answered_exact_spelling_first(db: Database) ->
     assert by_person[russian].answer.reason == "Статкевіч ≈ Статкевич: Belarusian/Russian forms, и/і"
     assert by_person[russian].score < 0.8  # the pair score stays what comparison needs
     assert by_person[other].answer.full  # a double surname holding the typed one answers it
+
+
+def test_the_name_shown_is_the_one_that_answers_the_query(db: Database) -> None:
+    pid, _ = _person(db, "Багдановіч Вікторыя", "Viktoryia Bahdanovich")
+    search = NameSearch(db)
+    search.build()
+    (hit,) = search.search("Bahdanovich", include_private=False)
+    assert hit.person_id == pid
+    assert hit.name == "Viktoryia Bahdanovich" and hit.answer.exact

@@ -175,9 +175,9 @@ class NameSearch:
             found = self._index.search_names(text, limit=limit * 2, explain=False)
         current = self._current({int(key) for key, _name, _r in found}, session)
         matcher = default_matcher()
-        # (score, rank in the index's order, name, name id, ref): equal scores keep the
-        # index's order, which puts the closer spelling first when caps make scores equal
-        best: dict[int, tuple[float, int, str, int, NameRef]] = {}
+        # every current name found, per person: (score, rank in the index's order, name,
+        # name id, ref); equal scores keep the index's order (the closer spelling first)
+        per_person: dict[int, list[tuple[float, int, str, int, NameRef]]] = {}
         for rank, (key, indexed, result) in enumerate(found):
             ref = current.get(int(key))
             if ref is None or (ref.private and not include_private):
@@ -187,22 +187,27 @@ class NameSearch:
                 score = matcher.compare(text, ref.text).score
                 if score < matcher.review_threshold:
                     continue
-            old = best.get(ref.person_id)
-            if old is None or score > old[0]:
-                best[ref.person_id] = (score, rank, ref.text, int(key), ref)
+            per_person.setdefault(ref.person_id, []).append((score, rank, ref.text, int(key), ref))
         self._since_freeze += 1
         if self._since_freeze >= FREEZE_EVERY:
             self._since_freeze = 0
             gc.freeze()
-        # the pair scores pick the candidates; how each answers the query ranks them (a typed
-        # surname alone is fully answered by everyone of that surname, exact spelling first)
-        kept = sorted(best.values(), key=lambda b: (-b[0], b[1]))[: limit * 2]
-        hits = []
-        for _score, rank, name, nid, ref in kept:  # only these are explained
-            result = matcher.compare(text, name)
-            hits.append((rank, SearchHit(ref.person_id, nid, name, float(result.score),
-                                         str(result.verdict), result.why, ref.private,
-                                         answer(result))))
+        # the pair scores pick the people; how each of their names answers the query picks the
+        # name shown and ranks the people (a typed surname alone is fully answered by everyone
+        # of that surname, the exact spelling first)
+        people = sorted(per_person.values(), key=lambda c: min((-x[0], x[1]) for x in c))
+        hits: list[tuple[int, SearchHit]] = []
+        for candidates in people[: limit * 2]:
+            best: tuple[tuple[bool, bool, int, float], int, SearchHit] | None = None
+            for _score, rank, name, nid, ref in candidates:  # only these are explained
+                result = matcher.compare(text, name)
+                hit = SearchHit(ref.person_id, nid, name, float(result.score),
+                                str(result.verdict), result.why, ref.private, answer(result))
+                order = hit.answer.sort_key(hit.score)
+                if best is None or (order, rank) < (best[0], best[1]):
+                    best = (order, rank, hit)
+            if best is not None:
+                hits.append((best[1], best[2]))
         hits.sort(key=lambda rh: (*rh[1].answer.sort_key(rh[1].score), rh[0]))
         return [hit for _rank, hit in hits[:limit]]
 
