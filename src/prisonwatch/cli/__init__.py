@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from prisonwatch.cli import changes, names, reconcile, registry, web
+from prisonwatch.cli import changes, names, reconcile, registry, sanctions, web
 
 app = typer.Typer(
     name="prisonwatch",
@@ -30,6 +30,7 @@ app.add_typer(names.app, name="names")
 app.add_typer(reconcile.app, name="reconcile")
 app.add_typer(reconcile.review_app, name="review")
 app.add_typer(changes.app, name="changes")
+app.add_typer(sanctions.app, name="sanctions")
 app.command("serve")(web.serve_cmd)
 app.add_typer(web.user_app, name="user")
 
