@@ -27,6 +27,11 @@ def _public_paths(app: FastAPI, seeded: Seeded) -> list[str]:
         # the statistics pages (prisonwatch.web.changes)
         "/changes", "/changes/chart.svg", "/changes/series.csv", "/api/v1/changes/series",
         "/api/v1/changes/compare", "/api/v1/changes/releases", "/api/v1/changes/figures",
+        # sanctions lists (prisonwatch.web.sanctions; with data: tests/web/test_sanctions_web.py)
+        "/sanctions", "/sanctions?q=Zzyzxprivat", "/sanctions/lists/1", "/sanctions/targets/1",
+        "/api/v1/sanctions/lists", "/api/v1/sanctions/lists/1", "/api/v1/sanctions/lists/1/diff",
+        "/api/v1/sanctions/diff?old=1:1&new=1:latest", "/api/v1/sanctions/targets?q=Zzyzxprivat",
+        "/api/v1/sanctions/targets/1",
     }
     # every GET route of the app must be in the scan
     templates = {r.path for r in all_routes(app) if "GET" in r.methods}

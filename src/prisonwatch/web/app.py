@@ -68,7 +68,7 @@ class SecurityHeaders:
 def _optional_routers(app: FastAPI, nav: list[tuple[str, str]]) -> None:
     """Routers other areas add to the web app (``prisonwatch.web.changes``: the statistics
     pages). Each module exposes ``router`` and may expose ``NAV = (path, label)``."""
-    for module_name in ("prisonwatch.web.changes",):
+    for module_name in ("prisonwatch.web.changes", "prisonwatch.web.sanctions"):
         if importlib.util.find_spec(module_name) is None:
             continue
         module = importlib.import_module(module_name)
