@@ -265,3 +265,39 @@ def test_find_targets_by_reference_and_by_name_across_scripts(db: Database, tmp_
         hits = find_targets(s, "Lukashenko Aleksandr")
         assert hits and hits[0].target.ref == "P1"
         assert find_targets(s, "Nobody Atall") == []
+
+
+def test_stored_diff_reads_only_touched_targets_and_matches_a_full_comparison(
+    db: Database, tmp_path: Path
+) -> None:
+    """Versions 1 → 2 drop an alias and a target, 2 → 3 restore both: 1 and 3 do not differ,
+    and every pair of versions agrees with the difference of the files themselves."""
+    from prisonwatch.sanctions.diff import diff_statements
+    from prisonwatch.store.sanctions import facts_of, read_list
+
+    t1 = tf.base_targets(20)
+    t2 = [dict(t) for t in t1 if t["id"] != "V1"]
+    t2[0] = tf.person(
+        "P1",
+        "LUKASHENKA, Alyaksandr",
+        birthDate=["1954-08-30"],
+        program=["BELARUS"],
+        nationality=["by"],
+    )
+    t2[5] = tf.person("P7", "PERSON 7 RENAMED", program=["BELARUS"])
+    files = [
+        tf.write_list(tmp_path / f"v{i}.json", t, published=f"2025-0{i}-01")
+        for i, t in enumerate((t1, t2, t1), 1)
+    ]
+    for f in files:
+        import_list(db, f, actor="a")
+    facts = [facts_of(read_list(f).targets) for f in files]
+    with db.session() as s:
+        v = [resolve_version(s, f"1:{n}") for n in (1, 2, 3)]
+        assert version_diff(s, v[0], v[2]).empty
+        for i in range(3):
+            for j in range(3):
+                assert (
+                    version_diff(s, v[i], v[j]).as_json()
+                    == diff_statements(facts[i], facts[j]).as_json()
+                ), (i, j)

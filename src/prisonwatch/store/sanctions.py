@@ -355,6 +355,22 @@ def import_list(
     """Import ``path`` as a new version of its list (see the module docstring)."""
     content = content_hash(path)
     read = read_list(path, progress)
+    return import_read(
+        db, read, content, actor=actor, as_of=as_of, accept_mass_removal=accept_mass_removal
+    )
+
+
+def import_read(
+    db: Database,
+    read: ReadList,
+    content: str,
+    *,
+    actor: str,
+    as_of: date | None = None,
+    accept_mass_removal: bool = False,
+) -> ImportResult:
+    """Store an already parsed file whose bytes hash to ``content`` (what :func:`import_list`
+    does after reading; benchmarks call it with a built list)."""
     header = read.header
     with db.session() as s:
         lst = s.scalar(
@@ -365,7 +381,7 @@ def import_list(
         if lst is not None:
             same = _existing(s, lst.id, content, header.parser_version)
             if same is not None:
-                return _result_of(same, lst, "already imported", path.name)
+                return _result_of(same, lst, "already imported", read.path.name)
         return _write_version(
             s,
             read,

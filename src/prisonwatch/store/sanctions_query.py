@@ -162,10 +162,13 @@ def resolve_version(s: Session, spec: str) -> SanctionsVersion:
     raise SanctionsNotFound(f"list {list_id} has no version {which}")
 
 
-def version_facts(s: Session, v: SanctionsVersion) -> dict[str, tuple[TargetRef, Statements]]:
-    """The facts a stored version held: ``ref -> (ref, statements)``."""
+def version_facts(
+    s: Session, v: SanctionsVersion, target_ids: list[int] | None = None
+) -> dict[str, tuple[TargetRef, Statements]]:
+    """The facts a stored version held: ``ref -> (ref, statements)`` (of ``target_ids`` only,
+    when given)."""
     st, tg = SanctionsStatement, SanctionsTarget
-    rows = s.execute(
+    query = (
         select(tg.ref, st.prop, st.value)
         .join(tg, tg.id == st.target_id)
         .where(
@@ -175,8 +178,15 @@ def version_facts(s: Session, v: SanctionsVersion) -> dict[str, tuple[TargetRef,
         )
     )
     grouped: dict[str, set[tuple[str, str]]] = {}
-    for ref, prop, value in rows:
-        grouped.setdefault(ref, set()).add((prop, value))
+    chunks = (
+        [None]
+        if target_ids is None
+        else [target_ids[i : i + 5000] for i in range(0, len(target_ids), 5000)]
+    )
+    for chunk in chunks:
+        q = query if chunk is None else query.where(st.target_id.in_(chunk))
+        for ref, prop, value in s.execute(q):
+            grouped.setdefault(ref, set()).add((prop, value))
     out: dict[str, tuple[TargetRef, Statements]] = {}
     for ref, facts in grouped.items():
         kind = next((val for p, val in facts if p == "$kind"), "")
@@ -185,8 +195,33 @@ def version_facts(s: Session, v: SanctionsVersion) -> dict[str, tuple[TargetRef,
     return out
 
 
+def touched_targets(s: Session, list_id: int, lo: int, hi: int) -> list[int]:
+    """Targets of the list with a fact that appeared or disappeared in a version after ``lo``
+    up to ``hi`` (version ids): the only ones that can differ between versions lo and hi."""
+    st = SanctionsStatement
+    ids = s.scalars(
+        select(st.target_id)
+        .where(
+            st.list_id == list_id,
+            or_(
+                and_(st.from_version_id > lo, st.from_version_id <= hi),
+                and_(st.until_version_id > lo, st.until_version_id <= hi),
+            ),
+        )
+        .distinct()
+    )
+    return sorted(ids)
+
+
 def version_diff(s: Session, old: SanctionsVersion, new: SanctionsVersion) -> ListDiff:
-    return diff_statements(version_facts(s, old), version_facts(s, new))
+    """The difference of two stored versions. Of the same list, only the targets whose facts
+    changed in between are read (a fact's interval starts or ends between the two); of two
+    lists, every fact of both."""
+    if old.list_id != new.list_id:
+        return diff_statements(version_facts(s, old), version_facts(s, new))
+    lo, hi = sorted((old.id, new.id))
+    touched = touched_targets(s, old.list_id, lo, hi)
+    return diff_statements(version_facts(s, old, touched), version_facts(s, new, touched))
 
 
 def latest_diff(

@@ -85,6 +85,7 @@ class SanctionsStatement(Base):
     __tablename__ = "sanctions_statement"
     __table_args__ = (
         Index("ix_sanctions_statement_current", "list_id", "until_version_id"),
+        Index("ix_sanctions_statement_from", "list_id", "from_version_id"),
         Index("ix_sanctions_statement_target", "target_id", "list_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
