@@ -301,3 +301,18 @@ def test_stored_diff_reads_only_touched_targets_and_matches_a_full_comparison(
                     version_diff(s, v[i], v[j]).as_json()
                     == diff_statements(facts[i], facts[j]).as_json()
                 ), (i, j)
+
+
+def test_target_view_names_other_authorities_listing_the_same_name(
+    db: Database, tmp_path: Path
+) -> None:
+    t = tf.base_targets(6)
+    import_list(db, tf.write_list(tmp_path / "us.json", t, authority="US OFAC"), actor="a")
+    eu = [tf.person("EU.1", "Lukashenka, Alyaksandr"), tf.person("EU.2", "Someone Else")]
+    import_list(db, tf.write_list(tmp_path / "eu.json", eu, authority="EU"), actor="a")
+    with db.session() as s:
+        us_id = s.scalar(select(SanctionsTarget.id).where(SanctionsTarget.ref == "P1"))
+        assert us_id is not None
+        view = target_view(s, us_id)
+        assert [(o.authority, o.ref) for o in view.same_names] == [("EU", "EU.1")]
+        assert view.as_json()["same_names_elsewhere"][0]["ref"] == "EU.1"

@@ -292,7 +292,9 @@ class TargetView:
     target: SanctionsTarget
     listings: list[Listing]
     facts: list[Fact]
-    other_authorities: list[SanctionsTarget] = field(default_factory=list)
+    #: other targets (other authorities' lists, or other references) listed under one of this
+    #: target's names, spelled the same — candidates, not confirmed to be the same party
+    same_names: list[SanctionsTarget] = field(default_factory=list)
 
     @property
     def listed_now(self) -> bool:
@@ -328,6 +330,16 @@ class TargetView:
             ],
             "properties": [f.as_json() for f in self.properties],
             "listings": [li.as_json() for li in self.listings],
+            "same_names_elsewhere": [
+                {
+                    "id": o.id,
+                    "authority": o.authority,
+                    "ref": o.ref,
+                    "kind": o.kind,
+                    "caption": o.caption,
+                }
+                for o in self.same_names
+            ],
         }
 
 
@@ -386,7 +398,32 @@ def target_view(s: Session, target_id: int) -> TargetView:
         )
         for r in fact_rows
     ]
-    return TargetView(t, listings, facts)
+    names = {f.value for f in facts if f.prop in NAME_PROPS}
+    return TargetView(t, listings, facts, same_names_elsewhere(s, t, names))
+
+
+def same_names_elsewhere(
+    s: Session, t: SanctionsTarget, names: set[str], limit: int = 50
+) -> list[SanctionsTarget]:
+    """Other targets listed under one of ``names`` spelled the same (case-insensitive for
+    Latin letters). Cross-script and fuzzy matches are ``find_targets``' job."""
+    if not names:
+        return []
+    st = SanctionsStatement
+    lowered = sorted({n.lower() for n in names})[:500]
+    others = (
+        select(st.target_id)
+        .where(st.prop.in_(NAME_PROPS), func.lower(st.value).in_(lowered), st.target_id != t.id)
+        .distinct()
+    )
+    return list(
+        s.scalars(
+            select(SanctionsTarget)
+            .where(SanctionsTarget.id.in_(others))
+            .order_by(SanctionsTarget.authority, SanctionsTarget.ref)
+            .limit(limit)
+        )
+    )
 
 
 @dataclass
