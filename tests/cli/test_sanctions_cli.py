@@ -11,6 +11,7 @@ import csv
 import importlib
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -28,7 +29,10 @@ runner = CliRunner()
 
 
 def _samples_dir() -> Path:
-    """../shared/data/sanctions-samples beside the checkout (main or a worktree under wt/)."""
+    """$PRISONWATCH_SANCTIONS_SAMPLES, else ../shared/data/sanctions-samples beside the
+    checkout (main or a worktree under wt/)."""
+    if os.environ.get("PRISONWATCH_SANCTIONS_SAMPLES"):
+        return Path(os.environ["PRISONWATCH_SANCTIONS_SAMPLES"])
     for parent in Path(__file__).resolve().parents:
         candidate = parent / "shared" / "data" / "sanctions-samples"
         if candidate.is_dir():

@@ -56,6 +56,9 @@ VOCABULARY: tuple[str, ...] = (
     N_("prop:address"), N_("prop:idNumber"), N_("prop:passportNumber"), N_("prop:imoNumber"),
     N_("prop:registrationNumber"), N_("prop:program"), N_("prop:listingDate"),
     N_("prop:notes"), N_("prop:sourceUrl"), N_("prop:$caption"), N_("prop:$kind"),
+    # properties the format branches add (vessels; FtM Sanction facts folded into targets)
+    N_("prop:mmsi"), N_("prop:callSign"), N_("prop:flag"), N_("prop:authority"),
+    N_("prop:authorityId"), N_("prop:unscId"), N_("prop:provisions"),
 )  # fmt: skip
 
 
