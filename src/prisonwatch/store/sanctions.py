@@ -233,11 +233,19 @@ def read_list(path: Path, progress: Progress | None = None) -> ReadList:
     return ReadList(path, parser, parsed.header, targets, [*parsed.warnings, *own])
 
 
-def statements_hash(facts: dict[str, Statements]) -> str:
+def target_hash(facts: Statements) -> str:
+    """sha256 of one target's sorted facts (kept on its open listing row)."""
     h = hashlib.sha256()
-    for ref in sorted(facts):
-        for prop, value in sorted(facts[ref]):
-            h.update(f"{ref}\t{prop}\t{value}\n".encode())
+    for prop, value in sorted(facts):
+        h.update(f"{prop}\t{value}\n".encode())
+    return h.hexdigest()
+
+
+def statements_hash(target_hashes: dict[str, str]) -> str:
+    """sha256 of a version's facts, from its targets' hashes in reference order."""
+    h = hashlib.sha256()
+    for ref in sorted(target_hashes):
+        h.update(f"{ref}\t{target_hashes[ref]}\n".encode())
     return h.hexdigest()
 
 
@@ -256,21 +264,38 @@ def _t(entity: type[Any]) -> Table:
     return table
 
 
-def current_facts(
-    s: Session, list_id: int
-) -> tuple[dict[str, tuple[TargetRef, Statements]], dict[tuple[str, str, str], int]]:
-    """The list's facts now: ``ref -> (ref, statements)`` and ``(ref, prop, value) -> row id``."""
-    st, tg = _t(SanctionsStatement), _t(SanctionsTarget)
+def current_hashes(s: Session, list_id: int) -> dict[str, tuple[int, str]]:
+    """``ref -> (target id, facts hash)`` of the targets on the list now (one row each)."""
+    lt, tg = _t(SanctionsListing), _t(SanctionsTarget)
     rows = s.execute(
-        select(st.c.id, tg.c.ref, st.c.prop, st.c.value)
-        .join(tg, tg.c.id == st.c.target_id)
-        .where(st.c.list_id == list_id, st.c.until_version_id.is_(None))
+        select(tg.c.ref, lt.c.target_id, lt.c.facts_hash)
+        .join(tg, tg.c.id == lt.c.target_id)
+        .where(lt.c.list_id == list_id, lt.c.until_version_id.is_(None))
     )
+    return {ref: (tid, h) for ref, tid, h in rows}
+
+
+def current_facts(
+    s: Session, list_id: int, target_ids: list[int]
+) -> tuple[dict[str, tuple[TargetRef, Statements]], dict[tuple[str, str, str], int]]:
+    """The current facts of some of the list's targets: ``ref -> (ref, statements)`` and
+    ``(ref, prop, value) -> row id``."""
+    st, tg = _t(SanctionsStatement), _t(SanctionsTarget)
     ids: dict[tuple[str, str, str], int] = {}
     grouped: dict[str, set[tuple[str, str]]] = {}
-    for row_id, ref, prop, value in rows:
-        ids[(ref, prop, value)] = row_id
-        grouped.setdefault(ref, set()).add((prop, value))
+    for start in range(0, len(target_ids), 5000):
+        rows = s.execute(
+            select(st.c.id, tg.c.ref, st.c.prop, st.c.value)
+            .join(tg, tg.c.id == st.c.target_id)
+            .where(
+                st.c.list_id == list_id,
+                st.c.until_version_id.is_(None),
+                st.c.target_id.in_(target_ids[start : start + 5000]),
+            )
+        )
+        for row_id, ref, prop, value in rows:
+            ids[(ref, prop, value)] = row_id
+            grouped.setdefault(ref, set()).add((prop, value))
     return _with_refs(grouped), ids
 
 
@@ -427,9 +452,14 @@ def _write_version(
             "first — compare the files with `prisonwatch sanctions diff` instead"
         )
     new = facts_of(read.targets)
-    new_hash = statements_hash({ref: f for ref, (_r, f) in new.items()})
-    old, old_ids = current_facts(s, lst.id) if prev is not None else ({}, {})
-    diff = diff_statements(old, new)
+    new_hashes = {ref: target_hash(f) for ref, (_r, f) in new.items()}
+    new_hash = statements_hash(new_hashes)
+    # only targets whose facts hash differs (or that come or go) are read and compared
+    now = current_hashes(s, lst.id) if prev is not None else {}
+    touched = {ref for ref, h in new_hashes.items() if ref not in now or now[ref][1] != h}
+    touched |= now.keys() - new_hashes.keys()
+    old, old_ids = current_facts(s, lst.id, sorted(now[r][0] for r in touched if r in now))
+    diff = diff_statements(old, {ref: new[ref] for ref in touched if ref in new})
     if (
         prev is not None
         and not accept_mass_removal
@@ -466,8 +496,8 @@ def _write_version(
     s.add(version)
     s.flush()
     target_ids = _upsert_targets(s, header.authority, read.targets.values())
-    _write_facts(s, lst.id, version.id, old, new, old_ids, target_ids)
-    _write_listings(s, lst.id, version.id, diff, target_ids, header.authority)
+    _write_facts(s, lst.id, version.id, old, new, old_ids, target_ids, touched)
+    _write_listings(s, lst.id, version.id, diff, target_ids, new_hashes)
     result = _result_of(version, lst, "imported", read.path.name)
     result.previous_number = prev.number if prev else None
     result.diff = diff
@@ -525,12 +555,15 @@ def _write_facts(
     new: dict[str, tuple[TargetRef, Statements]],
     old_ids: dict[tuple[str, str, str], int],
     target_ids: dict[str, int],
+    touched: set[str],
 ) -> None:
+    """Insert the facts that appeared and close those that disappeared, for the ``touched``
+    targets (the others' facts are the same; ``old`` holds the touched ones' current facts)."""
     st = _t(SanctionsStatement)
     rows: list[dict[str, Any]] = []
     gone: list[dict[str, Any]] = []
     empty: Statements = frozenset()
-    for ref in new.keys() | old.keys():
+    for ref in sorted(touched):
         after = new[ref][1] if ref in new else empty
         before = old[ref][1] if ref in old else empty
         if after == before:
@@ -564,9 +597,11 @@ def _write_listings(
     version_id: int,
     diff: ListDiff,
     target_ids: dict[str, int],
-    authority: str,
+    hashes: dict[str, str],
 ) -> None:
-    lt, tg = _t(SanctionsListing), _t(SanctionsTarget)
+    """Open listings of added targets, close those of removed ones, keep the facts hash of
+    changed ones current."""
+    lt = _t(SanctionsListing)
     bulk_insert(
         s,
         lt,
@@ -576,22 +611,12 @@ def _write_listings(
                 "target_id": target_ids[r.id],
                 "from_version_id": version_id,
                 "until_version_id": None,
+                "facts_hash": hashes[r.id],
             }
             for r in diff.added
         ],
     )
-    if not diff.removed:
-        return
-    removed_refs = [r.id for r in diff.removed]
-    removed_ids: list[int] = []
-    for start in range(0, len(removed_refs), CHUNK):
-        removed_ids.extend(
-            s.scalars(
-                select(tg.c.id).where(
-                    tg.c.authority == authority, tg.c.ref.in_(removed_refs[start : start + CHUNK])
-                )
-            )
-        )
+    removed_ids = [target_ids[r.id] for r in diff.removed]
     for start in range(0, len(removed_ids), CHUNK):
         s.connection().execute(
             update(lt)
@@ -601,4 +626,16 @@ def _write_listings(
                 lt.c.target_id.in_(removed_ids[start : start + CHUNK]),
             )
             .values(until_version_id=version_id)
+        )
+    changed = [{"b_tid": target_ids[c.id], "b_hash": hashes[c.id]} for c in diff.changed]
+    if changed:
+        s.connection().execute(
+            update(lt)
+            .where(
+                lt.c.list_id == list_id,
+                lt.c.until_version_id.is_(None),
+                lt.c.target_id == bindparam("b_tid"),
+            )
+            .values(facts_hash=bindparam("b_hash")),
+            changed,
         )

@@ -116,3 +116,7 @@ class SanctionsListing(Base):
     until_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("sanctions_version.id", ondelete="CASCADE")
     )
+    #: sha256 of the target's facts on this list while the listing is open (see
+    #: ``store.sanctions.target_hash``): an import reads the facts of only the targets whose
+    #: hash differs from the new file's
+    facts_hash: Mapped[str] = mapped_column(String(64))

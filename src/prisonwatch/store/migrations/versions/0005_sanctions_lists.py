@@ -77,6 +77,7 @@ def upgrade() -> None:
     sa.Column('target_id', sa.Integer(), nullable=False),
     sa.Column('from_version_id', sa.Integer(), nullable=False),
     sa.Column('until_version_id', sa.Integer(), nullable=True),
+    sa.Column('facts_hash', sa.String(length=64), nullable=False),
     sa.ForeignKeyConstraint(['from_version_id'], ['sanctions_version.id'], name=op.f('fk_sanctions_listing_from_version_id_sanctions_version'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['list_id'], ['sanctions_list.id'], name=op.f('fk_sanctions_listing_list_id_sanctions_list'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['target_id'], ['sanctions_target.id'], name=op.f('fk_sanctions_listing_target_id_sanctions_target'), ondelete='CASCADE'),
