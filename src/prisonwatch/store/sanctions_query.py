@@ -405,21 +405,16 @@ def target_view(s: Session, target_id: int) -> TargetView:
 def same_names_elsewhere(
     s: Session, t: SanctionsTarget, names: set[str], limit: int = 50
 ) -> list[SanctionsTarget]:
-    """Other targets listed under one of ``names`` spelled the same (case-insensitive for
-    Latin letters). Cross-script and fuzzy matches are ``find_targets``' job."""
+    """Other targets whose caption (the primary name as its publisher writes it) is one of
+    ``names`` spelled the same (case-insensitive for Latin letters). Reads the targets table
+    only; cross-script and fuzzy matches are ``find_targets``' job."""
     if not names:
         return []
-    st = SanctionsStatement
     lowered = sorted({n.lower() for n in names})[:500]
-    others = (
-        select(st.target_id)
-        .where(st.prop.in_(NAME_PROPS), func.lower(st.value).in_(lowered), st.target_id != t.id)
-        .distinct()
-    )
     return list(
         s.scalars(
             select(SanctionsTarget)
-            .where(SanctionsTarget.id.in_(others))
+            .where(func.lower(SanctionsTarget.caption).in_(lowered), SanctionsTarget.id != t.id)
             .order_by(SanctionsTarget.authority, SanctionsTarget.ref)
             .limit(limit)
         )
