@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
@@ -264,15 +264,21 @@ def _t(entity: type[Any]) -> Table:
     return table
 
 
-def current_hashes(s: Session, list_id: int) -> dict[str, tuple[int, str]]:
-    """``ref -> (target id, facts hash)`` of the targets on the list now (one row each)."""
+class Listed(NamedTuple):
+    target_id: int
+    facts_hash: str
+    listing_id: int
+
+
+def current_hashes(s: Session, list_id: int) -> dict[str, Listed]:
+    """The targets on the list now (one open listing each), by reference."""
     lt, tg = _t(SanctionsListing), _t(SanctionsTarget)
     rows = s.execute(
-        select(tg.c.ref, lt.c.target_id, lt.c.facts_hash)
+        select(tg.c.ref, lt.c.target_id, lt.c.facts_hash, lt.c.id)
         .join(tg, tg.c.id == lt.c.target_id)
         .where(lt.c.list_id == list_id, lt.c.until_version_id.is_(None))
     )
-    return {ref: (tid, h) for ref, tid, h in rows}
+    return {ref: Listed(tid, h, lid) for ref, tid, h, lid in rows}
 
 
 def current_facts(
@@ -456,9 +462,9 @@ def _write_version(
     new_hash = statements_hash(new_hashes)
     # only targets whose facts hash differs (or that come or go) are read and compared
     now = current_hashes(s, lst.id) if prev is not None else {}
-    touched = {ref for ref, h in new_hashes.items() if ref not in now or now[ref][1] != h}
+    touched = {ref for ref, h in new_hashes.items() if ref not in now or now[ref].facts_hash != h}
     touched |= now.keys() - new_hashes.keys()
-    old, old_ids = current_facts(s, lst.id, sorted(now[r][0] for r in touched if r in now))
+    old, old_ids = current_facts(s, lst.id, sorted(now[r].target_id for r in touched if r in now))
     diff = diff_statements(old, {ref: new[ref] for ref in touched if ref in new})
     if (
         prev is not None
@@ -497,7 +503,7 @@ def _write_version(
     s.flush()
     target_ids = _upsert_targets(s, header.authority, read.targets.values())
     _write_facts(s, lst.id, version.id, old, new, old_ids, target_ids, touched)
-    _write_listings(s, lst.id, version.id, diff, target_ids, new_hashes)
+    _write_listings(s, lst.id, version.id, diff, target_ids, new_hashes, now)
     result = _result_of(version, lst, "imported", read.path.name)
     result.previous_number = prev.number if prev else None
     result.diff = diff
@@ -598,9 +604,10 @@ def _write_listings(
     diff: ListDiff,
     target_ids: dict[str, int],
     hashes: dict[str, str],
+    now: dict[str, Listed],
 ) -> None:
     """Open listings of added targets, close those of removed ones, keep the facts hash of
-    changed ones current."""
+    changed ones current (open listings updated by their id)."""
     lt = _t(SanctionsListing)
     bulk_insert(
         s,
@@ -616,26 +623,16 @@ def _write_listings(
             for r in diff.added
         ],
     )
-    removed_ids = [target_ids[r.id] for r in diff.removed]
-    for start in range(0, len(removed_ids), CHUNK):
+    closed = [now[r.id].listing_id for r in diff.removed]
+    for start in range(0, len(closed), CHUNK):
         s.connection().execute(
             update(lt)
-            .where(
-                lt.c.list_id == list_id,
-                lt.c.until_version_id.is_(None),
-                lt.c.target_id.in_(removed_ids[start : start + CHUNK]),
-            )
+            .where(lt.c.id.in_(closed[start : start + CHUNK]))
             .values(until_version_id=version_id)
         )
-    changed = [{"b_tid": target_ids[c.id], "b_hash": hashes[c.id]} for c in diff.changed]
+    changed = [{"b_id": now[c.id].listing_id, "b_hash": hashes[c.id]} for c in diff.changed]
     if changed:
         s.connection().execute(
-            update(lt)
-            .where(
-                lt.c.list_id == list_id,
-                lt.c.until_version_id.is_(None),
-                lt.c.target_id == bindparam("b_tid"),
-            )
-            .values(facts_hash=bindparam("b_hash")),
+            update(lt).where(lt.c.id == bindparam("b_id")).values(facts_hash=bindparam("b_hash")),
             changed,
         )
