@@ -316,3 +316,14 @@ def test_target_view_names_other_authorities_listing_the_same_name(
         view = target_view(s, us_id)
         assert [(o.authority, o.ref) for o in view.same_names] == [("EU", "EU.1")]
         assert view.as_json()["same_names_elsewhere"][0]["ref"] == "EU.1"
+
+
+def test_another_format_of_the_same_list_is_told_apart(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_list(db, tf.write_list(tmp_path / "v1.json", tf.base_targets(12)), actor="a")
+    monkeypatch.setattr(tf, "__name__", "prisonwatch.sanctions.formats.pwtest_other")
+    changed = tf.base_targets(12)
+    changed[0]["caption"] = "Lukashenka, Alyaksandr"
+    r = import_list(db, tf.write_list(tmp_path / "v2.json", changed), actor="a")
+    assert r.parser == "pwtest_other" and r.cause == "format" and r.changed == 1

@@ -135,6 +135,7 @@ def import_cmd(
                 as_of=day,
                 accept_mass_removal=accept_mass_removal,
                 progress=lambda n: prog.update(task, completed=n),
+                phase=lambda text: prog.update(task, description=text),
             )
     except (SanctionsFormatError, SanctionsImportError) as exc:
         fail(f"{escape(str(exc))} — nothing was imported")

@@ -318,16 +318,19 @@ def _with_refs(grouped: dict[str, set[tuple[str, str]]]) -> dict[str, tuple[Targ
 
 
 def _cause(
-    prev: SanctionsVersion | None, content: str, facts_hash: str, parser_version: str
+    prev: SanctionsVersion | None, content: str, facts_hash: str, parser: str, parser_version: str
 ) -> str:
     """Why this version differs from the previous one: ``first``; ``unchanged`` (same facts:
-    a reordered or re-encoded copy, or a new parser that reads the same); ``parser`` (same file,
-    another parser version); ``publisher`` (another file, same parser version);
-    ``publisher+parser`` (both changed, the difference can't be split)."""
+    a reordered or re-encoded copy, or a new parser that reads the same); ``format`` (read by
+    another format module — e.g. OFAC's legacy XML after its advanced XML — so the difference
+    may be the formats'); ``parser`` (same file, another parser version); ``publisher``
+    (another file, same parser); ``publisher+parser`` (both changed: can't be split)."""
     if prev is None:
         return "first"
     if facts_hash == prev.statements_hash:
         return "unchanged"
+    if parser != prev.parser:
+        return "format"
     if content == prev.content_hash:
         return "parser"
     if parser_version != prev.parser_version:
@@ -382,10 +385,16 @@ def import_list(
     as_of: date | None = None,
     accept_mass_removal: bool = False,
     progress: Progress | None = None,
+    phase: Callable[[str], None] | None = None,
 ) -> ImportResult:
-    """Import ``path`` as a new version of its list (see the module docstring)."""
+    """Import ``path`` as a new version of its list (see the module docstring).
+    ``progress(n)``: targets read so far; ``phase(text)``: what the import does next."""
+    if phase is not None:
+        phase(f"reading {path.name}")
     content = content_hash(path)
     read = read_list(path, progress)
+    if phase is not None:
+        phase("comparing with the stored version and writing")
     return import_read(
         db, read, content, actor=actor, as_of=as_of, accept_mass_removal=accept_mass_removal
     )
@@ -487,7 +496,7 @@ def _write_version(
         published=header.published,
         as_of=as_of,
         imported_by=actor,
-        cause=_cause(prev, content, new_hash, header.parser_version),
+        cause=_cause(prev, content, new_hash, read.parser, header.parser_version),
         targets=counts.targets,
         persons=counts.persons,
         organisations=counts.organisations,

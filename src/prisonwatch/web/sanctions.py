@@ -48,7 +48,7 @@ VOCABULARY: tuple[str, ...] = (
     N_("Sanctions"),
     N_("organisation"), N_("vessel"), N_("aircraft"),
     N_("cause:first"), N_("cause:publisher"), N_("cause:parser"),
-    N_("cause:publisher+parser"), N_("cause:unchanged"),
+    N_("cause:publisher+parser"), N_("cause:unchanged"), N_("cause:format"),
     N_("prop:name"), N_("prop:alias"), N_("prop:weakAlias"), N_("prop:previousName"),
     N_("prop:firstName"), N_("prop:middleName"), N_("prop:fatherName"), N_("prop:lastName"),
     N_("prop:title"), N_("prop:position"), N_("prop:gender"), N_("prop:birthDate"),
