@@ -327,3 +327,14 @@ def test_another_format_of_the_same_list_is_told_apart(
     changed[0]["caption"] = "Lukashenka, Alyaksandr"
     r = import_list(db, tf.write_list(tmp_path / "v2.json", changed), actor="a")
     assert r.parser == "pwtest_other" and r.cause == "format" and r.changed == 1
+
+
+def test_name_search_sees_names_of_a_newer_version(db: Database, tmp_path: Path) -> None:
+    t = tf.base_targets(6)
+    import_list(db, tf.write_list(tmp_path / "v1.json", t), actor="a")
+    with db.session() as s:
+        assert find_targets(s, "Dzmitry Zmitrovich") == []
+    t.append(tf.person("P77", "ZMITROVICH, Dzmitry"))
+    import_list(db, tf.write_list(tmp_path / "v2.json", t, published="2025-02-01"), actor="a")
+    with db.session() as s:
+        assert [h.target.ref for h in find_targets(s, "Dzmitry Zmitrovich")] == ["P77"]

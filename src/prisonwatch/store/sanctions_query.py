@@ -440,6 +440,38 @@ class TargetHit:
         }
 
 
+#: The name index of every sanctions name, per database, with the newest version id it covers:
+#: rebuilt only after an import (building it for ~100,000 names takes seconds).
+_INDEXES: dict[str, tuple[Any, Any]] = {}
+
+
+def _name_index(s: Session) -> Any:
+    from prisonwatch.names.index import CandidateIndex
+
+    # the newest version (id and import time: ids restart after a restore or truncation) and
+    # the newest fact say whether the cached index still covers every name
+    newest = (
+        s.execute(
+            select(SanctionsVersion.id, SanctionsVersion.imported_at)
+            .order_by(SanctionsVersion.id.desc())
+            .limit(1)
+        ).first(),
+        s.scalar(select(func.max(SanctionsStatement.id))),
+    )
+    key = s.get_bind().engine.url.render_as_string(hide_password=True)
+    cached = _INDEXES.get(key)
+    if cached is not None and cached[0] == newest:
+        return cached[1]
+    names = s.execute(
+        select(SanctionsStatement.target_id, SanctionsStatement.value)
+        .where(SanctionsStatement.prop.in_(NAME_PROPS))
+        .distinct()
+    ).all()
+    index = CandidateIndex.build((int(tid), str(value)) for tid, value in names) if names else None
+    _INDEXES[key] = (newest, index)
+    return index
+
+
 def find_targets(s: Session, query: str, limit: int = 20) -> list[TargetHit]:
     """Targets whose publisher reference is ``query`` (any authority), else whose names match
     ``query`` by the name matcher (across scripts and spellings), best first."""
@@ -449,16 +481,9 @@ def find_targets(s: Session, query: str, limit: int = 20) -> list[TargetHit]:
     by_ref = list(s.scalars(select(SanctionsTarget).where(SanctionsTarget.ref == q)))
     if by_ref:
         return [TargetHit(t, t.ref, 1.0) for t in by_ref]
-    from prisonwatch.names.index import CandidateIndex
-
-    names = s.execute(
-        select(SanctionsStatement.target_id, SanctionsStatement.value)
-        .where(SanctionsStatement.prop.in_(NAME_PROPS))
-        .distinct()
-    ).all()
-    if not names:
+    index = _name_index(s)
+    if index is None:
         return []
-    index = CandidateIndex.build((int(tid), str(value)) for tid, value in names)
     best: dict[int, tuple[float, str]] = {}
     for key, name, result in index.search_names(q, limit=limit * 3, explain=False):
         tid = int(key)
