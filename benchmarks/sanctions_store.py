@@ -14,7 +14,8 @@ and remarks) and times :func:`prisonwatch.store.sanctions.import_read`:
 3. the same facts again (a re-encoded copy: a version row, no fact written);
 4. the difference of the two stored versions (:func:`version_diff`), as the web page and
    ``sanctions diff 1:1 1:2`` compute it;
-5. a target page's read (:func:`target_view`).
+5. a target page's read (:func:`target_view`);
+6. a name search (:func:`find_targets`): the first builds the candidate index of every name.
 
 Prints wall time and peak memory (ru_maxrss) of the process.
 """
@@ -33,7 +34,12 @@ from _pg import temp_pg_database
 from prisonwatch.sanctions.model import ListHeader, Target, TargetKind
 from prisonwatch.store.db import Database
 from prisonwatch.store.sanctions import ReadList, import_read
-from prisonwatch.store.sanctions_query import resolve_version, target_view, version_diff
+from prisonwatch.store.sanctions_query import (
+    find_targets,
+    resolve_version,
+    target_view,
+    version_diff,
+)
 
 KINDS = [TargetKind.PERSON] * 55 + [TargetKind.ORGANISATION] * 40 + [TargetKind.VESSEL] * 3
 KINDS += [TargetKind.AIRCRAFT] * 2
@@ -150,6 +156,10 @@ def run(url: str, n: int) -> None:
         t0 = time.perf_counter()
         target_view(s, 1)
         print(f"  a target's page data: {(time.perf_counter() - t0) * 1000:.0f} ms")
+        for label in ("first name search (builds the name index)", "next name search"):
+            t0 = time.perf_counter()
+            hits = find_targets(s, "Лукашэнка Аляксандр 2")
+            print(f"  {label}: {time.perf_counter() - t0:.2f} s ({len(hits)} hits)")
     db.dispose()
 
 
