@@ -152,3 +152,9 @@ def test_login_required_and_public_view(
 
 def test_every_property_has_a_label() -> None:
     assert {f"prop:{p}" for p in PROPERTIES} <= set(VOCABULARY)
+
+
+def test_the_import_shows_in_the_audit_log(app: FastAPI, lists: dict[str, int]) -> None:
+    page = login(TestClient(app), "admin").get("/audit?per_page=200")
+    assert page.status_code == 200
+    assert "sanctions_version" in page.text and "v2.json" in page.text
