@@ -338,3 +338,21 @@ def test_name_search_sees_names_of_a_newer_version(db: Database, tmp_path: Path)
     import_list(db, tf.write_list(tmp_path / "v2.json", t, published="2025-02-01"), actor="a")
     with db.session() as s:
         assert [h.target.ref for h in find_targets(s, "Dzmitry Zmitrovich")] == ["P77"]
+
+
+@pytest.mark.parametrize("main", ["sdn.csv", "cons_prim.csv"])
+def test_content_hash_of_an_ofac_csv_set_covers_its_other_files(tmp_path: Path, main: str) -> None:
+    from prisonwatch.store.sanctions import content_hash
+
+    prefix = "" if main == "sdn.csv" else "cons_"
+    (tmp_path / main).write_bytes(b"1,A\r\n")
+    alt = tmp_path / f"{prefix}alt.csv"
+    alt.write_bytes(b"1,1,aka,B\r\n")
+    (tmp_path / "unrelated.txt").write_bytes(b"x")
+    before = content_hash(tmp_path / main)
+    assert content_hash(tmp_path) != before  # the folder hashes every file in it
+    alt.write_bytes(b"1,1,aka,C\r\n")
+    changed = content_hash(tmp_path / main)
+    assert changed != before
+    (tmp_path / "unrelated.txt").write_bytes(b"y")  # not part of the set
+    assert content_hash(tmp_path / main) == changed

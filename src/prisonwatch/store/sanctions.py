@@ -50,8 +50,12 @@ from prisonwatch.store.schema_sanctions import (
 #: A version removing more than this share of the previous version's targets is refused
 #: unless the caller accepts a mass removal.
 MASS_REMOVAL_SHARE = 0.1
-#: The files of an OFAC legacy CSV set read beside ``sdn.csv``.
-OFAC_CSV_SET = ("sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv")
+#: The files of OFAC's legacy CSV sets, read beside ``sdn.csv`` (SDN) or ``cons_prim.csv``
+#: (Consolidated): a change in any of them is a change of the version.
+OFAC_CSV_SETS = {
+    "sdn.csv": ("sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"),
+    "cons_prim.csv": ("cons_prim.csv", "cons_alt.csv", "cons_add.csv", "cons_comments.csv"),
+}
 CHUNK = 20_000
 
 Progress = Callable[[int], None]
@@ -160,12 +164,13 @@ class ImportResult:
 
 
 def input_files(path: Path) -> list[Path]:
-    """The files an import reads: the file itself; for an OFAC CSV set (a folder, or its
-    ``sdn.csv``) the set's files that exist."""
+    """The files an import reads: the file itself; for a folder every file in it; for the main
+    file of an OFAC CSV set (``sdn.csv``, ``cons_prim.csv``) the set's files beside it."""
     if path.is_dir():
         return sorted(p for p in path.iterdir() if p.is_file())
-    if path.name.lower() == "sdn.csv":
-        return [p for p in sorted(path.parent.iterdir()) if p.name.lower() in OFAC_CSV_SET]
+    members = OFAC_CSV_SETS.get(path.name.lower())
+    if members is not None:
+        return [p for p in sorted(path.parent.iterdir()) if p.name.lower() in members]
     return [path]
 
 
