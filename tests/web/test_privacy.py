@@ -34,6 +34,11 @@ def _public_paths(app: FastAPI, seeded: Seeded) -> list[str]:
         # claims from news (prisonwatch.web.claims)
         "/claims", "/claims?state=pending", "/claims/1", "/claims/3", "/api/v1/claims",
         "/api/v1/claims?state=pending", "/api/v1/claims/3",
+        # sanctions lists (prisonwatch.web.sanctions; with data: tests/web/test_sanctions_web.py)
+        "/sanctions", "/sanctions?q=Zzyzxprivat", "/sanctions/lists/1", "/sanctions/targets/1",
+        "/api/v1/sanctions/lists", "/api/v1/sanctions/lists/1", "/api/v1/sanctions/lists/1/diff",
+        "/api/v1/sanctions/diff?old=1:1&new=1:latest", "/api/v1/sanctions/targets?q=Zzyzxprivat",
+        "/api/v1/sanctions/targets/1",
     }
     # every GET route of the app must be in the scan
     templates = {r.path for r in all_routes(app) if "GET" in r.methods}

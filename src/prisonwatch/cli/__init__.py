@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from prisonwatch.cli import changes, deals, names, news, reconcile, registry, web
+from prisonwatch.cli import changes, deals, names, news, reconcile, registry, sanctions, web
 
 app = typer.Typer(
     name="prisonwatch",
@@ -33,6 +33,7 @@ app.add_typer(changes.app, name="changes")
 app.add_typer(deals.app, name="deal")
 app.add_typer(news.app, name="news")
 app.add_typer(news.claims_app, name="claims")
+app.add_typer(sanctions.app, name="sanctions")
 app.command("serve")(web.serve_cmd)
 app.add_typer(web.user_app, name="user")
 

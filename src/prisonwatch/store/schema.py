@@ -501,3 +501,4 @@ class Claim(Base):
 
 from prisonwatch.store import schema_deals as _schema_deals  # noqa: E402, F401  (deal tables)
 from prisonwatch.store import schema_news as _schema_news  # noqa: E402,F401  (news tables)
+from prisonwatch.store import schema_sanctions as _schema_sanctions  # noqa: E402,F401

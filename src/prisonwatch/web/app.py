@@ -67,10 +67,12 @@ class SecurityHeaders:
 
 def _optional_routers(app: FastAPI, nav: list[tuple[str, str]]) -> None:
     """Routers other areas add to the web app (``prisonwatch.web.changes``: the statistics
-    pages; ``prisonwatch.web.deals``: deals; ``prisonwatch.web.claims``: claims from news).
-    Each module exposes ``router`` and may expose ``NAV = (path, label)``."""
+    pages; ``prisonwatch.web.deals``: deals; ``prisonwatch.web.claims``: claims from news;
+    ``prisonwatch.web.sanctions``: sanctions lists). Each module exposes ``router`` and may
+    expose ``NAV = (path, label)``."""
     for module_name in (
         "prisonwatch.web.changes",
+        "prisonwatch.web.sanctions",
         "prisonwatch.web.deals",
         "prisonwatch.web.claims",
     ):

@@ -1,7 +1,7 @@
 """deals: structured concessions, the deal's visibility and dates, a deal's people by index
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0005
 Create Date: 2026-12-04 15:00:00
 
 Adds the ``concession`` table (one row per thing given for a deal, with the sanctions target
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0002"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
