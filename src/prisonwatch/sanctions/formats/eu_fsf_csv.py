@@ -5,7 +5,7 @@ birth date, identification or citizenship.
 No real file of this format was available to us: the layout below (118 columns in six groups:
 Entity_* 0-15, NameAlias_* 16-33, Address_* 34-53, BirthDate_* 54-77, Identification_*
 78-104, Citizenship_* 105-117) is the published one as documented by third parties (see
-docs/sanctions.md, "EU, UK and OpenSanctions formats"), not checked against an EU file. Columns are therefore found
+docs/sanctions.md, EU/UK formats), not checked against an EU file. Columns are therefore found
 by name, and a column this reader does not know is reported as a warning.
 
 Rows are streamed with the csv module and folded per entity (the same builder as the XML, so

@@ -4,7 +4,7 @@ strength``…), then one row per name; the rows of one designation share its ``U
 are folded into one target, the same way as the XML's ``Designation``.
 
 No real file of this format was available to us: ``COLUMNS`` is the published layout as
-documented by third parties (see docs/sanctions.md, "EU, UK and OpenSanctions formats"), not checked against an FCDO
+documented by third parties (see docs/sanctions.md, EU/UK formats), not checked against an FCDO
 file. Columns are found by name (case, spaces and punctuation ignored); a column neither read
 nor known is reported as a warning. Streamed with the csv module (UTF-8, or Windows-1252 if
 the file is not UTF-8)."""
