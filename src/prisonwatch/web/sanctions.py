@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prisonwatch.sanctions.diff import ListDiff
+from prisonwatch.store.deal_views import concessions_for_target
 from prisonwatch.store.sanctions_query import (
     SanctionsNotFound,
     TargetHit,
@@ -152,7 +153,12 @@ def sanctions_target_page(
     except SanctionsNotFound as exc:
         raise _not_found(exc) from exc
     lists = {li.list_id: f"{li.authority} — {li.list_name}" for li in view.listings}
-    return render(request, "sanctions/target.html", v=view, t=view.target, lists=lists)
+    deals = concessions_for_target(
+        s, view.target.authority, view.target.ref, include_private=r.include_private
+    )
+    return render(
+        request, "sanctions/target.html", v=view, t=view.target, lists=lists, deals=deals
+    )
 
 
 # -- JSON API ---------------------------------------------------------------------------------
