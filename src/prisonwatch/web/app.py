@@ -20,6 +20,7 @@ from prisonwatch.config import index_cache_dir
 from prisonwatch.store.db import Database
 from prisonwatch.web import errors
 from prisonwatch.web.context import AppContext
+from prisonwatch.web.limits import ApiBodyLimit
 from prisonwatch.web.render import make_templates
 from prisonwatch.web.search import NameSearch
 
@@ -118,6 +119,7 @@ def create_app(
         db=db, public=public, templates=make_templates(), search=search, extra_nav=nav
     )
     errors.install(app)
+    app.add_middleware(ApiBodyLimit)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(
         SessionMiddleware,
