@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 
 from prisonwatch.cli.web import user_app
 from prisonwatch.store.db import Database
-from prisonwatch.store.users import account_for_token, authenticate
+from prisonwatch.store.users import account_for_token, login
 
 runner = CliRunner()
 
@@ -32,5 +32,5 @@ def test_user_add_list_disable_and_token(db: Database) -> None:
     res = runner.invoke(user_app, ["disable", "anna", "--db", url])
     assert res.exit_code == 0
     with db.session() as s:
-        assert authenticate(s, "anna", "a long password") is None
+        assert login(db, "anna", "a long password") is None
         assert account_for_token(s, secret) is None

@@ -66,7 +66,9 @@ def serve_cmd(
             fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
         return
     web = create_app(database, public=public, build_index_in_background=True)
-    uvicorn.run(web, host=host, port=port, log_level="info", access_log=False)
+    # proxy headers are read by the app itself, from configured proxies only (web.proxy)
+    uvicorn.run(web, host=host, port=port, log_level="info", access_log=False,
+                proxy_headers=False)
 
 
 app.command("serve")(serve_cmd)

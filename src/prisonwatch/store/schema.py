@@ -487,3 +487,4 @@ class Claim(Base):
     review_state: Mapped[str] = mapped_column(String(20), default="pending")
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+from prisonwatch.store import schema_auth as _schema_auth  # noqa: E402,F401  (web sign-in tables)
