@@ -29,8 +29,9 @@ def start_session(s: Session, user_id: int, lifetime: dt.timedelta = SESSION_LIF
     now = utcnow()
     s.execute(delete(WebSession).where(WebSession.expires_at < now))
     sid = secrets.token_urlsafe(32)
-    s.add(WebSession(id_hash=_hash(sid), user_id=user_id, created_at=now,
-                     expires_at=now + lifetime))
+    s.add(
+        WebSession(id_hash=_hash(sid), user_id=user_id, created_at=now, expires_at=now + lifetime)
+    )
     s.flush()
     return sid
 

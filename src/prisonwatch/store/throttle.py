@@ -88,10 +88,14 @@ def reserve(s: Session, keys: Keys) -> None:
             slowed = new_failures > ACCOUNT_SLOWDOWN_AFTER
             got = s.execute(
                 update(t)
-                .where(t.key == key, or_(t.next_allowed_at.is_(None), t.next_allowed_at <= now,
-                                         stale))
-                .values(failures=new_failures, window_start=new_start,
-                        next_allowed_at=case((slowed, now + SLOWDOWN_INTERVAL), else_=None))
+                .where(
+                    t.key == key, or_(t.next_allowed_at.is_(None), t.next_allowed_at <= now, stale)
+                )
+                .values(
+                    failures=new_failures,
+                    window_start=new_start,
+                    next_allowed_at=case((slowed, now + SLOWDOWN_INTERVAL), else_=None),
+                )
                 .returning(t.failures)
             ).first()
             if got is None:
@@ -99,7 +103,8 @@ def reserve(s: Session, keys: Keys) -> None:
                 raise LoginThrottled(until - now)
             continue
         count, start = s.execute(
-            update(t).where(t.key == key)
+            update(t)
+            .where(t.key == key)
             .values(failures=new_failures, window_start=new_start)
             .returning(t.failures, t.window_start)
         ).one()
@@ -113,8 +118,9 @@ def succeeded(s: Session, keys: Keys) -> None:
     t = LoginThrottle
     s.execute(delete(t).where(t.key == keys.account_client))
     for key in sorted([keys.client, keys.account]):
-        s.execute(update(t).where(and_(t.key == key, t.failures > 0))
-                  .values(failures=t.failures - 1))
+        s.execute(
+            update(t).where(and_(t.key == key, t.failures > 0)).values(failures=t.failures - 1)
+        )
 
 
 def forget_expired(s: Session) -> None:
