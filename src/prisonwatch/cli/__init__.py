@@ -3,6 +3,8 @@ assembles them."""
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from prisonwatch.cli import changes, names, reconcile, registry, web
@@ -35,4 +37,13 @@ app.add_typer(web.user_app, name="user")
 
 
 def main() -> None:
-    app()
+    from prisonwatch.store.busy import is_busy
+
+    try:
+        app(standalone_mode=True)
+    except Exception as exc:  # Typer re-raises what a command did not handle
+        if not is_busy(exc):
+            raise
+        sys.stderr.write("error: the registry is busy with another change (another import or "
+                         "writer holds it): nothing was written; try again shortly\n")
+        raise SystemExit(75) from None  # EX_TEMPFAIL
