@@ -9,6 +9,25 @@ import typer
 
 from prisonwatch.cli import changes, names, reconcile, registry, web
 
+
+def _flags_without_a_type() -> None:
+    """Typer's help shows ``<bool>`` beside on/off flags (``--private <bool>``), as if they
+    took a value; a flag takes none, so its help shows no type."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "_prisonwatch", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: typer.Context) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    display_type_rich._prisonwatch = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign,assignment]
+
+
+_flags_without_a_type()
+
 app = typer.Typer(
     name="prisonwatch",
     help="PrisonWatch: a registry of political prisoners — names across scripts, lists, "
@@ -44,6 +63,8 @@ def main() -> None:
     except Exception as exc:  # Typer re-raises what a command did not handle
         if not is_busy(exc):
             raise
-        sys.stderr.write("error: the registry is busy with another change (another import or "
-                         "writer holds it): nothing was written; try again shortly\n")
+        sys.stderr.write(
+            "error: the registry is busy with another change (another import or "
+            "writer holds it): nothing was written; try again shortly\n"
+        )
         raise SystemExit(75) from None  # EX_TEMPFAIL
