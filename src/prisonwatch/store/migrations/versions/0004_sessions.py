@@ -19,8 +19,12 @@ def upgrade() -> None:
     op.create_table(
         "web_session",
         sa.Column("id_hash", sa.String(64), primary_key=True),
-        sa.Column("user_id", sa.Integer(),
-                  sa.ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "user_id",
+            sa.Integer(),
+            sa.ForeignKey("app_user.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("expires_at", sa.DateTime(), nullable=False),
     )
@@ -33,16 +37,24 @@ def upgrade() -> None:
         sa.Column("window_start", sa.DateTime(), nullable=False),
         sa.Column("next_allowed_at", sa.DateTime(), nullable=True),
     )
-    clash = op.get_bind().execute(sa.text(
-        "SELECT lower(username) FROM app_user GROUP BY lower(username) HAVING count(*) > 1"
-    )).scalars().all()
+    clash = (
+        op.get_bind()
+        .execute(
+            sa.text(
+                "SELECT lower(username) FROM app_user GROUP BY lower(username) HAVING count(*) > 1"
+            )
+        )
+        .scalars()
+        .all()
+    )
     if clash:
         raise RuntimeError(
             "usernames that differ only in case must be merged or renamed before this upgrade "
             f"(usernames are now case-insensitive): {', '.join(sorted(clash))}"
         )
-    op.create_index("uq_app_user_username_ci", "app_user", [sa.text("lower(username)")],
-                    unique=True)
+    op.create_index(
+        "uq_app_user_username_ci", "app_user", [sa.text("lower(username)")], unique=True
+    )
 
 
 def downgrade() -> None:
