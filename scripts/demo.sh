@@ -13,7 +13,7 @@ if [ ! -f demo.db ] || ! $PW people --limit 1 --format json >/dev/null 2>&1; the
 fi
 if ! $PW user list 2>/dev/null | grep -q '\badmin\b'; then
   PASS="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(12))')"
-  $PW user add admin --role admin --password "$PASS" >/dev/null
+  printf "%s\n" "$PASS" | $PW user add admin --role admin --password-stdin >/dev/null
   echo "Created the web account 'admin' with password: $PASS  (keep it: it is shown only once)"
 fi
 echo "== Held today, from the registry's own events =="

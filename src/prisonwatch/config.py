@@ -6,6 +6,7 @@ setting                environment variable                         default
 database URL           ``PRISONWATCH_DB``                           ``sqlite:///prisonwatch.db``
 acting user (CLI)      ``PRISONWATCH_USER``                         ``cli:<login name>``
 name-index cache       ``PRISONWATCH_INDEX_CACHE`` (``off``: none)  ``~/.cache/prisonwatch``
+trusted proxies (web)  ``PRISONWATCH_TRUSTED_PROXIES`` (IPs/CIDRs)  none
 =====================  ===========================================  ==========================
 """
 
@@ -47,3 +48,10 @@ def index_cache_dir(explicit: str | None = None) -> Path | None:
         return None if value.strip().lower() in ("", "off", "0", "no") else Path(value)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "prisonwatch"
+
+
+def trusted_proxies_from_env() -> list[str]:
+    """Reverse proxies whose ``X-Forwarded-For``/``-Proto`` headers the web app believes:
+    ``PRISONWATCH_TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8`` (none by default)."""
+    raw = os.environ.get("PRISONWATCH_TRUSTED_PROXIES", "")
+    return [part.strip() for part in raw.split(",") if part.strip()]

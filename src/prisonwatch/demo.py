@@ -32,6 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from prisonwatch.model import EventKind
+from prisonwatch.names.patronymic import patronymic
 from prisonwatch.names.romanise import passport_latin
 from prisonwatch.names.translit import Lang
 from prisonwatch.store.db import Database
@@ -97,22 +98,15 @@ FEMALE = [
     ("Людміла", "Людмила"),
     ("Валянціна", "Валентина"),
 ]
-# (Belarusian, Russian) patronymic stems: father's name → -авіч/-аўна (be), -ович/-овна (ru)
-PATRONYMICS = [
-    ("Аляксандр", "Александр"),
-    ("Мікалай", "Никола"),
-    ("Сяргее", "Сергее"),
-    ("Віктар", "Виктор"),
-    ("Уладзімір", "Владимир"),
+# (Belarusian, Russian) fathers' given names: the patronymics are made from them by the rules of
+# each language (prisonwatch.names.patronymic)
+FATHERS = [
+    *MALE,
     ("Іван", "Иван"),
-    ("Пятр", "Петр"),
-    ("Міхайл", "Михайл"),
-    ("Анатоль", "Анатолье"),
-    ("Васіль", "Василье"),
+    ("Анатоль", "Анатолий"),
     ("Леанід", "Леонид"),
-    ("Юр'е", "Юрье"),
-    ("Андрэе", "Андрее"),
-    ("Генадзье", "Геннадье"),
+    ("Леў", "Лев"),
+    ("Кузьма", "Кузьма"),
 ]
 # (Belarusian, Russian, feminine Belarusian, feminine Russian) surnames
 SURNAMES = [
@@ -237,11 +231,11 @@ def _detention_date(rng: random.Random, today: dt.date) -> dt.date:
 def _plan(rng: random.Random, today: dt.date) -> _Plan:
     female = rng.random() < 0.16
     given_be, given_ru = rng.choice(FEMALE if female else MALE)
-    pat_be, pat_ru = rng.choice(PATRONYMICS)
+    father_be, father_ru = rng.choice(FATHERS)
     sur = rng.choice(SURNAMES)
     sur_be, sur_ru = (sur[2], sur[3]) if female else (sur[0], sur[1])
-    pat_be_full = pat_be + ("аўна" if female else "авіч")
-    pat_ru_full = pat_ru + ("овна" if female else "ович")
+    pat_be_full = patronymic(father_be, "be", female=female)
+    pat_ru_full = patronymic(father_ru, "ru", female=female)
     be = f"{sur_be} {given_be} {pat_be_full}"
     ru = f"{sur_ru} {given_ru} {pat_ru_full}"
     # as the person's passport would print it (Henadz Statkevich), not ICU's BGN output

@@ -189,3 +189,10 @@ def test_rebuild_restores_the_derived_tables_after_rows_loaded_by_other_means(en
     assert code == 0, out
     assert "custody changes" in out and "80 people" in out
     assert snapshot() == before
+
+
+def test_help_shows_no_type_for_flags() -> None:
+    result = runner.invoke(app, ["event", "add", "--help"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert "--private" in result.output and "<bool>" not in result.output
+    assert "<int>" in result.output or "PERSON_ID" in result.output

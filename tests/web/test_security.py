@@ -13,7 +13,8 @@ from webhelpers import PASSWORD, Seeded, all_routes, csrf_of, login
 from prisonwatch.store.db import Database
 from prisonwatch.store.registry import NameInput, PersonInput, Registry
 from prisonwatch.store.schema import Person
-from prisonwatch.store.users import MAX_FAILURES, create_token
+from prisonwatch.store.throttle import MAX_PER_ACCOUNT_CLIENT
+from prisonwatch.store.users import create_token
 
 
 def _post_routes(app: FastAPI, api: bool) -> list[str]:
@@ -74,7 +75,7 @@ def test_secure_cookie_flag_is_configurable(db: Database, users: dict[str, str])
 
 def test_wrong_password_then_throttled(app: FastAPI) -> None:
     client = TestClient(app)
-    for _ in range(MAX_FAILURES):
+    for _ in range(MAX_PER_ACCOUNT_CLIENT):
         page = client.get("/login")
         resp = client.post("/login", data={"username": "viewer", "password": "nope nope nope",
                                            "csrf_token": csrf_of(page.text)})

@@ -20,6 +20,7 @@ from prisonwatch.cli.common import AsOption, DbOption, console, fail, open_db
 from prisonwatch.config import acting_user
 from prisonwatch.dates import PartialDateError, parse_day
 from prisonwatch.model import EventKind, Role
+from prisonwatch.store.busy import retrying
 from prisonwatch.store.db import Database
 from prisonwatch.store.derived import rebuild_derived
 from prisonwatch.store.people import PeopleFilter, list_people, person_view
@@ -110,14 +111,14 @@ def import_cmd(
     try:
         with _progress() as prog:
             task = prog.add_task(f"importing {file.name}", total=None)
-            summary = import_file(
+            summary = retrying(lambda: import_file(
                 database,
                 file,
                 actor=acting_user(as_),
                 mapping=mapping,
                 id_scheme=id_scheme,
                 progress=lambda done, total: prog.update(task, completed=done, total=total),
-            )
+            ))
     except ImportFailed as exc:
         console.print(
             f"[bold red]Import rejected, nothing was written.[/] {len(exc.issues)} problem(s):",
@@ -380,7 +381,8 @@ def event_add(
 ) -> None:
     """Record a status event for a person."""
     database = open_db(db)
-    try:
+
+    def write() -> int:
         with database.session() as s:
             reg = Registry(s, acting_user(as_))
             sources = [reg.source_for_url(source_url).id] if source_url else []
@@ -397,7 +399,10 @@ def event_add(
                 ),
                 sources,
             )
-            eid = ev.id
+            return ev.id
+
+    try:
+        eid = retrying(write)
     except (NotFound, RegistryValidationError) as exc:
         fail(str(exc))
     console.print(f"Recorded event {eid} ({kind} {date}) for person {person_id}.")

@@ -7,6 +7,7 @@ enable/role`` and ``user token create/revoke``); ``serve_cmd`` is the plain func
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -19,9 +20,11 @@ from prisonwatch.store.users import (
     UserError,
     create_token,
     create_user,
+    list_tokens,
     list_users,
     revoke_token,
     set_disabled,
+    set_password,
     set_role,
 )
 
@@ -66,7 +69,9 @@ def serve_cmd(
             fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
         return
     web = create_app(database, public=public, build_index_in_background=True)
-    uvicorn.run(web, host=host, port=port, log_level="info", access_log=False)
+    # proxy headers are read by the app itself, from configured proxies only (web.proxy)
+    uvicorn.run(web, host=host, port=port, log_level="info", access_log=False,
+                proxy_headers=False)
 
 
 app.command("serve")(serve_cmd)
@@ -79,19 +84,32 @@ def _role(value: str) -> Role:
         fail(f"role: {value!r} is not one of viewer, editor, admin")
 
 
+PasswordStdin = Annotated[bool, typer.Option(
+    "--password-stdin", help="Read the password from the first line of standard input "
+    "(for scripts); otherwise it is asked for. Never on the command line, where `ps` shows it.")]
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line.strip():
+            fail("password: --password-stdin got no password on standard input")
+        return line.rstrip("\r\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
 @user_app.command("add")
 def user_add(
     username: str,
     role: Annotated[str, typer.Option(help="viewer, editor or admin.")] = "viewer",
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True,
-                                          confirmation_prompt=True,
-                                          help="Asked for when not given.")] = "",
+    password_stdin: PasswordStdin = False,
     display_name: Annotated[str | None, typer.Option(help="Full name shown in pages.")] = None,
     locale: Annotated[str | None, typer.Option(help="Interface language: en or be.")] = None,
     db: DbOption = None,
     as_: AsOption = None,
 ) -> None:
-    """Create an account."""
+    """Create an account (the password is asked for, or read with --password-stdin)."""
+    password = _read_password(password_stdin)
     database = open_db(db)
     try:
         with database.session() as s:
@@ -126,14 +144,29 @@ def _set_disabled(username: str, disabled: bool, db: str | None, as_: str | None
 
 @user_app.command("disable")
 def user_disable(username: str, db: DbOption = None, as_: AsOption = None) -> None:
-    """Disable an account: it can no longer log in, and its API tokens stop working."""
+    """Disable an account: it can no longer log in, its web sessions end and its API tokens
+    are revoked."""
     _set_disabled(username, True, db, as_)
 
 
 @user_app.command("enable")
 def user_enable(username: str, db: DbOption = None, as_: AsOption = None) -> None:
-    """Enable a disabled account again."""
+    """Enable a disabled account again (its old API tokens stay revoked)."""
     _set_disabled(username, False, db, as_)
+
+
+@user_app.command("password")
+def user_password(username: str, password_stdin: PasswordStdin = False, db: DbOption = None,
+                  as_: AsOption = None) -> None:
+    """Set a new password; the account's web sessions end."""
+    password = _read_password(password_stdin)
+    database = open_db(db)
+    try:
+        with database.session() as s:
+            set_password(s, username, password, actor=acting_user(as_))
+    except UserError as exc:
+        fail(str(exc))
+    console.print(f"new password set for {username}; its web sessions ended")
 
 
 @user_app.command("role")
@@ -165,6 +198,27 @@ def token_create(
         fail(str(exc))
     console.print(f"token {token_id} for {username}:")
     print(secret)
+
+
+@token_app.command("list")
+def token_list(
+    username: Annotated[str | None, typer.Argument(help="Only this user's tokens.")] = None,
+    db: DbOption = None,
+) -> None:
+    """List API tokens (never their secrets): id, user, label, created, last used, revoked."""
+    database = open_db(db)
+    table = Table("id", "user", "label", "created", "last used", "revoked")
+    try:
+        with database.session() as s:
+            tokens = list_tokens(s, username)
+    except UserError as exc:
+        fail(str(exc))
+    for t in tokens:
+        table.add_row(str(t.id), t.username, t.label or "",
+                      t.created_at.strftime("%Y-%m-%d %H:%M"),
+                      t.last_used_at.strftime("%Y-%m-%d %H:%M") if t.last_used_at else "",
+                      "yes" if t.revoked else "")
+    console.print(table)
 
 
 @token_app.command("revoke")

@@ -722,6 +722,12 @@ def import_file(
                 select(Identifier.value, Identifier.person_id).where(Identifier.scheme == id_scheme)
             ).all()
         )
+        # Lock every person the file updates, in id order, before changing any: two imports
+        # touching the same people in different orders used to deadlock on PostgreSQL.
+        touched = sorted({existing[r.ext_id] for r in rows if r.ext_id in existing})
+        for start in range(0, len(touched), 5000):
+            s.execute(select(Person.id).where(Person.id.in_(touched[start:start + 5000]))
+                      .order_by(Person.id).with_for_update())
         w = _Writer(s, actor, label, id_scheme)
         pending: list[ImportRow] = []
         for done, r in enumerate(rows, 1):

@@ -105,11 +105,20 @@ _LENGTH = re.compile(r"^\s*(\d+)\s*(d|day|days|w|week|weeks|m|month|months|y|yea
 
 def parse_length(text: str) -> tuple[int, str]:
     """``"12 months"`` → ``(12, "month")``; also ``d``/``w``/``m``/``y`` abbreviations."""
-    m = _LENGTH.match(text)
-    if not m or int(m.group(1)) <= 0:
-        raise PeriodError(f"{text!r} is not a length: use e.g. '12 months', '6m', '2 years', '30d'")
-    unit = m.group(2).lower()[0]
-    return int(m.group(1)), {"d": "day", "w": "week", "m": "month", "y": "year"}[unit]
+    m = _LENGTH.match(text[:40])
+    if not m or len(text) > 40 or int(m.group(1)) <= 0:
+        raise PeriodError(f"{text[:40]!r} is not a length: use e.g. '12 months', '6m', '2 years', "
+                          "'30d'")
+    unit = {"d": "day", "w": "week", "m": "month", "y": "year"}[m.group(2).lower()[0]]
+    count = int(m.group(1))
+    if count * _DAYS_PER[unit] > MAX_LENGTH_DAYS:
+        raise PeriodError(f"{text!r} is too long: at most 30 years")
+    return count, unit
+
+
+#: the longest length a comparison accepts (``parse_length``)
+MAX_LENGTH_DAYS = 366 * 30
+_DAYS_PER = {"day": 1, "week": 7, "month": 31, "year": 366}
 
 
 def shift(day: dt.date, count: int, unit: str) -> dt.date:
@@ -126,8 +135,11 @@ def around(pivot: dt.date, length: str) -> tuple[Period, Period]:
     """"``length`` before vs after ``pivot``": ``[pivot - length, pivot - 1]`` and
     ``[pivot, pivot + length - 1]``. The pivot day (e.g. the day of a release) is in *after*."""
     count, unit = parse_length(length)
-    before = Period(shift(pivot, -count, unit), pivot - ONE_DAY)
-    after = Period(pivot, shift(pivot, count, unit) - ONE_DAY)
+    try:
+        before = Period(shift(pivot, -count, unit), pivot - ONE_DAY)
+        after = Period(pivot, shift(pivot, count, unit) - ONE_DAY)
+    except (OverflowError, ValueError) as exc:  # beyond year 1 or 9999
+        raise PeriodError(f"{length!r} around {pivot} leaves the calendar") from exc
     return before, after
 
 

@@ -349,6 +349,7 @@ class Registry:
 
     # names ---------------------------------------------------------------------------------
     def add_name(self, person_id: int, data: NameInput, source_ids: Sequence[int] = ()) -> Name:
+        self.get_person(person_id, lock=True)
         name = self._add_name(person_id, data, source_ids)
         refresh_list_keys(self.session, [person_id], events=False)
         return name
@@ -374,6 +375,7 @@ class Registry:
         name = self.session.get(Name, name_id)
         if name is None:
             raise NotFound(f"no name with id {name_id}")
+        self.get_person(name.person_id, lock=True)
         before = audit.snapshot(name)
         for key, value in changes.items():
             if key == "text":
@@ -400,6 +402,7 @@ class Registry:
         name = self.session.get(Name, name_id)
         if name is None:
             raise NotFound(f"no name with id {name_id}")
+        self.get_person(name.person_id, lock=True)
         others = self.session.scalars(
             select(Name.id).where(Name.person_id == name.person_id, Name.id != name_id)
         ).all()
@@ -486,7 +489,9 @@ class Registry:
     def add_event(
         self, person_id: int, data: EventInput, source_ids: Sequence[int] = ()
     ) -> StatusEvent:
-        self.get_person(person_id)
+        # The person row first, before the event's foreign key takes a share lock on it: two
+        # writers that both held the share lock and then wanted the row lock deadlocked.
+        self.get_person(person_id, lock=True)
         kind = parse_kind(data.kind)
         date = parse_date(data.date, "date")
         assert date is not None
@@ -525,6 +530,7 @@ class Registry:
         ev = self.session.get(StatusEvent, event_id)
         if ev is None:
             raise NotFound(f"no event with id {event_id}")
+        self.get_person(ev.person_id, lock=True)
         before = audit.snapshot(ev)
         for key, value in changes.items():
             if key == "date":
@@ -558,6 +564,7 @@ class Registry:
         ev = self.session.get(StatusEvent, event_id)
         if ev is None:
             raise NotFound(f"no event with id {event_id}")
+        self.get_person(ev.person_id, lock=True)
         before = audit.snapshot(ev)
         self.session.delete(ev)
         self.session.flush()
@@ -566,7 +573,7 @@ class Registry:
 
     # cases ---------------------------------------------------------------------------------
     def add_case(self, person_id: int, data: CaseInput, source_ids: Sequence[int] = ()) -> Case:
-        self.get_person(person_id)
+        self.get_person(person_id, lock=True)
         case = Case(person_id=person_id)
         self._fill_case(case, data.__dict__)
         self.session.add(case)
@@ -580,6 +587,7 @@ class Registry:
         case = self.session.get(Case, case_id)
         if case is None:
             raise NotFound(f"no case with id {case_id}")
+        self.get_person(case.person_id, lock=True)
         unknown = set(changes) - set(CASE_EDITABLE)
         if unknown:
             raise RegistryValidationError(sorted(unknown)[0], "not an editable case field")

@@ -1,5 +1,9 @@
-"""Accounts of the web app: users with a role, argon2 password hashes, API tokens for scripts and
-login throttling (counted in the ``login_attempt`` table, so it holds across processes).
+"""Accounts of the web app: users with a role, argon2 password hashes, API tokens for scripts,
+logins (throttled by ``prisonwatch.store.throttle``; every attempt is kept in ``login_attempt``).
+
+Usernames are case-insensitive ("Anna" is "anna"). A password change, a role change or disabling
+an account ends its web sessions; disabling it also revokes its API tokens, so enabling it again
+revives neither.
 
 Every change to an account writes an audit entry (``entity_type='user'`` / ``'api_token'``);
 password and token hashes never appear in it.
@@ -15,18 +19,20 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from prisonwatch.model import Role
-from prisonwatch.store import audit
+from prisonwatch.store import audit, throttle
+from prisonwatch.store.db import Database
 from prisonwatch.store.schema import ApiToken, LoginAttempt, User, utcnow
+from prisonwatch.store.sessions import end_user_sessions
 
 MIN_PASSWORD_LENGTH = 10
-#: failed logins for one username (or from one client) within the window that lock it out
-MAX_FAILURES = 5
-FAILURE_WINDOW = dt.timedelta(minutes=15)
 TOKEN_PREFIX = "pwt_"
+#: how stale ``api_token.last_used_at`` may get: it is written at most this often
+TOKEN_TOUCH_EVERY = dt.timedelta(minutes=1)
 
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,100}$")
 _hasher = PasswordHasher()
@@ -36,15 +42,6 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
 
 class UserError(ValueError):
     """A user operation was refused; the message names the field."""
-
-
-class LoginThrottled(Exception):
-    """Too many failed logins recently."""
-
-    def __init__(self, retry_after: dt.timedelta) -> None:
-        self.retry_after = retry_after
-        minutes = max(1, int(retry_after.total_seconds() // 60) + 1)
-        super().__init__(f"too many failed logins: try again in {minutes} minutes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +75,8 @@ def _user_snapshot(user: User) -> dict[str, object]:
 
 
 def get_user(session: Session, username: str) -> User | None:
-    return session.scalar(select(User).where(User.username == username))
+    """The user, whatever the case of the letters ("Anna" is "anna")."""
+    return session.scalar(select(User).where(func.lower(User.username) == username.lower()))
 
 
 def create_user(
@@ -137,6 +135,11 @@ def set_disabled(session: Session, username: str, disabled: bool, *, actor: str)
     before = _user_snapshot(user)
     user.disabled = disabled
     session.flush()
+    if disabled:
+        end_user_sessions(session, user.id)
+        for token in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                            ApiToken.revoked.is_(False))):
+            _revoke(session, token, actor=actor, reason="account disabled")
     audit.record(
         session,
         actor=actor,
@@ -158,6 +161,8 @@ def set_role(session: Session, username: str, role: Role | str, *, actor: str) -
     old = user.role
     user.role = new.value
     session.flush()
+    if old != new.value:
+        end_user_sessions(session, user.id)
     audit.record(
         session,
         actor=actor,
@@ -175,6 +180,7 @@ def set_password(session: Session, username: str, password: str, *, actor: str) 
     _check_password_rules(password)
     user.password_hash = hash_password(password)
     session.flush()
+    end_user_sessions(session, user.id)
     audit.record(
         session,
         actor=actor,
@@ -190,57 +196,42 @@ def set_password(session: Session, username: str, password: str, *, actor: str) 
 # -- login ------------------------------------------------------------------------------------
 
 
-def _throttle_state(session: Session, username: str, client: str | None) -> dt.timedelta | None:
-    """How long the caller must wait, or None when a login may be tried."""
-    since = utcnow() - FAILURE_WINDOW
-    conds = [LoginAttempt.username == username]
-    if client:
-        conds.append(LoginAttempt.client == client)
-    for cond in conds:
-        last_ok = session.scalar(
-            select(func.max(LoginAttempt.at)).where(cond, LoginAttempt.ok.is_(True))
-        )
-        start = max(since, last_ok) if last_ok else since
-        rows = session.execute(
-            select(func.count(), func.min(LoginAttempt.at)).where(
-                cond, LoginAttempt.ok.is_(False), LoginAttempt.at > start
-            )
-        ).one()
-        count, first = int(rows[0]), rows[1]
-        if count >= MAX_FAILURES and first is not None:
-            return max(dt.timedelta(seconds=1), first + FAILURE_WINDOW - utcnow())
-    return None
-
-
-def authenticate(
-    session: Session, username: str, password: str, client: str | None = None
-) -> Account | None:
-    """The account when the password is right and the user is enabled, else None.
-
-    Raises :class:`LoginThrottled` after :data:`MAX_FAILURES` failures within
-    :data:`FAILURE_WINDOW` for the username or the client address. Every attempt is recorded.
-    """
-    username = username.strip()[:100]
-    client = client[:100] if client else None
-    wait = _throttle_state(session, username, client)
-    if wait is not None:
-        raise LoginThrottled(wait)
-    user = get_user(session, username)
-    ok = False
+def _verify(user: User | None, password: str) -> bool:
+    ok: bool = False
     try:
         ok = _hasher.verify(
             user.password_hash if user and user.password_hash else _DUMMY_HASH, password
         )
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
-    ok = ok and user is not None and not user.disabled
-    session.add(LoginAttempt(username=username, client=client, ok=ok))
-    session.flush()
-    if not ok or user is None:
-        return None
-    if user.password_hash and _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    return Account.of(user)
+    return ok and user is not None and not user.disabled
+
+
+def login(db: Database, username: str, password: str, client: str | None = None) -> Account | None:
+    """The account when the password is right and the user is enabled, else None.
+
+    Raises :class:`LoginThrottled` when the attempt may not be made (see
+    ``prisonwatch.store.throttle``): the attempt is counted in its own transaction *before* the
+    password is checked, so parallel attempts cannot exceed the limits. Every checked attempt is
+    recorded in ``login_attempt``.
+    """
+    username = username.strip()[:100]
+    client = client[:100] if client else None
+    keys = throttle.Keys.of(username, client)
+    with db.session() as s:
+        throttle.reserve(s, keys)
+    with db.session() as s:
+        user = get_user(s, username)
+        ok = _verify(user, password)
+        s.add(LoginAttempt(username=username, client=client, ok=ok))
+        if not ok or user is None:
+            if secrets.randbelow(50) == 0:
+                throttle.forget_expired(s)
+            return None
+        throttle.succeeded(s, keys)
+        if user.password_hash and _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        return Account.of(user)
 
 
 def account_by_id(session: Session, user_id: int) -> Account | None:
@@ -279,11 +270,13 @@ def create_token(
     return row, secret
 
 
-def revoke_token(session: Session, token_id: int, *, actor: str) -> None:
-    row = session.get(ApiToken, token_id)
-    if row is None:
-        raise UserError(f"token: no token {token_id}")
+def _revoke(session: Session, row: ApiToken, *, actor: str, reason: str | None = None) -> None:
+    if row.revoked:
+        return
     row.revoked = True
+    after: dict[str, object] = {"revoked": True}
+    if reason:
+        after["reason"] = reason
     audit.record(
         session,
         actor=actor,
@@ -291,12 +284,43 @@ def revoke_token(session: Session, token_id: int, *, actor: str) -> None:
         entity_type="api_token",
         entity_id=row.id,
         before={"revoked": False},
-        after={"revoked": True},
+        after=after,
     )
 
 
-def account_for_token(session: Session, token: str) -> Account | None:
-    """The account a Bearer token belongs to, or None (unknown, revoked, user disabled)."""
+def revoke_token(session: Session, token_id: int, *, actor: str) -> None:
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise UserError(f"token: no token {token_id}")
+    _revoke(session, row, actor=actor)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    id: int
+    username: str
+    label: str | None
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked: bool
+
+
+def list_tokens(session: Session, username: str | None = None) -> list[TokenInfo]:
+    """API tokens (never their secrets), of one user or of all, oldest first."""
+    query = select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
+    if username is not None:
+        user = _require(session, username)
+        query = query.where(ApiToken.user_id == user.id)
+    return [
+        TokenInfo(t.id, name, t.label, t.created_at, t.last_used_at, t.revoked)
+        for t, name in session.execute(query.order_by(ApiToken.id))
+    ]
+
+
+def account_for_token(session: Session, token: str) -> tuple[Account, int | None] | None:
+    """The account a Bearer token belongs to, or None (unknown, revoked, user disabled), with
+    the token's id when its ``last_used_at`` is due a refresh (see :func:`touch_token`).
+    Only reads: a read request must never wait for, or fail on, a write."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
@@ -305,7 +329,34 @@ def account_for_token(session: Session, token: str) -> Account | None:
     user = session.get(User, row.user_id)
     if user is None or user.disabled:
         return None
+    due = row.last_used_at is None or utcnow() - row.last_used_at > TOKEN_TOUCH_EVERY
+    return Account.of(user), (row.id if due else None)
+
+
+def touch_token(db: Database, token_id: int) -> bool:
+    """Best effort: set the token's ``last_used_at`` in a short transaction of its own that
+    waits at most ~0.2 s for a lock and gives up silently (the web app runs it after the
+    response). True when written. Throttled to once per :data:`TOKEN_TOUCH_EVERY`."""
     now = utcnow()
-    if row.last_used_at is None or now - row.last_used_at > dt.timedelta(minutes=1):
-        row.last_used_at = now
-    return Account.of(user)
+    try:
+        with db.session() as s:
+            conn = s.connection()
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET LOCAL lock_timeout = '200ms'")
+                conn.exec_driver_sql("SET LOCAL statement_timeout = '1s'")
+            else:
+                conn.exec_driver_sql("PRAGMA busy_timeout = 200")
+            try:
+                done = s.execute(
+                    update(ApiToken)
+                    .where(ApiToken.id == token_id)
+                    .where((ApiToken.last_used_at.is_(None))
+                           | (ApiToken.last_used_at < now - TOKEN_TOUCH_EVERY))
+                    .values(last_used_at=now)
+                )
+            finally:
+                if conn.dialect.name == "sqlite":
+                    conn.exec_driver_sql("PRAGMA busy_timeout = 30000")
+            return bool(getattr(done, "rowcount", 0))
+    except DBAPIError:
+        return False

@@ -16,10 +16,12 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from prisonwatch import __version__
-from prisonwatch.config import index_cache_dir
+from prisonwatch.config import index_cache_dir, trusted_proxies_from_env
 from prisonwatch.store.db import Database
 from prisonwatch.web import errors
 from prisonwatch.web.context import AppContext
+from prisonwatch.web.limits import ApiBodyLimit
+from prisonwatch.web.proxy import SecureCookieOverHttps, TrustedProxies, parse_networks
 from prisonwatch.web.render import make_templates
 from prisonwatch.web.search import NameSearch
 
@@ -90,6 +92,7 @@ def create_app(
     public: bool = False,
     secret_key: str | None = None,
     secure_cookies: bool | None = None,
+    trusted_proxies: list[str] | None = None,
     build_index_in_background: bool = False,
 ) -> FastAPI:
     """The web app over ``db``.
@@ -98,7 +101,9 @@ def create_app(
     page needs an account). ``secret_key`` signs session cookies; without it (and without
     ``PRISONWATCH_SECRET_KEY``) a random key is used and sessions end when the server stops.
     ``secure_cookies`` (default from ``PRISONWATCH_SECURE_COOKIES=1``) sends the session cookie
-    over HTTPS only.
+    over HTTPS only; without it the cookie is still ``Secure`` on requests that came over HTTPS.
+    ``trusted_proxies`` (default from ``PRISONWATCH_TRUSTED_PROXIES``): addresses or networks
+    whose ``X-Forwarded-For``/``X-Forwarded-Proto`` are believed (none by default).
     """
     from prisonwatch.web import convertors
 
@@ -108,6 +113,8 @@ def create_app(
     key = secret_key or os.environ.get("PRISONWATCH_SECRET_KEY") or secrets.token_urlsafe(48)
     if secure_cookies is None:
         secure_cookies = os.environ.get("PRISONWATCH_SECURE_COOKIES", "") in ("1", "true", "yes")
+    proxies = parse_networks(trusted_proxies if trusted_proxies is not None
+                             else trusted_proxies_from_env())
 
     app = FastAPI(
         title="PrisonWatch",
@@ -125,6 +132,7 @@ def create_app(
         db=db, public=public, templates=make_templates(), search=search, extra_nav=nav
     )
     errors.install(app)
+    app.add_middleware(ApiBodyLimit)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(
         SessionMiddleware,
@@ -134,6 +142,8 @@ def create_app(
         same_site="lax",
         https_only=secure_cookies,
     )
+    app.add_middleware(SecureCookieOverHttps)
+    app.add_middleware(TrustedProxies, networks=proxies)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(routes_auth.router)
     app.include_router(routes_pages.router)

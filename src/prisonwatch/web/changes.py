@@ -40,7 +40,9 @@ from prisonwatch.stats import (
 )
 from prisonwatch.stats.charts import series_chart, to_png, to_svg
 from prisonwatch.stats.mass import DEFAULT_THRESHOLD
+from prisonwatch.stats.periods import parse_length
 from prisonwatch.stats.tabular import to_csv
+from prisonwatch.web.convertors import ID_MAX
 from prisonwatch.web.errors import ApiError
 from prisonwatch.web.params import invalid, opt_day, opt_int, opt_str
 from prisonwatch.web.render import render
@@ -102,6 +104,7 @@ def parse_query(params: Mapping[str, str], r: Reader) -> ChangesQuery:
     length = opt_str(params, "length", 30) or "12 months"
     pivot = opt_day(params, "around")
     try:
+        parse_length(length)
         if pivot:
             around(pivot, length)
     except PeriodError as exc:
@@ -137,7 +140,10 @@ def _comparison_periods(
         marks = mass_releases(s, q.period, threshold=q.threshold,
                               include_private=q.include_private)
         pivot = marks[-1].date if marks else q.period.last - dt.timedelta(days=365)
-    return around(pivot, q.length)
+    try:
+        return around(pivot, q.length)
+    except PeriodError as exc:
+        raise invalid("length", str(exc)) from None
 
 
 def _inline_svg(svg: str) -> str:
@@ -274,7 +280,7 @@ class FigureIn(BaseModel):
     publisher: str | None = Field(None, max_length=300)
     published: str | None = Field(None, max_length=10)
     title: str | None = Field(None, max_length=1000)
-    source_id: int | None = None
+    source_id: int | None = Field(None, ge=1, le=ID_MAX)
 
 
 @router.post("/api/v1/changes/figures", tags=["changes"], status_code=201)

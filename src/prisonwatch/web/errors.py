@@ -16,6 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from prisonwatch.store.busy import RETRY_AFTER, is_busy
+
 log = logging.getLogger("prisonwatch.web")
 
 _CODES = {
@@ -29,6 +31,7 @@ _CODES = {
     422: "invalid",
     429: "too_many_requests",
     500: "internal_error",
+    503: "busy",
 }
 
 
@@ -110,6 +113,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
+        if is_busy(exc):  # another writer holds the lock: try again, never a 500
+            log.warning("database busy on %s %s", request.method, request.url.path)
+            return respond(request, 503, "busy",
+                           "the registry is busy with another change: try again shortly",
+                           None, {"Retry-After": str(RETRY_AFTER)})
         incident = secrets.token_hex(6)
         log.error("incident %s: %s on %s %s", incident, type(exc).__name__, request.method,
                   request.url.path)

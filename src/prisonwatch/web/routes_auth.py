@@ -6,7 +6,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from prisonwatch.store.users import LoginThrottled, authenticate
+from prisonwatch.store.sessions import end_session
+from prisonwatch.store.throttle import LoginThrottled
+from prisonwatch.store.users import login as check_login
 from prisonwatch.web.context import ctx
 from prisonwatch.web.i18n import LANGUAGES, SCRIPTS
 from prisonwatch.web.render import render
@@ -39,8 +41,7 @@ def login(request: Request, form: FormData = Depends(checked_form),
     password = str(form.get("password", ""))
     target = safe_next(str(form.get("next", "/")))
     try:
-        with ctx(request).db.session() as s:
-            account = authenticate(s, username, password, _client(request))
+        account = check_login(ctx(request).db, username, password, _client(request))
     except LoginThrottled as exc:
         response = render(request, "login.html", 429, next=target,
                           error="too many failed logins: try again in a few minutes",
@@ -56,6 +57,11 @@ def login(request: Request, form: FormData = Depends(checked_form),
 
 @router.post("/logout")
 def logout(request: Request, form: FormData = Depends(checked_form)) -> Response:
+    """End the session on the server too: the cookie, even a copy of it, is dead."""
+    sid = request.session.get("sid")
+    if isinstance(sid, str):
+        with ctx(request).db.session() as s:
+            end_session(s, sid)
     lang, script = request.session.get("lang"), request.session.get("script")
     request.session.clear()
     if lang:

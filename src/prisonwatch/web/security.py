@@ -16,12 +16,13 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from fastapi import Depends, Request
+from fastapi import BackgroundTasks, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from prisonwatch.model import Role
-from prisonwatch.store.users import Account, account_by_id, account_for_token
+from prisonwatch.store.sessions import session_user, start_session
+from prisonwatch.store.users import Account, account_for_token, touch_token
 from prisonwatch.web.context import ctx
 from prisonwatch.web.errors import ApiError, LoginRequired, is_api
 
@@ -90,30 +91,38 @@ async def checked_form(request: Request) -> FormData:
     return form
 
 
-def _account(request: Request, session: Session) -> tuple[Account | None, bool]:
+def _account(
+    request: Request, session: Session, background: BackgroundTasks
+) -> tuple[Account | None, bool]:
     auth = request.headers.get("authorization", "")
     if is_api(request) and auth:
         scheme, _, token = auth.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "Authorization must be 'Bearer <token>'",
                            headers={"WWW-Authenticate": "Bearer"})
-        account = account_for_token(session, token.strip())
-        if account is None:
+        found = account_for_token(session, token.strip())
+        if found is None:
             raise ApiError(401, "unknown, revoked or disabled API token",
                            headers={"WWW-Authenticate": "Bearer"})
+        account, touch = found
+        if touch is not None:  # after the response, best effort: a read never writes
+            background.add_task(touch_token, ctx(request).db, touch)
         return account, True
-    uid = request.session.get("uid")
+    uid, sid = request.session.get("uid"), request.session.get("sid")
     if isinstance(uid, int):
-        account = account_by_id(session, uid)
-        if account is None:  # disabled or deleted since login
+        user = session_user(session, uid, sid) if isinstance(sid, str) else None
+        if user is None:  # logged out elsewhere, expired, revoked, disabled or deleted
             request.session.pop("uid", None)
-        return account, False
+            request.session.pop("sid", None)
+            return None, False
+        return Account.of(user), False
     return None, False
 
 
-def reader(request: Request, session: Session = Depends(db_session)) -> Reader:
+def reader(request: Request, background: BackgroundTasks,
+           session: Session = Depends(db_session)) -> Reader:
     """The reader of a page or API call; anonymous only when the app is public."""
-    account, via_token = _account(request, session)
+    account, via_token = _account(request, session, background)
     if account is None and not ctx(request).public:
         raise LoginRequired()
     r = Reader(account, via_token)
@@ -128,9 +137,10 @@ def reader(request: Request, session: Session = Depends(db_session)) -> Reader:
     return r
 
 
-def optional_reader(request: Request, session: Session = Depends(db_session)) -> Reader:
+def optional_reader(request: Request, background: BackgroundTasks,
+                    session: Session = Depends(db_session)) -> Reader:
     """Like :func:`reader` but never demands a login (the login page itself, language switch)."""
-    account, via_token = _account(request, session)
+    account, via_token = _account(request, session, background)
     r = Reader(account, via_token)
     request.state.reader = r
     return r
@@ -149,11 +159,15 @@ def admin(r: Reader = Depends(reader)) -> Reader:
 
 
 def login_session(request: Request, account: Account) -> None:
-    """Start a logged-in session: a fresh CSRF token, the user's own language if set."""
+    """Start a logged-in session: a server-side session record (ended by logout, password or
+    role change, disabling), a fresh CSRF token, the user's own language if set."""
+    with ctx(request).db.session() as s:
+        sid = start_session(s, account.id)
     lang = request.session.get("lang")
     script = request.session.get("script")
     request.session.clear()
     request.session["uid"] = account.id
+    request.session["sid"] = sid
     request.session["csrf"] = secrets.token_urlsafe(32)
     if account.locale:
         request.session["lang"] = account.locale

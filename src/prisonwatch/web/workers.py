@@ -61,7 +61,7 @@ def serve_workers(host: str, port: int, workers: int) -> None:
     """Serve :func:`~prisonwatch.web.app.app_from_env` on ``workers`` processes until
     interrupted. Raises :class:`OSError` when the address cannot be used."""
     config = uvicorn.Config(APP, factory=True, host=host, port=port, workers=workers,
-                            log_level="warning", access_log=False,
+                            log_level="warning", access_log=False, proxy_headers=False,
                             timeout_worker_healthcheck=HEALTHCHECK_TIMEOUT)
     sockets: list[socket.socket] = []
     if own_sockets_supported():

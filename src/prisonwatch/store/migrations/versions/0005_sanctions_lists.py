@@ -1,7 +1,7 @@
 """sanctions lists: lists, versions, targets, statements and listings as version intervals
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-12-04 14:58:19.516247
 
 The tables of :mod:`prisonwatch.store.schema_sanctions` (see docs/sanctions.md). New tables
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision = '0005'
-down_revision = '0002'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
