@@ -189,3 +189,35 @@ def test_rebuild_restores_the_derived_tables_after_rows_loaded_by_other_means(en
     assert code == 0, out
     assert "custody changes" in out and "80 people" in out
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (
+            ("person", "add", "Іваноў\u202eІван"),
+            "name: contains the invisible or control character U+202E",
+        ),
+        (
+            ("person", "add", "Іваноў Іван", "--region", "x" * 5000),
+            "region: longer than 200 characters",
+        ),
+        (("person", "add", "Іваноў Іван", "--internal-note", "a\x00b"), "internal_notes: contains"),
+        (("person", "edit", "1", "--set", "region=Minsk\u2066"), "region: contains"),
+        (
+            ("event", "add", "1", "detained", "2024-01-02", "--source-url", "javascript:alert(1)"),
+            "source_url: javascript: URLs are not accepted",
+        ),
+        (
+            ("event", "add", "1", "detained", "2024-01-02", "--source-url", "data:text/html,x"),
+            "source_url: data: URLs are not accepted",
+        ),
+    ],
+)
+def test_cli_options_follow_the_input_rule(env: str, args: tuple[str, ...], fragment: str) -> None:
+    assert run("init")[0] == 0
+    assert run("person", "add", "Статкевіч Мікалай")[0] == 0
+    code, out = run(*args)
+    assert code == 1, out
+    assert fragment in " ".join(out.split())
+    assert "Traceback" not in out

@@ -194,6 +194,58 @@ BAD: list[tuple[str, list[str], list[tuple[int, str, str]]]] = [
         [HEADER, GOOD_ROWS[2].replace(",released_end_of_term,2023,", ",released_end_of_term,,")],
         [(2, "status_date", "needs a status_date")],
     ),
+    (
+        "control and bidi characters",
+        [
+            HEADER,
+            GOOD_ROWS[2].replace("Іваноў Іван", "Іваноў\u202eІван"),
+            GOOD_ROWS[2].replace("v-3", "v-4").replace("Brest Region", "Brest\u200bRegion"),
+        ],
+        [(2, "name", "U+202E"), (3, "region", "U+200B")],
+    ),
+    (
+        "NUL in any cell, named by row and column",
+        [HEADER, GOOD_ROWS[2].replace("2 years", "2 ye\x00ars")],
+        [(2, "sentence", "U+0000")],
+    ),
+    (
+        "the same length limit as the web form and the API",
+        [HEADER, GOOD_ROWS[2].replace("Brest Region", "x" * 5000)],
+        [(2, "region", "longer than 200 characters")],
+    ),
+    (
+        "javascript and data URLs",
+        [
+            HEADER,
+            GOOD_ROWS[2].replace("2023,", "2023,javascript:alert(1)"),
+            GOOD_ROWS[2].replace("v-3", "v-4").replace("2023,", "2023,data:image/svg+xml;base64"),
+        ],
+        [(2, "source_url", "javascript: URLs"), (3, "source_url", "data: URLs")],
+    ),
+    (
+        "an unclosed quote swallowing the following rows",
+        [
+            HEADER,
+            GOOD_ROWS[2].replace("v-3,Іваноў Іван", 'v-3,"Іваноў Іван'),
+            GOOD_ROWS[2].replace("v-3", "v-4"),
+            GOOD_ROWS[2].replace("v-3", "v-5"),
+        ],
+        [(2, "name", "a quote opens here and is never closed")],
+    ),
+    (
+        "a quote closed rows later leaves a line break in a name",
+        [
+            HEADER,
+            GOOD_ROWS[2].replace("v-3,Іваноў Іван", 'v-3,"Іваноў Іван'),
+            GOOD_ROWS[2].replace("v-3", "v-4").replace("Іваноў Іван", 'Іваноў Іван"'),
+        ],
+        [(2, "name", "line break")],
+    ),
+    (
+        "a name longer than a name can be",
+        [HEADER, GOOD_ROWS[2].replace("Іваноў Іван", "Іваноў " * 200)],
+        [(2, "name", "longer than 500 characters")],
+    ),
 ]
 
 
@@ -292,3 +344,4 @@ def test_import_keeps_the_list_keys_and_counts_current(db: Database, tmp_path: P
         assert list_people(s, PeopleFilter(status="held", region="minsk")).total == 3
         assert list_people(s, PeopleFilter(status="released")).total == 0
         assert list_people(s).rows[0].name == "Aaronau Ivan"
+

@@ -103,3 +103,56 @@ def test_blank_rows_are_skipped_but_counted(tmp_path: Path) -> None:
     f = tmp_path / "l.csv"
     f.write_text("id,name\n\n1,A\n , \n2,B\n", encoding="utf-8")
     assert [n for n, _v in read_table(f).rows] == [3, 5]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (
+            'id,name\n1,"Іваноў Іван\n2,Пятроў Пётр\n3,Сідараў\n',
+            "row 2 (line 2 of the file), column 'name': a quote opens here and is never closed",
+        ),
+        (
+            'id,name\n1,Іваноў\n2,"Пятроў\n',
+            "row 3 (line 3 of the file), column 'name': a quote opens",
+        ),
+        (
+            "id,name\n1,Іва\x00ноў\n",
+            "row 2, column 'name': contains the invisible or control character U+0000",
+        ),
+        (
+            "id,name\n1,Іваноў\u202e\n",
+            "row 2, column 'name': contains the invisible or control character U+202E",
+        ),
+        (
+            "id,name\n1," + "x" * 10_001 + "\n",
+            "row 2, column 'name': longer than 10,000 characters",
+        ),
+    ],
+)
+def test_cells_are_checked_by_the_input_rule(tmp_path: Path, text: str, fragment: str) -> None:
+    p = tmp_path / "list.csv"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(TableError) as err:
+        list(iter_cells(p))
+    assert fragment in str(err.value)
+    assert "Іваноў" not in str(err.value)
+
+
+def test_a_closed_multi_line_cell_is_data(tmp_path: Path) -> None:
+    p = tmp_path / "list.csv"
+    p.write_text('id,address\n1,"PO box 4\nMahilioŭ"\n', encoding="utf-8")
+    assert list(iter_cells(p)) == [["id", "address"], ["1", "PO box 4\nMahilioŭ"]]
+
+
+def test_xlsx_cells_are_checked_too(tmp_path: Path) -> None:
+    p = _xlsx(tmp_path / "list.xlsx", [["id", "name"], [1, "Іва\u200bноў"]])
+    with pytest.raises(TableError, match=r"row 2, column 'name': .*U\+200B"):
+        list(iter_cells(p))
+
+
+def test_neutralised_csv_cells_are_restored(tmp_path: Path) -> None:
+    p = tmp_path / "list.csv"
+    p.write_text("id,name,note\n1,'=HYPERLINK(x),'-5\n2,'@x,'''=y\n", encoding="utf-8")
+    rows = list(iter_cells(p))
+    assert rows[1:] == [["1", "=HYPERLINK(x)", "'-5"], ["2", "@x", "''=y"]]

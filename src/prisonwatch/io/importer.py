@@ -40,7 +40,6 @@ from prisonwatch.store.listkeys import compact_tally, refresh_list_keys
 from prisonwatch.store.registry import (
     RegistryValidationError,
     check_name_text,
-    clean,
     parse_date,
     parse_gender,
     parse_kind,
@@ -58,6 +57,7 @@ from prisonwatch.store.schema import (
     StatusEvent,
     utcnow,
 )
+from prisonwatch.validation import FieldError, check_text, check_url
 
 FIELDS = (
     "id",
@@ -160,7 +160,8 @@ def read_and_validate(
     try:
         table = read_table(path, display_name=label)
     except TableError as exc:
-        raise ImportFailed([ImportIssue(label, _row_of(str(exc)), "", "", str(exc))]) from exc
+        row = exc.row if exc.row is not None else _row_of(str(exc))
+        raise ImportFailed([ImportIssue(label, row, exc.column, "", str(exc))]) from exc
     return validate_table(table, label, mapping or {})
 
 
@@ -223,12 +224,19 @@ def validate_table(
         ) -> None:
             row_issues.append(ImportIssue(label, rownum, col_for.get(fld, fld), get(fld), reason))
 
-        ext_id = get("id")
-        if not ext_id:
+        def text(fld: str) -> str | None:
+            try:
+                return check_text(fld, get(fld))
+            except FieldError as exc:
+                bad(fld, exc.message)
+                return None
+
+        ext_id = text("id") or ""
+        if not ext_id and not row_issues:
             bad("id", "the id is empty")
         elif ext_id in first_row_of:
             bad("id", f"duplicate id: row {first_row_of[ext_id]} has the same id")
-        else:
+        elif ext_id:
             first_row_of[ext_id] = rownum
         name = ""
         try:
@@ -239,7 +247,7 @@ def validate_table(
         for alt in get("name_alt").split(";"):
             if alt.strip():
                 try:
-                    a = check_name_text(alt)
+                    a = check_name_text(alt, "name_alt")
                 except RegistryValidationError as exc:
                     bad("name_alt", exc.message)
                     continue
@@ -290,11 +298,15 @@ def validate_table(
             bad("destination_country", "status expelled_abroad needs destination_country")
         if birth and detained and detained.end < birth.start:
             bad("detained_on", "detained before being born")
-        url = get("source_url")
-        if url and not (url.startswith("http://") or url.startswith("https://")):
-            bad("source_url", "not an http(s) URL")
-        if get("sentence") and len(get("sentence")) > 300:
-            bad("sentence", "longer than 300 characters")
+        url = None
+        try:
+            url = check_url("source_url", get("source_url"))
+        except FieldError as exc:
+            bad("source_url", exc.message)
+        region = text("region")
+        case = {f: text(f) for f in CASE_FIELDS}
+        recognised_by = text("recognised_by")
+        destination_country = text("destination_country")
         if row_issues:
             issues.extend(row_issues)
             continue
@@ -306,14 +318,14 @@ def validate_table(
                 name_alt=alts,
                 birth=birth,
                 gender=gender,
-                region=clean(get("region")),
+                region=region,
                 detained_on=detained,
-                case={f: clean(get(f)) for f in CASE_FIELDS},
+                case=case,
                 status=status,
                 status_date=status_date,
-                source_url=clean(url),
-                recognised_by=clean(get("recognised_by")),
-                destination_country=clean(get("destination_country")),
+                source_url=url,
+                recognised_by=recognised_by,
+                destination_country=destination_country,
                 present=present,
             )
         )

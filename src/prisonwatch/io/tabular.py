@@ -15,12 +15,18 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from prisonwatch.io.csvsafe import restore
+from prisonwatch.validation import FieldError, check_chars, forbidden_char
+
 _ZIP_MAGIC = b"PK\x03\x04"
+#: the longest cell read (characters); the registry's longest field is 10,000
+MAX_CELL = 10_000
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _NOT_TEXT_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"{\\rtf")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -28,7 +34,17 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 class TableError(ValueError):
     """The file cannot be read as a table; the message names the file and, when known, the row
-    (as ``row N``)."""
+    (as ``row N``) and the column (``column``, its header)."""
+
+    def __init__(self, message: str, *, row: int | None = None, column: str = "") -> None:
+        super().__init__(message)
+        self.row = row
+        self.column = column
+
+
+class _UnclosedQuote(Exception):
+    def __init__(self, row: int, line: int, cell: int) -> None:
+        self.row, self.line, self.cell = row, line, cell
 
 
 @dataclass
@@ -38,9 +54,13 @@ class Table:
     rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row number, values by header)
 
 
-def iter_cells(path: Path | str, label: str | None = None) -> Iterator[list[str]]:
+def iter_cells(
+    path: Path | str, label: str | None = None, *, check_chars: bool = True
+) -> Iterator[list[str]]:
     """The cells of every row of the file as text, the header row first, blank rows included
     (the caller numbers the rows). ``label``: the file name for messages (default the path).
+    ``check_chars``: refuse a cell with a control or invisible format character (the import
+    checks the columns it uses itself, to list every problem of the file at once).
 
     The file's kind is checked before this returns; read errors further on are raised while
     iterating."""
@@ -56,7 +76,7 @@ def iter_cells(path: Path | str, label: str | None = None) -> Iterator[list[str]
     if not head:
         raise TableError(f"{shown}: the file is empty")
     if head.startswith(_ZIP_MAGIC):
-        return _xlsx_rows(p, shown)
+        return _checked(_xlsx_rows(p, shown), shown, csv_cells=False, chars=check_chars)
     if head.startswith(_OLE_MAGIC):
         raise TableError(
             f"{shown}: is an old Excel .xls (or other OLE) file; save it as .xlsx or CSV"
@@ -65,7 +85,51 @@ def iter_cells(path: Path | str, label: str | None = None) -> Iterator[list[str]
         raise TableError(f"{shown}: is not a CSV or XLSX file")
     if p.suffix.lower() in XLSX_SUFFIXES:
         raise TableError(f"{shown}: is named .xlsx but is not an XLSX workbook")
-    return _csv_rows(p, shown)
+    return _checked(_csv_rows(p, shown), shown, csv_cells=True, chars=check_chars)
+
+
+def _checked(
+    rows: Iterator[list[str]], shown: str, *, csv_cells: bool, chars: bool
+) -> Iterator[list[str]]:
+    """Every cell checked by the one input rule (:mod:`prisonwatch.validation`: no control or
+    invisible format characters, at most :data:`MAX_CELL` characters); in CSV, the quote that
+    :mod:`prisonwatch.io.csvsafe` put before a formula-like cell is taken off again."""
+    header: list[str] = []
+    rownum = 0
+    try:
+        for rownum, cells in enumerate(rows, start=1):
+            if csv_cells:
+                cells = [restore(c) if c.startswith("'") else c for c in cells]
+            for i, cell in enumerate(cells):
+                if len(cell) > MAX_CELL or (
+                    chars and forbidden_char(cell, multiline=True) is not None
+                ):
+                    column = _column_name(header, i)
+                    try:
+                        if len(cell) > MAX_CELL:
+                            raise FieldError(column, f"longer than {MAX_CELL:,} characters")
+                        check_chars(column, cell, multiline=True)
+                    except FieldError as exc:
+                        raise TableError(
+                            f"{shown}: row {rownum}, column {column!r}: {exc.message}",
+                            row=rownum,
+                            column=column,
+                        ) from None
+            if rownum == 1:
+                header = [c.strip() for c in cells]
+            yield cells
+    except _UnclosedQuote as q:
+        column = _column_name(header, q.cell)
+        raise TableError(
+            f"{shown}: row {q.row} (line {q.line} of the file), column {column!r}: a quote "
+            "opens here and is never closed",
+            row=q.row,
+            column=column,
+        ) from None
+
+
+def _column_name(header: list[str], i: int) -> str:
+    return header[i] if i < len(header) and header[i] else f"column {i + 1}"
 
 
 def read_table(path: Path | str, *, display_name: str | None = None) -> Table:
@@ -73,7 +137,7 @@ def read_table(path: Path | str, *, display_name: str | None = None) -> Table:
     row as a mapping from header to cell."""
     p = Path(path)
     label = display_name or str(p)
-    rows_iter = iter_cells(p, label)
+    rows_iter = iter_cells(p, label, check_chars=False)
     header = next(rows_iter, None)
     headers = [h.strip() for h in header] if header is not None else []
     while headers and not headers[-1]:
@@ -112,16 +176,37 @@ def _csv_rows(path: Path, shown: str) -> Iterator[list[str]]:
         delimiter = max((",", ";", "\t"), key=first.count)
         fh.seek(0)
         reader = csv.reader(fh, delimiter=delimiter)
-        row = 0
+        row, line = 0, 1  # the record being read, and the line of the file where it starts
         try:
-            for row, cells in enumerate(reader, start=1):  # noqa: B007 - used in the message
+            last: tuple[int, int, int] | None = None  # the last record: row, line, cells
+            for row, cells in enumerate(reader, start=1):
+                last = (row, line, len(cells) - 1)
+                line = reader.line_num + 1
                 yield cells
+            # an unclosed quote takes every line after it into one cell, so it ends the file
+            if last is not None and _quote_left_open(path, last[1], delimiter):
+                raise _UnclosedQuote(*last)
         except UnicodeDecodeError as exc:
             raise _not_utf8(path, shown) from exc
         except csv.Error as exc:
             if "NUL" in str(exc):
                 raise TableError(f"{shown}: row {row + 1}: is not a CSV or XLSX file") from exc
             raise TableError(f"{shown}: row {row + 1}: not valid CSV: {exc}") from exc
+
+
+def _quote_left_open(path: Path, first_line: int, delimiter: str) -> bool:
+    """True when the record starting at ``first_line`` (the file's last) runs to the end of the
+    file inside a quote: Python's csv reader, not strict, ends such a record silently."""
+    with path.open("r", encoding="utf-8-sig", newline="") as fh:
+        for _ in range(first_line - 1):
+            fh.readline()
+        rest = fh.read()
+    try:
+        for _ in csv.reader(io.StringIO(rest), delimiter=delimiter, strict=True):
+            return False  # the record closed; more lines follow it
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def _not_utf8(path: Path, shown: str) -> TableError:
