@@ -133,3 +133,13 @@ def test_pages_never_link_a_non_web_url(app: FastAPI, db: Database, seeded: Seed
     page = login(TestClient(app), "editor").get(f"/people/{seeded.statkevich}")
     assert page.status_code == 200
     assert 'href="javascript:' not in page.text
+
+
+def test_people_csv_neutralises_formula_cells(
+    editor_api: TestClient, editor_web: TestClient
+) -> None:
+    name = '=HYPERLINK("http://evil.example","Click")'
+    assert editor_api.post("/api/v1/people", json={"names": [{"text": name}]}).status_code == 201
+    text = editor_web.get("/people.csv").text
+    assert "'=HYPERLINK(" in text
+    assert '\n"=HYPERLINK' not in text and ",=HYPERLINK" not in text

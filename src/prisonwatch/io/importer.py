@@ -19,6 +19,7 @@ Update rules (documented for users in the README):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -586,9 +587,15 @@ class _Writer:
         if r.region and p.region != r.region:
             change("region", p.region, r.region)
             p.region = r.region
+        # compared with what the public export shows (its first public name, first public case,
+        # first public detention), so that re-importing an export changes nothing
+        public = sorted(
+            (n for n in p.names if n.visibility == "public"), key=lambda n: (not n.is_primary, n.id)
+        )
+        shown = public[0].full_text if public else None
         primary = next((n for n in p.names if n.is_primary), None)
         texts = {n.full_text for n in p.names}
-        if primary is None or primary.full_text != r.name:
+        if r.name != shown and (primary is None or primary.full_text != r.name):
             if r.name in texts:
                 for n in p.names:
                     n.is_primary = n.full_text == r.name
@@ -603,7 +610,7 @@ class _Writer:
                 self._add_name(p, alt, primary=False, script_of=r.name)
                 change(f"name_alt:{alt}", None, alt)
         if any(r.case.values()):
-            case = p.cases[0] if p.cases else None
+            case = next((c for c in p.cases if c.visibility == "public"), None)
             if case is None:
                 case = Case(person_id=p.id, visibility="public")
                 self.s.add(case)
@@ -629,7 +636,10 @@ class _Writer:
                 for art in wanted:
                     if art not in existing:
                         self.s.add(CaseArticle(case_id=case.id, person_id=p.id, article=art))
-        events = sorted(p.events, key=lambda e: (e.date_start, e.date_precision, e.id))
+        events = sorted(
+            (e for e in p.events if e.visibility == "public"),
+            key=lambda e: (e.date_start, e.date_precision, e.id),
+        )
         if r.detained_on:
             det = next((e for e in events if e.kind == EventKind.DETAINED.value), None)
             d = r.detained_on
@@ -706,6 +716,54 @@ class _Writer:
 
 
 ProgressFn = Callable[[int, int], None]
+#: the id ``export`` gives a person who has no id in the scheme: the registry's own number
+OWN_ID = re.compile(r"pw-([1-9][0-9]{0,9})\Z")
+
+
+def _own_ids(
+    s: Session, rows: list[ImportRow], existing: dict[str, int], label: str
+) -> dict[str, int]:
+    """``pw-N`` ids (this registry's export) matched back to person N, when person N exists
+    and has the row's name among their names; a ``pw-N`` row naming someone else is refused
+    (it comes from another registry's export: import that with ``--id-scheme``). ``pw-N`` with
+    no person N creates a person, as any new id does (an export loaded into an empty
+    registry)."""
+    wanted = {
+        int(m.group(1)): r
+        for r in rows
+        if r.ext_id not in existing and (m := OWN_ID.match(r.ext_id))
+    }
+    wanted = {k: v for k, v in wanted.items() if k <= 2**31 - 1}
+    if not wanted:
+        return {}
+    names: dict[int, set[str]] = {}
+    ids = sorted(wanted)
+    for i in range(0, len(ids), 1000):
+        for pid, text in s.execute(
+            select(Name.person_id, Name.full_text).where(Name.person_id.in_(ids[i : i + 1000]))
+        ):
+            names.setdefault(pid, set()).add(text)
+    found: dict[str, int] = {}
+    issues: list[ImportIssue] = []
+    for pid, r in wanted.items():
+        if pid not in names:
+            continue
+        if r.name in names[pid]:
+            found[r.ext_id] = pid
+        else:
+            issues.append(
+                ImportIssue(
+                    label,
+                    r.row,
+                    "id",
+                    r.ext_id,
+                    f"{r.ext_id} is person {pid} of this registry, who has no name {r.name!r}; "
+                    "a list exported from another registry is imported with --id-scheme NAME",
+                )
+            )
+    if issues:
+        raise ImportFailed(sorted(issues, key=lambda i: i.row))
+    return found
 
 
 def _t(entity: type[Any]) -> Table:
@@ -734,6 +792,7 @@ def import_file(
                 select(Identifier.value, Identifier.person_id).where(Identifier.scheme == id_scheme)
             ).all()
         )
+        existing.update(_own_ids(s, rows, existing, label))
         w = _Writer(s, actor, label, id_scheme)
         pending: list[ImportRow] = []
         for done, r in enumerate(rows, 1):

@@ -20,8 +20,10 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from prisonwatch.io.csvsafe import restore
+from prisonwatch.io.limits import CLI_LIMITS, MB, ReadLimits, WorkStopped
 from prisonwatch.validation import FieldError, check_chars, forbidden_char
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -55,12 +57,18 @@ class Table:
 
 
 def iter_cells(
-    path: Path | str, label: str | None = None, *, check_chars: bool = True
+    path: Path | str,
+    label: str | None = None,
+    *,
+    check_chars: bool = True,
+    limits: ReadLimits = CLI_LIMITS,
 ) -> Iterator[list[str]]:
     """The cells of every row of the file as text, the header row first, blank rows included
     (the caller numbers the rows). ``label``: the file name for messages (default the path).
     ``check_chars``: refuse a cell with a control or invisible format character (the import
     checks the columns it uses itself, to list every problem of the file at once).
+    ``limits``: an XLSX file's unpacked size, columns and cells, and the time the work may take
+    (:mod:`prisonwatch.io.limits`).
 
     The file's kind is checked before this returns; read errors further on are raised while
     iterating."""
@@ -76,7 +84,9 @@ def iter_cells(
     if not head:
         raise TableError(f"{shown}: the file is empty")
     if head.startswith(_ZIP_MAGIC):
-        return _checked(_xlsx_rows(p, shown), shown, csv_cells=False, chars=check_chars)
+        return _checked(
+            _xlsx_rows(p, shown, limits), shown, csv_cells=False, chars=check_chars, limits=limits
+        )
     if head.startswith(_OLE_MAGIC):
         raise TableError(
             f"{shown}: is an old Excel .xls (or other OLE) file; save it as .xlsx or CSV"
@@ -85,11 +95,11 @@ def iter_cells(
         raise TableError(f"{shown}: is not a CSV or XLSX file")
     if p.suffix.lower() in XLSX_SUFFIXES:
         raise TableError(f"{shown}: is named .xlsx but is not an XLSX workbook")
-    return _checked(_csv_rows(p, shown), shown, csv_cells=True, chars=check_chars)
+    return _checked(_csv_rows(p, shown), shown, csv_cells=True, chars=check_chars, limits=limits)
 
 
 def _checked(
-    rows: Iterator[list[str]], shown: str, *, csv_cells: bool, chars: bool
+    rows: Iterator[list[str]], shown: str, *, csv_cells: bool, chars: bool, limits: ReadLimits
 ) -> Iterator[list[str]]:
     """Every cell checked by the one input rule (:mod:`prisonwatch.validation`: no control or
     invisible format characters, at most :data:`MAX_CELL` characters); in CSV, the quote that
@@ -98,6 +108,8 @@ def _checked(
     rownum = 0
     try:
         for rownum, cells in enumerate(rows, start=1):
+            if rownum % 1000 == 0:
+                _check_stop(limits, shown)
             if csv_cells:
                 cells = [restore(c) if c.startswith("'") else c for c in cells]
             for i, cell in enumerate(cells):
@@ -128,16 +140,25 @@ def _checked(
         ) from None
 
 
+def _check_stop(limits: ReadLimits, shown: str) -> None:
+    try:
+        limits.check()
+    except WorkStopped as exc:
+        raise TableError(f"{shown}: reading stopped: {exc}") from None
+
+
 def _column_name(header: list[str], i: int) -> str:
     return header[i] if i < len(header) and header[i] else f"column {i + 1}"
 
 
-def read_table(path: Path | str, *, display_name: str | None = None) -> Table:
+def read_table(
+    path: Path | str, *, display_name: str | None = None, limits: ReadLimits = CLI_LIMITS
+) -> Table:
     """The whole file: its header (trailing empty header cells dropped) and every non-blank
     row as a mapping from header to cell."""
     p = Path(path)
     label = display_name or str(p)
-    rows_iter = iter_cells(p, label, check_chars=False)
+    rows_iter = iter_cells(p, label, check_chars=False, limits=limits)
     header = next(rows_iter, None)
     headers = [h.strip() for h in header] if header is not None else []
     while headers and not headers[-1]:
@@ -232,7 +253,9 @@ def _not_utf8(path: Path, shown: str) -> TableError:
 # -- XLSX ----------------------------------------------------------------------------------
 
 
-def _xlsx_rows(path: Path, shown: str) -> Iterator[list[str]]:
+def _xlsx_rows(path: Path, shown: str, limits: ReadLimits) -> Iterator[list[str]]:
+    """The first sheet's rows (openpyxl, read-only, cached values of formulas), after checking
+    the archive's unpacked size and the sheet's size and formulas (:func:`_scan_sheet`)."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -240,15 +263,127 @@ def _xlsx_rows(path: Path, shown: str) -> Iterator[list[str]]:
     # under a temporary name, a list.csv that is really XLSX)
     with path.open("rb") as fh:
         try:
+            with zipfile.ZipFile(fh) as archive:
+                _check_archive(archive, shown, limits)
+            fh.seek(0)
             book = load_workbook(fh, read_only=True, data_only=True)
+        except TableError:
+            raise
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
             raise TableError(f"{shown}: is a ZIP archive but not an XLSX workbook") from exc
         try:
             sheet = book.worksheets[0]
-            for cells in sheet.iter_rows(values_only=True):
+            sheet_path = getattr(sheet, "_worksheet_path", None)
+            if not isinstance(sheet_path, str):  # pragma: no cover - openpyxl's read-only sheet
+                raise TableError(f"{shown}: the first sheet cannot be read")
+            fh.seek(0)
+            with zipfile.ZipFile(fh) as archive, archive.open(sheet_path) as src:
+                rows, cols = _scan_sheet(src, shown, limits)
+            if rows == 0:
+                return
+            # the sizes found, not the declared ones: openpyxl pads every row to the declared
+            # width and adds empty rows up to the declared height
+            for cells in sheet.iter_rows(max_row=rows, max_col=cols, values_only=True):
                 yield [_cell_text(v) for v in cells]
         finally:
             book.close()
+
+
+def _check_archive(archive: zipfile.ZipFile, shown: str, limits: ReadLimits) -> None:
+    """The archive's members and their unpacked size (zipfile never unpacks more than a
+    member declares, so the declared sizes bound the work)."""
+    members = archive.infolist()
+    if len(members) > limits.max_members:
+        raise TableError(
+            f"{shown}: the XLSX archive has {len(members):,} parts (at most "
+            f"{limits.max_members:,} are read)"
+        )
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > limits.max_unpacked:
+        raise TableError(
+            f"{shown}: the XLSX file unpacks to {unpacked / MB:,.0f} MB, more than the "
+            f"{limits.max_unpacked / MB:,.0f} MB read here; split the list or save it as CSV"
+        )
+
+
+def _scan_sheet(src: IO[bytes], shown: str, limits: ReadLimits) -> tuple[int, int]:
+    """One streaming pass over the sheet's XML before openpyxl reads it: the declared size
+    (``<dimension ref="A1:XFD1048576">``) and the cells used must stay within ``limits``, and a
+    formula without a cached value (a file written by a program that does not compute them)
+    is refused naming its cell. Returns the rows and columns used."""
+    from lxml import etree
+    from openpyxl.utils.cell import column_index_from_string as col_index
+    from openpyxl.utils.cell import coordinate_from_string, range_boundaries
+
+    def too_big(rows: int, cols: int, what: str) -> TableError | None:
+        if cols > limits.max_columns:
+            return TableError(
+                f"{shown}: the first sheet {what} {cols:,} columns (at most "
+                f"{limits.max_columns:,} are read)"
+            )
+        if rows * cols > limits.max_cells:
+            return TableError(
+                f"{shown}: the first sheet {what} {rows:,} rows × {cols:,} columns, more than "
+                f"the {limits.max_cells:,} cells read here"
+            )
+        return None
+
+    max_row = max_col = 0
+    row = col = 0
+    seen = 0
+    try:
+        for event, el in etree.iterparse(
+            src,
+            events=("start", "end"),
+            tag=("{*}dimension", "{*}row", "{*}c"),
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=False,
+        ):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if event == "start":
+                if tag == "row":
+                    row = int(el.get("r") or row + 1)
+                    col = 0
+                continue
+            if tag == "dimension":
+                ref = el.get("ref") or ""
+                try:
+                    _c1, _r1, c2, r2 = range_boundaries(ref if ":" in ref else f"{ref}:{ref}")
+                except (ValueError, TypeError):
+                    c2 = r2 = None
+                if c2 and r2 and (err := too_big(r2, c2, f"declares {ref}:")):
+                    raise err
+            elif tag == "c":
+                ref = el.get("r")
+                if ref:
+                    letters, row = coordinate_from_string(ref)
+                    col = col_index(letters)
+                else:
+                    col += 1
+                value = el.find("{*}v")
+                if el.find("{*}f") is not None and (value is None or not value.text):
+                    raise TableError(
+                        f"{shown}: cell {ref or col}: a formula without a computed value; "
+                        "open the file in a spreadsheet program and save it again (or paste "
+                        "the values in place of the formulas)",
+                        row=row,
+                    )
+                if el.find("{*}v") is not None or el.find("{*}is") is not None:
+                    max_row, max_col = max(max_row, row), max(max_col, col)
+                    if err := too_big(max_row, max_col, "has"):
+                        raise err
+                el.clear()
+                seen += 1
+                if seen % 10_000 == 0:
+                    _check_stop(limits, shown)
+            elif tag == "row":
+                el.clear()
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+    except etree.XMLSyntaxError as exc:
+        raise TableError(f"{shown}: the first sheet is not valid XML ({exc})") from exc
+    return max_row, max_col
 
 
 def _cell_text(value: object) -> str:
