@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -155,3 +156,57 @@ def test_work_stops_when_the_client_goes_away() -> None:
 
     with pytest.raises(WorkStopped, match="the client went away"):
         asyncio.run(_until_stopped(request, stop, work))  # type: ignore[arg-type]
+
+
+def test_served_bomb_upload_is_refused_and_sigterm_is_honoured(tmp_path: Path) -> None:
+    """Over HTTP against `prisonwatch serve`: the 4.8 KB whole-sheet XLSX is refused at once
+    (it used to keep the worker busy after the client left, and SIGTERM was then ignored), and
+    the server stops on SIGTERM."""
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+    import pytest
+    from webhelpers import PASSWORD, free_port, login
+
+    from prisonwatch.store.users import create_user
+
+    url = f"sqlite:///{tmp_path / 'reg.sqlite'}"
+    db = Database(url)
+    db.migrate()
+    with db.session() as s:
+        create_user(s, "anna", PASSWORD, "editor", actor="test")
+    port = free_port()
+    env = {**os.environ, "PRISONWATCH_INDEX_CACHE": "off", "PRISONWATCH_SECRET_KEY": "test"}
+    cli = str(Path(sys.executable).with_name("prisonwatch"))
+    proc = subprocess.Popen([cli, "serve", "--db", url, "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(base + "/api/v1/health", timeout=5)
+                break
+            except httpx.HTTPError:
+                assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.3)
+        with httpx.Client(base_url=base, timeout=120) as client:
+            login(client, "anna")  # type: ignore[arg-type]
+            token = csrf_of(client.get("/lists").text)
+            bomb = _xlsx_bytes(lambda xml: re.sub(r'<dimension ref="[^"]*"',
+                                                  '<dimension ref="A1:XFD1048576"', xml))
+            resp = client.post("/lists/reconcile", data={"csrf_token": token},
+                               files={"left": ("a.xlsx", bomb, "application/octet-stream"),
+                                      "right": ("b.csv", RELEASED.encode(), "text/csv")})
+            assert resp.status_code == 422 and "declares A1:XFD1048576" in resp.text
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) is not None
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            pytest.fail("the server did not stop on SIGTERM")
