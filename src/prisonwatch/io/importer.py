@@ -784,6 +784,12 @@ def import_file(
 ) -> ImportSummary:
     """Validate the whole file, then write it in one transaction (see module doc)."""
     label = display_name or Path(path).name
+    try:
+        id_scheme = check_text("scheme", id_scheme) or ""
+    except FieldError as exc:
+        raise ImportFailed([ImportIssue(label, 0, "", "", f"--id-scheme: {exc.message}")]) from exc
+    if not id_scheme:
+        raise ImportFailed([ImportIssue(label, 0, "", "", "--id-scheme: must not be empty")])
     rows, ignored = read_and_validate(path, mapping, display_name=label)
     summary = ImportSummary(file=label, rows=len(rows), ignored_columns=ignored)
     with db.session() as s:

@@ -322,6 +322,8 @@ def review_decide(request: Request, item_id: RowId, body: DecisionIn,
         with ctx(request).db.session() as s:
             j = decide(s, item_id, body.decision, r.actor, body.note)
             return {"judgement_id": j.id, "decision": j.decision, "user": j.user}
+    except RegistryValidationError as exc:
+        raise _registry_error(exc) from exc
     except ReviewError as exc:
         status = 404 if "there is no review item" in str(exc) else 409
         raise ApiError(status, str(exc)) from exc

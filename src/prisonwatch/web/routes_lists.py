@@ -15,6 +15,7 @@ from starlette.datastructures import FormData, UploadFile
 from prisonwatch.io.limits import StopSignal
 from prisonwatch.reconcile import InputError, ReviewError
 from prisonwatch.reconcile.review import decide, pending, pending_count
+from prisonwatch.validation import FieldError
 from prisonwatch.web.context import ctx
 from prisonwatch.web.errors import ApiError
 from prisonwatch.web.lists import WORK_SECONDS, Upload, WebReconciliation, run
@@ -99,6 +100,8 @@ def review_decide(request: Request, item_id: int, form: FormData = Depends(check
     try:
         with ctx(request).db.session() as s:
             decide(s, item_id, decision, r.actor, note)
+    except FieldError as exc:
+        raise ApiError(422, str(exc), code="invalid") from exc
     except ReviewError as exc:
         status = 404 if "there is no review item" in str(exc) else 409
         raise ApiError(status, str(exc)) from exc
