@@ -210,3 +210,15 @@ def test_served_bomb_upload_is_refused_and_sigterm_is_honoured(tmp_path: Path) -
         if proc.poll() is None:
             proc.kill()
             pytest.fail("the server did not stop on SIGTERM")
+
+
+def test_run_stops_when_its_time_is_up(db: Database) -> None:
+    import pytest
+
+    from prisonwatch.io.limits import StopSignal
+    from prisonwatch.reconcile import InputError
+    from prisonwatch.web.lists import Upload, run
+
+    with pytest.raises(InputError, match="stopped: it took longer than 0 s"):
+        run(db, Upload("a.csv", DEMANDED.encode()), Upload("b.csv", RELEASED.encode()),
+            id_col="id", name_col="name", stop=StopSignal(seconds=0))

@@ -81,7 +81,12 @@ def run(
             raise InputError(f"the reconciliation was stopped: {exc}") from None
     with db.session() as s:
         graph = load_graph(s)
-    result = reconcile(lrows, rrows, judgements=graph)
+    # the matching reports progress as it goes: each report checks the stop signal
+    check = (lambda _stage, _done, _total: stop.check()) if stop is not None else None
+    try:
+        result = reconcile(lrows, rrows, judgements=graph, progress=check)
+    except WorkStopped as exc:
+        raise InputError(f"the reconciliation was stopped: {exc}") from None
     with db.session() as s:
         queued = enqueue(s, result, f"{left_name} × {right_name}")
     left_label, right_label = Path(left_name).stem, Path(right_name).stem
