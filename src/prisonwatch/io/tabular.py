@@ -313,7 +313,8 @@ def _scan_sheet(src: IO[bytes], shown: str, limits: ReadLimits) -> tuple[int, in
     is refused naming its cell. Returns the rows and columns used."""
     from lxml import etree
     from openpyxl.utils.cell import column_index_from_string as col_index
-    from openpyxl.utils.cell import coordinate_from_string, range_boundaries
+    from openpyxl.utils.cell import get_column_letter as letters_of
+    from openpyxl.utils.cell import range_boundaries
 
     def too_big(rows: int, cols: int, what: str) -> TableError | None:
         if cols > limits.max_columns:
@@ -328,25 +329,22 @@ def _scan_sheet(src: IO[bytes], shown: str, limits: ReadLimits) -> tuple[int, in
             )
         return None
 
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    formula, value, inline = f"{ns}f", f"{ns}v", f"{ns}is"
     max_row = max_col = 0
     row = col = 0
+    last_row: object = None
     seen = 0
     try:
-        for event, el in etree.iterparse(
+        for _event, el in etree.iterparse(
             src,
-            events=("start", "end"),
-            tag=("{*}dimension", "{*}row", "{*}c"),
+            events=("end",),
+            tag=(f"{ns}dimension", f"{ns}c"),
             resolve_entities=False,
             no_network=True,
             huge_tree=False,
         ):
-            tag = el.tag.rsplit("}", 1)[-1]
-            if event == "start":
-                if tag == "row":
-                    row = int(el.get("r") or row + 1)
-                    col = 0
-                continue
-            if tag == "dimension":
+            if el.tag == f"{ns}dimension":
                 ref = el.get("ref") or ""
                 try:
                     _c1, _r1, c2, r2 = range_boundaries(ref if ":" in ref else f"{ref}:{ref}")
@@ -354,33 +352,40 @@ def _scan_sheet(src: IO[bytes], shown: str, limits: ReadLimits) -> tuple[int, in
                     c2 = r2 = None
                 if c2 and r2 and (err := too_big(r2, c2, f"declares {ref}:")):
                     raise err
-            elif tag == "c":
-                ref = el.get("r")
-                if ref:
-                    letters, row = coordinate_from_string(ref)
-                    col = col_index(letters)
-                else:
-                    col += 1
-                value = el.find("{*}v")
-                if el.find("{*}f") is not None and (value is None or not value.text):
-                    raise TableError(
-                        f"{shown}: cell {ref or col}: a formula without a computed value; "
-                        "open the file in a spreadsheet program and save it again (or paste "
-                        "the values in place of the formulas)",
-                        row=row,
-                    )
-                if el.find("{*}v") is not None or el.find("{*}is") is not None:
-                    max_row, max_col = max(max_row, row), max(max_col, col)
-                    if err := too_big(max_row, max_col, "has"):
-                        raise err
-                el.clear()
-                seen += 1
-                if seen % 10_000 == 0:
-                    _check_stop(limits, shown)
-            elif tag == "row":
-                el.clear()
-                while el.getprevious() is not None:
-                    del el.getparent()[0]
+                continue
+            ref = el.get("r")
+            parent = el.getparent()
+            if ref:
+                letters = ref.rstrip("0123456789")
+                row, col = int(ref[len(letters) :]), col_index(letters)
+            elif parent is not last_row:  # no reference: the first cell of the next row
+                row_ref = parent.get("r") if parent is not None else None
+                row, col = (int(row_ref) if row_ref else row + 1), 1
+            else:  # no reference: the next cell of this row
+                col += 1
+            last_row = parent
+            v = el.find(value)
+            has_value = (v is not None and bool(v.text)) or el.find(inline) is not None
+            if not has_value and el.find(formula) is not None:
+                raise TableError(
+                    f"{shown}: cell {ref or f'{letters_of(col)}{row}'}: a formula without a "
+                    "computed value; open the file in a spreadsheet program and save it again "
+                    "(or paste the values in place of the formulas)",
+                    row=row,
+                )
+            if has_value and (row > max_row or col > max_col):
+                max_row, max_col = max(max_row, row), max(max_col, col)
+                if err := too_big(max_row, max_col, "has"):
+                    raise err
+            el.clear()
+            seen += 1
+            if seen % 10_000 == 0:
+                _check_stop(limits, shown)
+                # drop the rows already read (their cells were cleared, the rows were not)
+                sheet_data = parent.getparent() if parent is not None else None
+                if sheet_data is not None:
+                    while len(sheet_data) and sheet_data[0] is not parent:
+                        del sheet_data[0]
     except etree.XMLSyntaxError as exc:
         raise TableError(f"{shown}: the first sheet is not valid XML ({exc})") from exc
     return max_row, max_col
