@@ -197,7 +197,7 @@ def check_name_text(text: str | None, field_name: str = "name") -> str:
     if not t:
         raise RegistryValidationError(field_name, "a name is required")
     if not any(ch.isalpha() for ch in t):
-        raise RegistryValidationError(field_name, f"{t!r} has no letters")
+        raise RegistryValidationError(field_name, "the name has no letters")
     return t
 
 
