@@ -196,3 +196,35 @@ def test_help_shows_no_type_for_flags() -> None:
     assert result.exit_code == 0, result.output
     assert "--private" in result.output and "<bool>" not in result.output
     assert "<int>" in result.output or "PERSON_ID" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (
+            ("person", "add", "Іваноў\u202eІван"),
+            "name: contains the invisible or control character U+202E",
+        ),
+        (
+            ("person", "add", "Іваноў Іван", "--region", "x" * 5000),
+            "region: longer than 200 characters",
+        ),
+        (("person", "add", "Іваноў Іван", "--internal-note", "a\x00b"), "internal_notes: contains"),
+        (("person", "edit", "1", "--set", "region=Minsk\u2066"), "region: contains"),
+        (
+            ("event", "add", "1", "detained", "2024-01-02", "--source-url", "javascript:alert(1)"),
+            "source_url: javascript: URLs are not accepted",
+        ),
+        (
+            ("event", "add", "1", "detained", "2024-01-02", "--source-url", "data:text/html,x"),
+            "source_url: data: URLs are not accepted",
+        ),
+    ],
+)
+def test_cli_options_follow_the_input_rule(env: str, args: tuple[str, ...], fragment: str) -> None:
+    assert run("init")[0] == 0
+    assert run("person", "add", "Статкевіч Мікалай")[0] == 0
+    code, out = run(*args)
+    assert code == 1, out
+    assert fragment in " ".join(out.split())
+    assert "Traceback" not in out

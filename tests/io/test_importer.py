@@ -194,6 +194,58 @@ BAD: list[tuple[str, list[str], list[tuple[int, str, str]]]] = [
         [HEADER, GOOD_ROWS[2].replace(",released_end_of_term,2023,", ",released_end_of_term,,")],
         [(2, "status_date", "needs a status_date")],
     ),
+    (
+        "control and bidi characters",
+        [
+            HEADER,
+            GOOD_ROWS[2].replace("Іваноў Іван", "Іваноў\u202eІван"),
+            GOOD_ROWS[2].replace("v-3", "v-4").replace("Brest Region", "Brest\u200bRegion"),
+        ],
+        [(2, "name", "U+202E"), (3, "region", "U+200B")],
+    ),
+    (
+        "NUL in any cell, named by row and column",
+        [HEADER, GOOD_ROWS[2].replace("2 years", "2 ye\x00ars")],
+        [(2, "sentence", "U+0000")],
+    ),
+    (
+        "the same length limit as the web form and the API",
+        [HEADER, GOOD_ROWS[2].replace("Brest Region", "x" * 5000)],
+        [(2, "region", "longer than 200 characters")],
+    ),
+    (
+        "javascript and data URLs",
+        [
+            HEADER,
+            GOOD_ROWS[2].replace("2023,", "2023,javascript:alert(1)"),
+            GOOD_ROWS[2].replace("v-3", "v-4").replace("2023,", "2023,data:image/svg+xml;base64"),
+        ],
+        [(2, "source_url", "javascript: URLs"), (3, "source_url", "data: URLs")],
+    ),
+    (
+        "an unclosed quote swallowing the following rows",
+        [
+            HEADER,
+            GOOD_ROWS[2].replace("v-3,Іваноў Іван", 'v-3,"Іваноў Іван'),
+            GOOD_ROWS[2].replace("v-3", "v-4"),
+            GOOD_ROWS[2].replace("v-3", "v-5"),
+        ],
+        [(2, "name", "a quote opens here and is never closed")],
+    ),
+    (
+        "a quote closed rows later leaves a line break in a name",
+        [
+            HEADER,
+            GOOD_ROWS[2].replace("v-3,Іваноў Іван", 'v-3,"Іваноў Іван'),
+            GOOD_ROWS[2].replace("v-3", "v-4").replace("Іваноў Іван", 'Іваноў Іван"'),
+        ],
+        [(2, "name", "line break")],
+    ),
+    (
+        "a name longer than a name can be",
+        [HEADER, GOOD_ROWS[2].replace("Іваноў Іван", "Іваноў " * 200)],
+        [(2, "name", "longer than 500 characters")],
+    ),
 ]
 
 
@@ -292,3 +344,92 @@ def test_import_keeps_the_list_keys_and_counts_current(db: Database, tmp_path: P
         assert list_people(s, PeopleFilter(status="held", region="minsk")).total == 3
         assert list_people(s, PeopleFilter(status="released")).total == 0
         assert list_people(s).rows[0].name == "Aaronau Ivan"
+
+
+def _seed_by_hand(db: Database) -> None:
+    """People as editors add them (no list ids, so the export names them ``pw-N``), with
+    private facts that the public export leaves out and values a spreadsheet would run."""
+    from prisonwatch.store.registry import (
+        CaseInput,
+        EventInput,
+        NameInput,
+        PersonInput,
+        Registry,
+    )
+
+    with db.session() as s:
+        reg = Registry(s, "test:seed")
+        a = reg.add_person(
+            PersonInput(
+                names=[NameInput("Статкевіч Мікалай"), NameInput("Mikalai Statkevich")],
+                birth_date="1956-08-12",
+                gender="male",
+                region="Minsk",
+            )
+        )
+        src = reg.source_for_url("https://example.org/a").id
+        reg.add_event(a.id, EventInput("detained", "2020-05-31"), [src])
+        reg.add_case(a.id, CaseInput(articles="293", court="Homiel Regional Court"))
+        reg.add_event(a.id, EventInput("sentenced", "2021-12-14"), [src])
+        b = reg.add_person(PersonInput(names=[NameInput('=HYPERLINK("http://evil","Click")')]))
+        reg.add_event(b.id, EventInput("detained", "2022-03"))
+        c = reg.add_person(
+            PersonInput(names=[NameInput("Калеснікава Марыя"), NameInput("-Alias @x")])
+        )
+        # private facts first: the public export must not be "corrected" by them on re-import
+        reg.add_case(c.id, CaseInput(court="SECRET COURT", visibility="private"))
+        reg.add_event(c.id, EventInput("detained", "2020-01-01", visibility="private"))
+        reg.add_name(c.id, NameInput("Zzyzx Private", visibility="private"))
+        reg.add_event(c.id, EventInput("detained", "2020-09-07"))
+        reg.add_case(c.id, CaseInput(articles="361-1", court="Minsk Regional Court"))
+        reg.add_event(c.id, EventInput("recognised", "2020-09", organisation="Viasna"))
+
+
+def _snapshot(db: Database) -> tuple[tuple[int, int, int, int], str]:
+    return counts(db), _export_csv(db)
+
+
+def test_export_then_import_into_the_same_registry_changes_nothing(
+    db: Database, tmp_path: Path
+) -> None:
+    _seed_by_hand(db)
+    before_counts, first = _snapshot(db)
+    assert "pw-1," in first and "'=HYPERLINK" in first and "'-Alias @x" in first
+    exported = tmp_path / "x.csv"
+    exported.write_text(first, encoding="utf-8")
+    s = import_file(db, exported, actor="alice")
+    assert (s.added, s.updated, s.unchanged) == (0, 0, 3)
+    assert _snapshot(db) == (before_counts, first)
+    with db.session() as ses:
+        assert ses.scalar(select(func.count()).select_from(Identifier)) == 0
+
+
+def test_export_imports_into_an_empty_registry_and_back(db: Database, tmp_path: Path) -> None:
+    source = Database(f"sqlite:///{tmp_path / 'source.db'}")
+    source.migrate()
+    _seed_by_hand(source)
+    first = _export_csv(source)
+    exported = tmp_path / "x.csv"
+    exported.write_text(first, encoding="utf-8")
+    s = import_file(db, exported, actor="alice")
+    assert (s.added, s.updated) == (3, 0)
+    assert _export_csv(db) == first
+    with db.session() as ses:
+        names = set(ses.scalars(select(Name.full_text)))
+    assert '=HYPERLINK("http://evil","Click")' in names and "-Alias @x" in names
+    again = import_file(db, exported, actor="alice")
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
+    assert _export_csv(db) == first
+
+
+def test_a_pw_id_of_another_person_is_refused(db: Database, tmp_path: Path) -> None:
+    """``pw-N`` is this registry's person N: a row whose name is not one of N's names (another
+    registry's export) is refused rather than merged into the wrong person."""
+    _seed_by_hand(db)
+    before = counts(db)
+    f = write(tmp_path, "other.csv", ["id,name", "pw-1,Іваноў Іван"])
+    with pytest.raises(ImportFailed) as info:
+        import_file(db, f, actor="alice")
+    assert [(i.row, i.column) for i in info.value.issues] == [(2, "id")]
+    assert "person 1 of this registry" in info.value.issues[0].reason
+    assert counts(db) == before

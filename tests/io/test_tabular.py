@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -103,3 +105,179 @@ def test_blank_rows_are_skipped_but_counted(tmp_path: Path) -> None:
     f = tmp_path / "l.csv"
     f.write_text("id,name\n\n1,A\n , \n2,B\n", encoding="utf-8")
     assert [n for n, _v in read_table(f).rows] == [3, 5]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (
+            'id,name\n1,"Іваноў Іван\n2,Пятроў Пётр\n3,Сідараў\n',
+            "row 2 (line 2 of the file), column 'name': a quote opens here and is never closed",
+        ),
+        (
+            'id,name\n1,Іваноў\n2,"Пятроў\n',
+            "row 3 (line 3 of the file), column 'name': a quote opens",
+        ),
+        (
+            "id,name\n1,Іва\x00ноў\n",
+            "row 2, column 'name': contains the invisible or control character U+0000",
+        ),
+        (
+            "id,name\n1,Іваноў\u202e\n",
+            "row 2, column 'name': contains the invisible or control character U+202E",
+        ),
+        (
+            "id,name\n1," + "x" * 10_001 + "\n",
+            "row 2, column 'name': longer than 10,000 characters",
+        ),
+    ],
+)
+def test_cells_are_checked_by_the_input_rule(tmp_path: Path, text: str, fragment: str) -> None:
+    p = tmp_path / "list.csv"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(TableError) as err:
+        list(iter_cells(p))
+    assert fragment in str(err.value)
+    assert "Іваноў" not in str(err.value)
+
+
+def test_a_closed_multi_line_cell_is_data(tmp_path: Path) -> None:
+    p = tmp_path / "list.csv"
+    p.write_text('id,address\n1,"PO box 4\nMahilioŭ"\n', encoding="utf-8")
+    assert list(iter_cells(p)) == [["id", "address"], ["1", "PO box 4\nMahilioŭ"]]
+
+
+def test_xlsx_cells_are_checked_too(tmp_path: Path) -> None:
+    p = _xlsx(tmp_path / "list.xlsx", [["id", "name"], [1, "Іва\u200bноў"]])
+    with pytest.raises(TableError, match=r"row 2, column 'name': .*U\+200B"):
+        list(iter_cells(p))
+
+
+def test_neutralised_csv_cells_are_restored(tmp_path: Path) -> None:
+    p = tmp_path / "list.csv"
+    p.write_text("id,name,note\n1,'=HYPERLINK(x),'-5\n2,'@x,'''=y\n", encoding="utf-8")
+    rows = list(iter_cells(p))
+    assert rows[1:] == [["1", "=HYPERLINK(x)", "'-5"], ["2", "@x", "''=y"]]
+
+
+# -- XLSX: formulas and bombs (the files are made here) ------------------------------------
+
+
+def _rewrite_sheet(path: Path, change: Callable[[str], str]) -> Path:
+    """Rewrite the first sheet's XML of a workbook (to declare sizes or add cached values)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        parts = {i.filename: src.read(i) for i in src.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = change(parts[sheet].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return path
+
+
+def test_xlsx_formula_without_a_cached_value_is_refused_naming_the_cell(tmp_path: Path) -> None:
+    # openpyxl, like other generators, writes formulas without computing them
+    p = _xlsx(tmp_path / "list.xlsx", [["id", "name"], [1, "Іваноў Іван"], [2, '=CONCAT("A","B")']])
+    with pytest.raises(TableError, match="cell B3: a formula without a computed value"):
+        list(iter_cells(p))
+
+
+def test_xlsx_formula_with_a_cached_value_gives_the_value(tmp_path: Path) -> None:
+    p = _xlsx(tmp_path / "list.xlsx", [["id", "name"], [1, '=CONCAT("Іваноў ","Іван")']])
+    _rewrite_sheet(
+        p,
+        lambda xml: xml.replace("</f>", "</f><v>Іваноў Іван</v>").replace(
+            '<c r="B2"', '<c r="B2" t="str"'
+        ),
+    )
+    assert list(iter_cells(p)) == [["id", "name"], ["1", "Іваноў Іван"]]
+
+
+def test_xlsx_declaring_a_whole_sheet_is_refused_from_the_declaration(tmp_path: Path) -> None:
+    """The 4.8 KB bomb: A1:XFD1048576 declared, a few cells used; openpyxl alone would pad
+    every row to 16,384 cells and add a million empty rows."""
+    p = _xlsx(tmp_path / "bomb.xlsx", [["id", "name"], [1, "Іваноў Іван"]])
+    _rewrite_sheet(
+        p, lambda xml: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', xml)
+    )
+    assert p.stat().st_size < 10_000
+    with pytest.raises(TableError, match="declares A1:XFD1048576: 16,384 columns"):
+        list(iter_cells(p))
+
+
+def test_xlsx_cells_far_away_are_refused(tmp_path: Path) -> None:
+    p = _xlsx(tmp_path / "far.xlsx", [["id", "name"], [1, "Іваноў Іван"]])
+    _rewrite_sheet(
+        p,
+        lambda xml: re.sub(r"<dimension[^>]*/>", "", xml).replace(
+            "</sheetData>",
+            '<row r="1048576"><c r="ZZ1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+        ),
+    )
+    with pytest.raises(TableError, match="has 1,048,576 rows × 702 columns"):
+        list(iter_cells(p))
+
+
+def test_xlsx_declared_larger_than_used_reads_only_what_is_used(tmp_path: Path) -> None:
+    p = _xlsx(tmp_path / "list.xlsx", [["id", "name"], [1, "Іваноў Іван"]])
+    _rewrite_sheet(
+        p, lambda xml: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:J100000"', xml)
+    )
+    assert list(iter_cells(p)) == [["id", "name"], ["1", "Іваноў Іван"]]
+
+
+def _zip_bomb(path: Path, unpacked_mb: int) -> Path:
+    """A valid workbook whose sheet unpacks to ``unpacked_mb`` MB (rows of one repeated name),
+    packed to a few hundred KB."""
+    import zipfile
+
+    template = _xlsx(tmp_path_of(path) / "template.xlsx", [["id", "name"]])
+    with zipfile.ZipFile(template) as src:
+        parts = {i.filename: src.read(i) for i in src.infolist()}
+    head, tail = parts["xl/worksheets/sheet1.xml"].decode().split("</sheetData>")
+    head = re.sub(r"<dimension[^>]*/>", "", head)
+    row = '<row><c t="inlineStr"><is><t>Іваноў Іван</t></is></c></row>'.encode()
+    chunk = row * (2**20 // len(row))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        for name, data in parts.items():
+            if name != "xl/worksheets/sheet1.xml":
+                out.writestr(name, data)
+        with out.open("xl/worksheets/sheet1.xml", "w") as fh:
+            fh.write(head.encode())
+            for _ in range(unpacked_mb):
+                fh.write(chunk)
+            fh.write(("</sheetData>" + tail).encode())
+    return path
+
+
+def tmp_path_of(path: Path) -> Path:
+    return path.parent
+
+
+def test_xlsx_unpacking_past_the_limit_is_refused_before_reading(tmp_path: Path) -> None:
+    p = _zip_bomb(tmp_path / "bomb.xlsx", 270)
+    assert p.stat().st_size < 2 * 2**20
+    with pytest.raises(TableError, match=r"unpacks to 27\d MB, more than the 256 MB read here"):
+        next(iter(iter_cells(p)))
+
+
+def test_xlsx_limits_are_parameters(tmp_path: Path) -> None:
+    from prisonwatch.io.limits import MB, ReadLimits
+
+    p = _zip_bomb(tmp_path / "small.xlsx", 1)
+    with pytest.raises(TableError, match="more than the 1 MB read here"):
+        list(iter_cells(p, limits=ReadLimits(max_unpacked=MB)))
+    assert sum(1 for _ in iter_cells(p, limits=ReadLimits(max_unpacked=2 * MB))) > 10_000
+
+
+def test_reading_stops_when_asked(tmp_path: Path) -> None:
+    from prisonwatch.io.limits import ReadLimits, StopSignal
+
+    p = tmp_path / "list.csv"
+    p.write_text("id,name\n" + "".join(f"{i},Іваноў Іван\n" for i in range(5000)), encoding="utf-8")
+    stop = StopSignal()
+    stop.stop("the client went away")
+    with pytest.raises(TableError, match="reading stopped: the client went away"):
+        list(iter_cells(p, limits=ReadLimits(stop=stop)))

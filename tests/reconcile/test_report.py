@@ -81,3 +81,57 @@ def test_a_failed_write_leaves_no_file(result: ReconcileResult, tmp_path: Path) 
     with pytest.raises(AttributeError):
         write_csv(broken, tmp_path / "out.csv")
     assert list(tmp_path.iterdir()) == []
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","Click")',
+    "=cmd|' /C calc'!A0",
+    "+SUM(A1)",
+    "@SUM(A1)",
+    "-2+3",
+]
+
+
+@pytest.fixture
+def formula_result(toy_options: ReconcileOptions) -> ReconcileResult:
+    left = rows("l", *FORMULAS)
+    right = rows("r", "Ales Bialiatski", *FORMULAS[:2])
+    return reconcile(left, right, toy_options)
+
+
+def test_xlsx_writes_list_cells_as_text_never_formulas(
+    formula_result: ReconcileResult, tmp_path: Path
+) -> None:
+    out = tmp_path / "r.xlsx"
+    write_xlsx(formula_result, out, left_label="=HYPERLINK(1)", right_label="released")
+    book = load_workbook(out)  # not data_only: a formula would show as one
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = {c.value for c in cells}
+    for f in FORMULAS:
+        assert f in texts
+
+
+def test_csv_outputs_neutralise_formulas_and_read_back(
+    formula_result: ReconcileResult, tmp_path: Path
+) -> None:
+    from prisonwatch.io.tabular import iter_cells
+
+    write_csv(formula_result, tmp_path / "out.csv")
+    write_right_unmatched(formula_result, tmp_path / "ro.csv")
+    for name in ("out.csv", "ro.csv"):
+        raw = list(csv.reader((tmp_path / name).open(encoding="utf-8")))
+        cells = [c for row in raw for c in row]
+        assert not [c for c in cells if c[:1] in ("=", "+", "@") or c.startswith("-2")]
+    back = [c for row in iter_cells(tmp_path / "out.csv") for c in row]
+    assert set(FORMULAS) <= set(back)  # the one reader takes the quote off again
+    assert "'-2+3" in (tmp_path / "out.csv").read_text(encoding="utf-8")
+
+
+def test_numbers_are_not_neutralised() -> None:
+    from prisonwatch.io.csvsafe import neutralise, restore
+
+    for value in ("-12", "+3.5", "2025-09-11", "~2020", "-0.25"):
+        assert neutralise(value) == value
+    for value in ["'=x", "''=x", "'-5", "'", "=", "-", "-1+2", "\tx", "\rx", *FORMULAS]:
+        assert restore(neutralise(value)) == value

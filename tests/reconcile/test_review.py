@@ -201,3 +201,13 @@ def test_review_errors(db: Database) -> None:
     assert [(a.action, a.person_id) for a in audit] == [("create", 3), ("withdraw", 3)]
     assert audit[1].before is not None and audit[1].before["withdrawn_at"] is None
     assert audit[1].after is not None and audit[1].after["withdrawn_by"] == "ben"
+
+
+@pytest.mark.parametrize("note", ["same person\x00", "same\u202e person", "x" * 10_001])
+def test_decision_notes_follow_the_input_rule(db: Database, note: str) -> None:
+    from prisonwatch.validation import FieldError
+
+    with db.session() as s, pytest.raises(FieldError, match=r"^note: "):
+        judge(s, "list:a:id:1", "list:b:id:1", "same", "tester", note=note)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Judgement)) == 0

@@ -111,3 +111,10 @@ def test_public_pages_never_show_private_sources(db: Database, timeline: dict[st
         r = c.get(path)
         assert r.status_code == 200, path
         assert "Zzyzx" not in r.text, path
+
+
+def test_series_csv_neutralises_formula_cells() -> None:
+    from prisonwatch.stats.tabular import to_csv
+
+    text = to_csv([{"region": "=HYPERLINK(1)", "net": -51}, {"region": "@x", "net": 3}])
+    assert text.splitlines() == ["region,net", "'=HYPERLINK(1),-51", "'@x,3"]

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from prisonwatch.io.csvsafe import SafeDictWriter
 from prisonwatch.names import default_matcher
 
 app = typer.Typer(help="Compare person names across scripts and spellings.", no_args_is_help=True)
@@ -52,7 +53,7 @@ def score(
         out_fields = fields + [f for f in ("score", "verdict", "why") if f not in fields]
         rows = 0
         with output.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.DictWriter(out, fieldnames=out_fields)
+            writer = SafeDictWriter(out, fieldnames=out_fields)  # formula-like cells neutralised
             writer.writeheader()
             for row in reader:
                 r = m.compare(row["left"] or "", row["right"] or "")

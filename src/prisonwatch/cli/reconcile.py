@@ -46,6 +46,7 @@ from prisonwatch.reconcile.review import (
     withdraw,
 )
 from prisonwatch.store.db import Database
+from prisonwatch.validation import FieldError
 
 app = typer.Typer(
     help="Reconcile a list of names against another list or the registry.",
@@ -352,7 +353,7 @@ def review_decide(
     try:
         with database.session() as s:
             j = decide(s, item, decision, acting_user(as_), note)
-    except ReviewError as exc:
+    except (ReviewError, FieldError) as exc:
         fail(str(exc), 2)
     console.print(f"judgement {j.id}: {j.left_name} / {j.right_name} → {j.decision} ({j.user})")
 
@@ -371,7 +372,7 @@ def review_judge(
     try:
         with database.session() as s:
             j = judge(s, left_key, right_key, decision, acting_user(as_), note=note)
-    except ReviewError as exc:
+    except (ReviewError, FieldError) as exc:
         fail(str(exc), 2)
     console.print(f"judgement {j.id}: {left_key} / {right_key} → {j.decision} ({j.user})")
 
@@ -388,7 +389,7 @@ def review_withdraw(
     try:
         with database.session() as s:
             j = withdraw(s, judgement, acting_user(as_), note)
-    except ReviewError as exc:
+    except (ReviewError, FieldError) as exc:
         fail(str(exc), 2)
     console.print(f"judgement {j.id} withdrawn by {j.withdrawn_by}")
 

@@ -456,9 +456,9 @@ def people_cmd(
         )
         return
     if fmt == "csv":
-        import csv
+        from prisonwatch.io.csvsafe import writer
 
-        w = csv.writer(sys.stdout)
+        w = writer(sys.stdout)  # formula-like cells neutralised
         w.writerow(
             ["id", "name", "status", "region", "first_detained", "articles", "sentence", "facility"]
         )

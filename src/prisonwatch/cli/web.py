@@ -69,9 +69,10 @@ def serve_cmd(
             fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
         return
     web = create_app(database, public=public, build_index_in_background=True)
-    # proxy headers are read by the app itself, from configured proxies only (web.proxy)
+    # proxy headers are read by the app itself, from configured proxies only (web.proxy); on
+    # SIGTERM, requests still running after 10 s are cancelled (a list upload's work stops)
     uvicorn.run(web, host=host, port=port, log_level="info", access_log=False,
-                proxy_headers=False)
+                proxy_headers=False, timeout_graceful_shutdown=10)
 
 
 app.command("serve")(serve_cmd)

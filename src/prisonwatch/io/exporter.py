@@ -9,7 +9,6 @@ are left out unless ``include_private`` is set — the CLI allows that only to a
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from prisonwatch.io.csvsafe import SafeDictWriter
 from prisonwatch.io.importer import FIELDS
 from prisonwatch.model import EventKind
 from prisonwatch.names.script import detect_script
@@ -175,7 +175,8 @@ def export(
         )
         writer = None
         if fmt == "csv":
-            writer = csv.DictWriter(out, fieldnames=list(FIELDS), lineterminator="\n")
+            # cells a spreadsheet would run are neutralised; the importer restores them
+            writer = SafeDictWriter(out, fieldnames=list(FIELDS), lineterminator="\n")
             writer.writeheader()
         for v in _views(s, include_private, progress):
             if fmt == "csv":

@@ -19,6 +19,7 @@ Update rules (documented for users in the README):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +41,6 @@ from prisonwatch.store.listkeys import compact_tally, refresh_list_keys
 from prisonwatch.store.registry import (
     RegistryValidationError,
     check_name_text,
-    clean,
     parse_date,
     parse_gender,
     parse_kind,
@@ -58,6 +58,7 @@ from prisonwatch.store.schema import (
     StatusEvent,
     utcnow,
 )
+from prisonwatch.validation import FieldError, check_text, check_url
 
 FIELDS = (
     "id",
@@ -160,7 +161,8 @@ def read_and_validate(
     try:
         table = read_table(path, display_name=label)
     except TableError as exc:
-        raise ImportFailed([ImportIssue(label, _row_of(str(exc)), "", "", str(exc))]) from exc
+        row = exc.row if exc.row is not None else _row_of(str(exc))
+        raise ImportFailed([ImportIssue(label, row, exc.column, "", str(exc))]) from exc
     return validate_table(table, label, mapping or {})
 
 
@@ -223,12 +225,19 @@ def validate_table(
         ) -> None:
             row_issues.append(ImportIssue(label, rownum, col_for.get(fld, fld), get(fld), reason))
 
-        ext_id = get("id")
-        if not ext_id:
+        def text(fld: str) -> str | None:
+            try:
+                return check_text(fld, get(fld))
+            except FieldError as exc:
+                bad(fld, exc.message)
+                return None
+
+        ext_id = text("id") or ""
+        if not ext_id and not row_issues:
             bad("id", "the id is empty")
         elif ext_id in first_row_of:
             bad("id", f"duplicate id: row {first_row_of[ext_id]} has the same id")
-        else:
+        elif ext_id:
             first_row_of[ext_id] = rownum
         name = ""
         try:
@@ -239,7 +248,7 @@ def validate_table(
         for alt in get("name_alt").split(";"):
             if alt.strip():
                 try:
-                    a = check_name_text(alt)
+                    a = check_name_text(alt, "name_alt")
                 except RegistryValidationError as exc:
                     bad("name_alt", exc.message)
                     continue
@@ -290,11 +299,15 @@ def validate_table(
             bad("destination_country", "status expelled_abroad needs destination_country")
         if birth and detained and detained.end < birth.start:
             bad("detained_on", "detained before being born")
-        url = get("source_url")
-        if url and not (url.startswith("http://") or url.startswith("https://")):
-            bad("source_url", "not an http(s) URL")
-        if get("sentence") and len(get("sentence")) > 300:
-            bad("sentence", "longer than 300 characters")
+        url = None
+        try:
+            url = check_url("source_url", get("source_url"))
+        except FieldError as exc:
+            bad("source_url", exc.message)
+        region = text("region")
+        case = {f: text(f) for f in CASE_FIELDS}
+        recognised_by = text("recognised_by")
+        destination_country = text("destination_country")
         if row_issues:
             issues.extend(row_issues)
             continue
@@ -306,14 +319,14 @@ def validate_table(
                 name_alt=alts,
                 birth=birth,
                 gender=gender,
-                region=clean(get("region")),
+                region=region,
                 detained_on=detained,
-                case={f: clean(get(f)) for f in CASE_FIELDS},
+                case=case,
                 status=status,
                 status_date=status_date,
-                source_url=clean(url),
-                recognised_by=clean(get("recognised_by")),
-                destination_country=clean(get("destination_country")),
+                source_url=url,
+                recognised_by=recognised_by,
+                destination_country=destination_country,
                 present=present,
             )
         )
@@ -574,9 +587,15 @@ class _Writer:
         if r.region and p.region != r.region:
             change("region", p.region, r.region)
             p.region = r.region
+        # compared with what the public export shows (its first public name, first public case,
+        # first public detention), so that re-importing an export changes nothing
+        public = sorted(
+            (n for n in p.names if n.visibility == "public"), key=lambda n: (not n.is_primary, n.id)
+        )
+        shown = public[0].full_text if public else None
         primary = next((n for n in p.names if n.is_primary), None)
         texts = {n.full_text for n in p.names}
-        if primary is None or primary.full_text != r.name:
+        if r.name != shown and (primary is None or primary.full_text != r.name):
             if r.name in texts:
                 for n in p.names:
                     n.is_primary = n.full_text == r.name
@@ -591,7 +610,7 @@ class _Writer:
                 self._add_name(p, alt, primary=False, script_of=r.name)
                 change(f"name_alt:{alt}", None, alt)
         if any(r.case.values()):
-            case = p.cases[0] if p.cases else None
+            case = next((c for c in p.cases if c.visibility == "public"), None)
             if case is None:
                 case = Case(person_id=p.id, visibility="public")
                 self.s.add(case)
@@ -617,7 +636,10 @@ class _Writer:
                 for art in wanted:
                     if art not in existing:
                         self.s.add(CaseArticle(case_id=case.id, person_id=p.id, article=art))
-        events = sorted(p.events, key=lambda e: (e.date_start, e.date_precision, e.id))
+        events = sorted(
+            (e for e in p.events if e.visibility == "public"),
+            key=lambda e: (e.date_start, e.date_precision, e.id),
+        )
         if r.detained_on:
             det = next((e for e in events if e.kind == EventKind.DETAINED.value), None)
             d = r.detained_on
@@ -694,6 +716,54 @@ class _Writer:
 
 
 ProgressFn = Callable[[int, int], None]
+#: the id ``export`` gives a person who has no id in the scheme: the registry's own number
+OWN_ID = re.compile(r"pw-([1-9][0-9]{0,9})\Z")
+
+
+def _own_ids(
+    s: Session, rows: list[ImportRow], existing: dict[str, int], label: str
+) -> dict[str, int]:
+    """``pw-N`` ids (this registry's export) matched back to person N, when person N exists
+    and has the row's name among their names; a ``pw-N`` row naming someone else is refused
+    (it comes from another registry's export: import that with ``--id-scheme``). ``pw-N`` with
+    no person N creates a person, as any new id does (an export loaded into an empty
+    registry)."""
+    wanted = {
+        int(m.group(1)): r
+        for r in rows
+        if r.ext_id not in existing and (m := OWN_ID.match(r.ext_id))
+    }
+    wanted = {k: v for k, v in wanted.items() if k <= 2**31 - 1}
+    if not wanted:
+        return {}
+    names: dict[int, set[str]] = {}
+    ids = sorted(wanted)
+    for i in range(0, len(ids), 1000):
+        for pid, text in s.execute(
+            select(Name.person_id, Name.full_text).where(Name.person_id.in_(ids[i : i + 1000]))
+        ):
+            names.setdefault(pid, set()).add(text)
+    found: dict[str, int] = {}
+    issues: list[ImportIssue] = []
+    for pid, r in wanted.items():
+        if pid not in names:
+            continue
+        if r.name in names[pid]:
+            found[r.ext_id] = pid
+        else:
+            issues.append(
+                ImportIssue(
+                    label,
+                    r.row,
+                    "id",
+                    r.ext_id,
+                    f"{r.ext_id} is person {pid} of this registry, who has no name {r.name!r}; "
+                    "a list exported from another registry is imported with --id-scheme NAME",
+                )
+            )
+    if issues:
+        raise ImportFailed(sorted(issues, key=lambda i: i.row))
+    return found
 
 
 def _t(entity: type[Any]) -> Table:
@@ -714,6 +784,12 @@ def import_file(
 ) -> ImportSummary:
     """Validate the whole file, then write it in one transaction (see module doc)."""
     label = display_name or Path(path).name
+    try:
+        id_scheme = check_text("scheme", id_scheme) or ""
+    except FieldError as exc:
+        raise ImportFailed([ImportIssue(label, 0, "", "", f"--id-scheme: {exc.message}")]) from exc
+    if not id_scheme:
+        raise ImportFailed([ImportIssue(label, 0, "", "", "--id-scheme: must not be empty")])
     rows, ignored = read_and_validate(path, mapping, display_name=label)
     summary = ImportSummary(file=label, rows=len(rows), ignored_columns=ignored)
     with db.session() as s:
@@ -722,6 +798,7 @@ def import_file(
                 select(Identifier.value, Identifier.person_id).where(Identifier.scheme == id_scheme)
             ).all()
         )
+        existing.update(_own_ids(s, rows, existing, label))
         # Lock every person the file updates, in id order, before changing any: two imports
         # touching the same people in different orders used to deadlock on PostgreSQL.
         touched = sorted({existing[r.ext_id] for r in rows if r.ext_id in existing})

@@ -20,10 +20,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from prisonwatch.dates import PartialDate, PartialDateError
+from prisonwatch.io.limits import CLI_LIMITS, ReadLimits
 from prisonwatch.io.tabular import TableError, iter_cells
 from prisonwatch.model import GENDER_ALIASES
 from prisonwatch.reconcile.errors import InputError
 from prisonwatch.reconcile.keys import row_key, slug
+from prisonwatch.validation import FieldError, check_text
 
 #: Pass as a ``*_col`` argument to find the evidence column by its header.
 AUTO = "\x00auto"
@@ -85,8 +87,9 @@ def read_list(
     birth_col: str | None = AUTO,
     gender_col: str | None = AUTO,
     region_col: str | None = AUTO,
+    limits: ReadLimits = CLI_LIMITS,
 ) -> list[ListRow]:
-    """Read every row of a CSV or XLSX list.
+    """Read every row of a CSV or XLSX list (within ``limits``: size, columns, time).
 
     ``id_col=None`` reads a list without ids (keys then come from the names, see
     :mod:`prisonwatch.reconcile.keys`). ``original_filename`` is the name shown in messages and
@@ -96,7 +99,7 @@ def read_list(
     p = Path(path)
     shown = original_filename or p.name
     list_slug = slug(list_key) if list_key else slug(Path(shown).stem)
-    table = _read_table(p, shown)
+    table = _read_table(p, shown, limits)
     header = next(table, None)
     if header is None or not any(h.strip() for h in header):
         raise InputError(f"{shown}: the file is empty (no header row)")
@@ -120,7 +123,12 @@ def read_list(
                 f"{shown}: row {row_number} has {len(cells)} cells but the header has {width}"
             )
         values = tuple(cells[:width]) + ("",) * (width - len(cells))
-        name = " ".join(values[name_i].split())
+        try:  # one line, at most 500 characters: the registry's rule for names
+            name = check_text("name", values[name_i]) or ""
+        except FieldError as exc:
+            raise InputError(
+                f"{shown}: row {row_number}, column {columns[name_i]!r}: {exc.message}"
+            ) from None
         if not name:
             raise InputError(f"{shown}: row {row_number}, column {columns[name_i]!r}: empty name")
         row_id: str | None = None
@@ -235,11 +243,11 @@ def _gender(
 # -- file formats -------------------------------------------------------------------------
 
 
-def _read_table(path: Path, shown: str) -> Iterator[list[str]]:
+def _read_table(path: Path, shown: str, limits: ReadLimits) -> Iterator[list[str]]:
     """The cells of the file, row by row, as text; the first row is the header
     (:func:`prisonwatch.io.tabular.iter_cells`, its errors as :class:`InputError`)."""
     try:
-        rows = iter_cells(path, shown)
+        rows = iter_cells(path, shown, limits=limits)
     except TableError as exc:
         raise InputError(str(exc)) from exc
     return _as_input_errors(rows)

@@ -8,17 +8,17 @@ in the left file's order. Right-only CSV: ``right_id,right_name,right_row``.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from jinja2 import Environment, select_autoescape
 
+from prisonwatch.io import csvsafe
 from prisonwatch.reconcile.atomic import replace_when_done, temp_path_for
 from prisonwatch.reconcile.engine import MATCH, REVIEW, UNMATCHED, Pair, ReconcileResult
 from prisonwatch.reconcile.reading import ListRow
@@ -80,7 +80,7 @@ def _open(target: Target) -> Iterator[IO[str]]:
 def write_csv(result: ReconcileResult, target: Target) -> None:
     """One row per left row: ``left_id,left_name,right_id,right_name,score,verdict,why``."""
     with _open(target) as fh:
-        w = csv.writer(fh)
+        w = csvsafe.writer(fh)  # formula-like cells neutralised
         w.writerow(CSV_COLUMNS)
         for p in result.pairs:
             w.writerow(pair_row(p).cells())
@@ -89,7 +89,7 @@ def write_csv(result: ReconcileResult, target: Target) -> None:
 def write_right_unmatched(result: ReconcileResult, target: Target) -> None:
     """The right rows no left row was matched to: ``right_id,right_name,right_row``."""
     with _open(target) as fh:
-        w = csv.writer(fh)
+        w = csvsafe.writer(fh)
         w.writerow(RIGHT_COLUMNS)
         for r in result.right_unmatched:
             w.writerow((r.id or "", r.name, r.row_number))
@@ -187,7 +187,7 @@ def write_xlsx(
     summary = book.active
     assert summary is not None
     summary.title = "Summary"
-    summary.append([title])
+    _append(summary, [title])
     summary["A1"].font = Font(bold=True, size=14)
     summary.append([])
     labels = {
@@ -197,11 +197,11 @@ def write_xlsx(
         "right_only": f"Only on {right_label}",
     }
     for key, label in labels.items():
-        summary.append([label, result.counts[key]])
+        _append(summary, [label, result.counts[key]])
     summary.append([])
-    summary.append(["Matcher", result.matcher])
-    summary.append(["Match threshold", result.match_threshold])
-    summary.append(["Review threshold", result.review_threshold])
+    _append(summary, ["Matcher", result.matcher])
+    _append(summary, ["Match threshold", result.match_threshold])
+    _append(summary, ["Review threshold", result.review_threshold])
     summary.column_dimensions["A"].width = 32
     header = (
         f"{left_label} id",
@@ -215,14 +215,14 @@ def write_xlsx(
     widths = (12, 34, 12, 34, 8, 10, 90)
     for section in sections(result, left_label, right_label):
         sheet = book.create_sheet(_sheet_title(section.sheet, book.sheetnames))
-        sheet.append(list(header))
+        _append(sheet, list(header))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in section.rows:
             cells: list[str | float] = list(row.cells())
             if row.score:
                 cells[4] = float(row.score)
-            sheet.append(cells)
+            _append(sheet, cells)
         for col, width in zip("ABCDEFG", widths, strict=True):
             sheet.column_dimensions[col].width = width
         for (cell,) in sheet.iter_rows(min_row=2, min_col=7, max_col=7):
@@ -230,6 +230,15 @@ def write_xlsx(
         sheet.freeze_panes = "A2"
     with temp_path_for(path) as tmp:
         book.save(tmp)
+
+
+def _append(sheet: Any, values: list[Any]) -> None:
+    """Append a row; every text cell is written as text, never as a formula (openpyxl takes a
+    string beginning with ``=`` for one: a list's ``=HYPERLINK(…)`` would be live)."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def _sheet_title(wanted: str, taken: list[str]) -> str:

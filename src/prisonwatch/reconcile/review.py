@@ -19,6 +19,7 @@ from prisonwatch.reconcile.errors import ReviewError
 from prisonwatch.reconcile.judgements import JudgementGraph
 from prisonwatch.store import audit
 from prisonwatch.store.schema import Judgement, ReviewItem, utcnow
+from prisonwatch.validation import check_text
 
 _CHUNK = 500
 
@@ -115,6 +116,7 @@ def judge(
     """Record a decision on a pair of keys (audited)."""
     if left_key == right_key:
         raise ReviewError(f"a record cannot be judged against itself ({left_key})")
+    note = check_text("note", note)  # the one input rule; FieldError (a ValueError) names it
     j = Judgement(
         left_key=left_key,
         right_key=right_key,
@@ -182,6 +184,7 @@ def withdraw(session: Session, judgement_id: int, actor: str, note: str | None =
             f"judgement {judgement_id} was already withdrawn by {j.withdrawn_by} "
             f"on {j.withdrawn_at:%Y-%m-%d}"
         )
+    note = check_text("note", note)
     before = audit.snapshot(j)
     j.withdrawn_at = utcnow()
     j.withdrawn_by = actor

@@ -21,6 +21,7 @@ from prisonwatch.dates import PartialDate, PartialDateError
 from prisonwatch.stats.flows import held_count
 from prisonwatch.store import audit
 from prisonwatch.store.schema import Claim, CustodyChange, Source
+from prisonwatch.validation import FieldError, check_text, check_url
 
 #: Claim kinds compared with a registry figure.
 COMPARABLE_KINDS = ("count_held", "count_released")
@@ -85,7 +86,15 @@ def add_figure(
 ) -> Claim:
     """Store an outside figure with its source (an existing one by id or URL, or a new one);
     the claim and any new source are audited in the same transaction."""
-    kind = kind.strip()
+    try:
+        kind = check_text("kind", kind, limit=50) or ""
+        wording = check_text("wording", wording) or ""
+        source_url = check_url("source_url", source_url)
+        publisher = check_text("publisher", publisher)
+        title = check_text("title", title)
+        published = check_text("published", published)
+    except FieldError as exc:
+        raise FigureError(str(exc)) from None
     if not kind:
         raise FigureError("kind: must not be empty (e.g. count_held)")
     if not math.isfinite(value) or value < 0:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from prisonwatch.io.csvsafe import SafeDictWriter
 
 
 def columns_of(rows: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -19,7 +20,8 @@ def columns_of(rows: Iterable[Mapping[str, Any]]) -> list[str]:
 
 def to_csv(rows: list[Mapping[str, Any]]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns_of(rows), lineterminator="\n", restval="")
+    # cells a spreadsheet would run as formulas are neutralised (prisonwatch.io.csvsafe)
+    writer = SafeDictWriter(out, fieldnames=columns_of(rows), lineterminator="\n", restval="")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: "" if v is None else v for k, v in row.items()})

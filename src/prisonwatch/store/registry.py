@@ -37,6 +37,7 @@ from prisonwatch.store.schema import (
     Source,
     StatusEvent,
 )
+from prisonwatch.validation import FieldError, check_text, check_url
 
 
 class RegistryError(Exception):
@@ -47,11 +48,8 @@ class NotFound(RegistryError):
     pass
 
 
-class RegistryValidationError(RegistryError):
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(f"{field_name}: {message}")
-        self.field = field_name
-        self.message = message
+#: a refused value; the one input rule (characters, lengths, URLs) is :mod:`prisonwatch.validation`
+RegistryValidationError = FieldError
 
 
 # -- inputs ---------------------------------------------------------------------------------
@@ -144,6 +142,7 @@ def clean(value: str | None) -> str | None:
 
 
 def parse_kind(value: str, field_name: str = "kind") -> EventKind:
+    check_text(field_name, value, limit=30)
     key = (value or "").strip().lower().replace(" ", "_")
     kind = STATUS_ALIASES.get(key) or STATUS_ALIASES.get(key.replace("_", " "))
     if kind is None:
@@ -157,6 +156,7 @@ def parse_date(value: str | None, field_name: str, *, required: bool = True) -> 
         if required:
             raise RegistryValidationError(field_name, "a date is required")
         return None
+    check_text(field_name, value, limit=20)
     try:
         return PartialDate.parse(str(value))
     except PartialDateError as exc:
@@ -164,7 +164,7 @@ def parse_date(value: str | None, field_name: str, *, required: bool = True) -> 
 
 
 def parse_gender(value: str | None) -> str | None:
-    v = clean(value)
+    v = check_text("gender", value, limit=20)
     if v is None:
         return None
     g = GENDER_ALIASES.get(v.lower())
@@ -176,6 +176,7 @@ def parse_gender(value: str | None) -> str | None:
 
 
 def parse_visibility(value: str | None, field_name: str = "visibility") -> str:
+    check_text(field_name, value, limit=20)
     v = (value or Visibility.PUBLIC.value).strip().lower()
     if v not in {x.value for x in Visibility}:
         raise RegistryValidationError(field_name, f"{value!r} is not public or private")
@@ -183,6 +184,7 @@ def parse_visibility(value: str | None, field_name: str = "visibility") -> str:
 
 
 def parse_name_kind(value: str | None) -> str:
+    check_text("kind", value, limit=20)
     v = (value or NameKind.OFFICIAL.value).strip().lower()
     if v not in {x.value for x in NameKind}:
         allowed = ", ".join(x.value for x in NameKind)
@@ -190,14 +192,12 @@ def parse_name_kind(value: str | None) -> str:
     return v
 
 
-def check_name_text(text: str | None) -> str:
-    t = clean(text)
+def check_name_text(text: str | None, field_name: str = "name") -> str:
+    t = check_text(field_name, text)
     if not t:
-        raise RegistryValidationError("name", "a name is required")
-    if len(t) > 500:
-        raise RegistryValidationError("name", "longer than 500 characters")
+        raise RegistryValidationError(field_name, "a name is required")
     if not any(ch.isalpha() for ch in t):
-        raise RegistryValidationError("name", f"{text!r} has no letters")
+        raise RegistryValidationError(field_name, "the name has no letters")
     return t
 
 
@@ -264,11 +264,11 @@ class Registry:
             birth_date=birth.iso() if birth else None,
             birth_start=birth.start if birth else None,
             gender=parse_gender(data.gender),
-            region=clean(data.region),
-            nationality=clean(data.nationality),
-            public_notes=data.public_notes or None,
-            relatives_contact=data.relatives_contact or None,
-            internal_notes=data.internal_notes or None,
+            region=check_text("region", data.region),
+            nationality=check_text("nationality", data.nationality),
+            public_notes=check_text("public_notes", data.public_notes),
+            relatives_contact=check_text("relatives_contact", data.relatives_contact),
+            internal_notes=check_text("internal_notes", data.internal_notes),
             synthetic=data.synthetic,
         )
         self.session.add(person)
@@ -298,10 +298,8 @@ class Registry:
                 person.birth_start = birth.start if birth else None
             elif key == "gender":
                 person.gender = parse_gender(value)
-            elif key in ("public_notes", "relatives_contact", "internal_notes"):
-                setattr(person, key, value or None)
             else:
-                setattr(person, key, clean(value))
+                setattr(person, key, check_text(key, value))
         after = audit.snapshot(person)
         b, a = audit.diff(before, after)
         if a:
@@ -334,7 +332,10 @@ class Registry:
 
     # identifiers ---------------------------------------------------------------------------
     def add_identifier(self, person_id: int, scheme: str, value: str) -> Identifier:
-        ident = Identifier(person_id=person_id, scheme=scheme, value=value)
+        scheme_text, value_text = check_text("scheme", scheme), check_text("id", value)
+        if not scheme_text or not value_text:
+            raise RegistryValidationError("id", "an identifier needs a scheme and a value")
+        ident = Identifier(person_id=person_id, scheme=scheme_text, value=value_text)
         self.session.add(ident)
         self.session.flush()
         self._audit("create", "identifier", ident.id, person_id, None, audit.snapshot(ident))
@@ -360,7 +361,7 @@ class Registry:
             person_id=person_id,
             full_text=text,
             script=detect_script(text).value,
-            language=clean(data.language),
+            language=check_text("language", data.language),
             kind=parse_name_kind(data.kind),
             is_primary=data.is_primary,
             visibility=parse_visibility(data.visibility),
@@ -384,7 +385,7 @@ class Registry:
             elif key == "kind":
                 name.kind = parse_name_kind(value)
             elif key == "language":
-                name.language = clean(value)
+                name.language = check_text("language", value)
             elif key == "visibility":
                 name.visibility = parse_visibility(value)
             elif key == "is_primary":
@@ -416,7 +417,7 @@ class Registry:
 
     # organisations and sources -----------------------------------------------------------
     def organisation(self, name: str, kind: str | None = None) -> Organisation:
-        key = " ".join(name.split())
+        key = check_text("organisation", name) or ""
         if not key:
             raise RegistryValidationError("organisation", "an organisation name is required")
         cached = self._orgs.get(key.lower())
@@ -436,15 +437,17 @@ class Registry:
         return org
 
     def add_source(self, data: SourceInput) -> Source:
-        if not (clean(data.url) or clean(data.title)):
+        url = check_url("url", data.url)
+        title = check_text("title", data.title)
+        if not (url or title):
             raise RegistryValidationError("source", "a source needs a URL or a title")
         published = parse_date(data.published, "published", required=False)
         src = Source(
-            url=clean(data.url),
-            title=clean(data.title),
-            publisher=clean(data.publisher),
+            url=url,
+            title=title,
+            publisher=check_text("publisher", data.publisher),
             published=published.iso() if published else None,
-            quote=data.quote or None,
+            quote=check_text("quote", data.quote),
             visibility=parse_visibility(data.visibility),
         )
         self.session.add(src)
@@ -454,7 +457,7 @@ class Registry:
 
     def source_for_url(self, url: str) -> Source:
         """The source with this URL, created on first use."""
-        u = clean(url)
+        u = check_url("source_url", url)
         if not u:
             raise RegistryValidationError("source_url", "empty URL")
         src = self.session.scalar(select(Source).where(Source.url == u).limit(1))
@@ -496,13 +499,14 @@ class Registry:
         date = parse_date(data.date, "date")
         assert date is not None
         org_id = None
-        if data.organisation and clean(data.organisation):
-            org_id = self.organisation(data.organisation).id
+        if check_text("organisation", data.organisation):
+            org_id = self.organisation(data.organisation or "").id
         elif kind in (EventKind.RECOGNISED, EventKind.RECOGNITION_WITHDRAWN):
             raise RegistryValidationError(
                 "organisation", f"a {kind.value} event needs the organisation"
             )
-        if kind is EventKind.EXPELLED_ABROAD and not clean(data.destination_country):
+        destination = check_text("destination_country", data.destination_country)
+        if kind is EventKind.EXPELLED_ABROAD and not destination:
             raise RegistryValidationError(
                 "destination_country", "expelled_abroad needs the destination country"
             )
@@ -513,10 +517,10 @@ class Registry:
             date_precision=int(date.precision),
             date_approx=date.approximate,
             organisation_id=org_id,
-            destination_country=clean(data.destination_country),
-            facility=clean(data.facility),
+            destination_country=destination,
+            facility=check_text("facility", data.facility),
             deal_id=data.deal_id,
-            note=data.note or None,
+            note=check_text("note", data.note),
             visibility=parse_visibility(data.visibility),
         )
         self.session.add(ev)
@@ -543,14 +547,13 @@ class Registry:
                 )
             elif key == "kind":
                 ev.kind = parse_kind(value).value
-            elif key in ("destination_country", "facility"):
-                setattr(ev, key, clean(value))
-            elif key == "note":
-                ev.note = value or None
+            elif key in ("destination_country", "facility", "note"):
+                setattr(ev, key, check_text(key, value))
             elif key == "visibility":
                 ev.visibility = parse_visibility(value)
             elif key == "organisation":
-                ev.organisation_id = self.organisation(value).id if clean(value) else None
+                org = check_text("organisation", value)
+                ev.organisation_id = self.organisation(org).id if org else None
             else:
                 raise RegistryValidationError(key, "not an editable event field")
         self.session.flush()
@@ -605,10 +608,10 @@ class Registry:
             if key == "visibility":
                 case.visibility = parse_visibility(value)
             elif key == "sentence":
-                case.sentence = clean(value)
+                case.sentence = check_text("sentence", value)
                 case.sentence_months = sentence_months(case.sentence)
             elif key in CASE_EDITABLE:
-                setattr(case, key, clean(value))
+                setattr(case, key, check_text(key, value))
 
     def _sync_articles(self, case: Case) -> None:
         existing = self.session.scalars(

@@ -25,6 +25,7 @@ from prisonwatch.store.registry import (
     SourceInput,
 )
 from prisonwatch.store.status import held_on
+from prisonwatch.validation import LIMITS
 from prisonwatch.web.context import ctx
 from prisonwatch.web.errors import ApiError
 from prisonwatch.web.params import opt_day, paging, people_filter, people_sort
@@ -38,14 +39,14 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
                        (422, "Invalid input"))
 }
 
-Text = Field(default=None, max_length=2000)
+Text = Field(default=None, max_length=LIMITS["note"])
 ID_MAX = 2**31 - 1
 #: a row id in a path: positive and within the database's integer range
 RowId = Annotated[int, Path(ge=1, le=ID_MAX)]
 
 
 class NameIn(BaseModel):
-    text: str = Field(min_length=1, max_length=500)
+    text: str = Field(min_length=1, max_length=LIMITS["name"])
     kind: str = Field(default="official", max_length=20)
     language: str | None = Field(default=None, max_length=10)
     visibility: str = Field(default="public", max_length=10)
@@ -57,8 +58,8 @@ class PersonIn(BaseModel):
     names: list[NameIn] = Field(min_length=1, max_length=50)
     birth_date: str | None = Field(default=None, max_length=20)
     gender: str | None = Field(default=None, max_length=10)
-    region: str | None = Field(default=None, max_length=200)
-    nationality: str | None = Field(default=None, max_length=100)
+    region: str | None = Field(default=None, max_length=LIMITS["region"])
+    nationality: str | None = Field(default=None, max_length=LIMITS["nationality"])
     public_notes: str | None = Text
     relatives_contact: str | None = Text
     internal_notes: str | None = Text
@@ -67,9 +68,10 @@ class PersonIn(BaseModel):
 class EventIn(BaseModel):
     kind: str = Field(max_length=30)
     date: str = Field(max_length=20)
-    organisation: str | None = Field(default=None, max_length=300)
-    destination_country: str | None = Field(default=None, max_length=100)
-    facility: str | None = Field(default=None, max_length=300)
+    organisation: str | None = Field(default=None, max_length=LIMITS["organisation"])
+    destination_country: str | None = Field(default=None,
+                                            max_length=LIMITS["destination_country"])
+    facility: str | None = Field(default=None, max_length=LIMITS["facility"])
     note: str | None = Text
     visibility: str = Field(default="public", max_length=10)
     source_ids: list[Annotated[int, Field(ge=1, le=ID_MAX)]] = Field(default_factory=list,
@@ -77,9 +79,9 @@ class EventIn(BaseModel):
 
 
 class SourceIn(BaseModel):
-    url: str | None = Field(default=None, max_length=2000)
-    title: str | None = Field(default=None, max_length=1000)
-    publisher: str | None = Field(default=None, max_length=300)
+    url: str | None = Field(default=None, max_length=LIMITS["url"])
+    title: str | None = Field(default=None, max_length=LIMITS["title"])
+    publisher: str | None = Field(default=None, max_length=LIMITS["publisher"])
     published: str | None = Field(default=None, max_length=20)
     quote: str | None = Text
     visibility: str = Field(default="public", max_length=10)
@@ -322,6 +324,8 @@ def review_decide(request: Request, item_id: RowId, body: DecisionIn,
         with ctx(request).db.session() as s:
             j = decide(s, item_id, body.decision, r.actor, body.note)
             return {"judgement_id": j.id, "decision": j.decision, "user": j.user}
+    except RegistryValidationError as exc:
+        raise _registry_error(exc) from exc
     except ReviewError as exc:
         status = 404 if "there is no review item" in str(exc) else 409
         raise ApiError(status, str(exc)) from exc

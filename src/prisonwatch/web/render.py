@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from prisonwatch.validation import is_web_url
 from prisonwatch.web.context import ctx
 from prisonwatch.web.i18n import DEFAULT_SCRIPT, LANGUAGES, SCRIPTS, Locale, pick_language
 
@@ -21,6 +22,8 @@ def make_templates() -> Jinja2Templates:
     templates.env.autoescape = True
     templates.env.trim_blocks = True
     templates.env.lstrip_blocks = True
+    # defence in depth: only an http(s) URL is ever rendered as a link (`x is web_url`)
+    templates.env.tests["web_url"] = is_web_url
     return templates
 
 

@@ -3,16 +3,22 @@ decides same / different / unsure."""
 
 from __future__ import annotations
 
+import asyncio
+import functools
+from collections.abc import Callable
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
+from prisonwatch.io.limits import StopSignal
 from prisonwatch.reconcile import InputError, ReviewError
 from prisonwatch.reconcile.review import decide, pending, pending_count
+from prisonwatch.validation import FieldError
 from prisonwatch.web.context import ctx
 from prisonwatch.web.errors import ApiError
-from prisonwatch.web.lists import Upload, run
+from prisonwatch.web.lists import WORK_SECONDS, Upload, WebReconciliation, run
 from prisonwatch.web.params import paging
 from prisonwatch.web.render import render
 from prisonwatch.web.security import Reader, checked_form, db_session, editor, reader
@@ -43,17 +49,35 @@ async def _upload(form: FormData, field: str) -> Upload:
 @router.post("/lists/reconcile")
 async def reconcile_upload(request: Request, form: FormData = Depends(checked_form),
                            r: Reader = Depends(editor)) -> Response:
-    from starlette.concurrency import run_in_threadpool
-
     left, right = await _upload(form, "left"), await _upload(form, "right")
     id_col = str(form.get("id_col") or "").strip() or None
     name_col = str(form.get("name_col") or "").strip() or "name"
+    stop = StopSignal(seconds=WORK_SECONDS)
     try:
-        outcome = await run_in_threadpool(run, ctx(request).db, left, right, id_col=id_col,
-                                          name_col=name_col)
+        outcome = await _until_stopped(request, stop, functools.partial(
+            run, ctx(request).db, left, right, id_col=id_col, name_col=name_col, stop=stop))
     except InputError as exc:
         return render(request, "lists.html", 422, error=str(exc), waiting=None)
     return render(request, "report.html", outcome=outcome)
+
+
+async def _until_stopped(request: Request, stop: StopSignal,
+                         work: Callable[[], WebReconciliation]) -> WebReconciliation:
+    """Run ``work`` in a worker thread; stop it (through ``stop``, which it checks as it goes)
+    when the client goes away, or when this request is cancelled — the server shutting down
+    (uvicorn's graceful-shutdown timeout) — so no thread keeps working for nobody."""
+    from starlette.concurrency import run_in_threadpool
+
+    task = asyncio.ensure_future(run_in_threadpool(work))
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=0.5)
+            if done:
+                return task.result()
+            if await request.is_disconnected():
+                stop.stop("the client went away")
+    finally:
+        stop.stop("the request ended")
 
 
 @router.get("/review")
@@ -76,6 +100,8 @@ def review_decide(request: Request, item_id: int, form: FormData = Depends(check
     try:
         with ctx(request).db.session() as s:
             decide(s, item_id, decision, r.actor, note)
+    except FieldError as exc:
+        raise ApiError(422, str(exc), code="invalid") from exc
     except ReviewError as exc:
         status = 404 if "there is no review item" in str(exc) else 409
         raise ApiError(status, str(exc)) from exc

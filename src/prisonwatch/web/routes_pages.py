@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterator
@@ -11,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.orm import Session
 
+from prisonwatch.io import csvsafe
 from prisonwatch.store import people as people_store
 from prisonwatch.store.auditlog import AuditFilter, actors, query_audit
 from prisonwatch.store.deal_views import deal_titles
@@ -78,7 +78,7 @@ def _csv_rows(request: Request, r: Reader, params: dict[str, str]) -> Iterator[s
     flt = people_filter(params)
     sort = people_sort(params)
     buf = io.StringIO()
-    writer = csv.writer(buf)
+    writer = csvsafe.writer(buf)  # formula-like cells neutralised
     writer.writerow(CSV_COLUMNS)
     yield buf.getvalue()
     page = 1
@@ -87,7 +87,7 @@ def _csv_rows(request: Request, r: Reader, params: dict[str, str]) -> Iterator[s
             chunk = people_store.list_people(s, flt, sort=sort, page=page, per_page=2000,
                                              include_private=r.include_private)
         buf = io.StringIO()
-        writer = csv.writer(buf)
+        writer = csvsafe.writer(buf)
         for row in chunk.rows:
             writer.writerow([
                 row.id, row.name, "; ".join(row.other_names), row.status, row.region or "",
