@@ -19,6 +19,7 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from prisonwatch.io.files import create_owner_only
 from prisonwatch.io.importer import FIELDS
 from prisonwatch.model import EventKind
 from prisonwatch.names.script import detect_script
@@ -198,9 +199,11 @@ def export(
 
 def export_to_path(db: Database, path: Path, fmt: str, **kw: Any) -> int:
     """Write to a temporary file next to ``path`` and rename it, so a failed export never
-    leaves a half-written file."""
+    leaves a half-written file. An export with private fields is written owner-only (0600)."""
     tmp = path.with_name(path.name + ".part")
     try:
+        if kw.get("include_private"):
+            create_owner_only(tmp)  # private fields: readable by the owner only
         with tmp.open("w", encoding="utf-8", newline="") as fh:
             n = export(db, fh, fmt, **kw)
         tmp.replace(path)
