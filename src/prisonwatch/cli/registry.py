@@ -383,7 +383,7 @@ def event_add(
     try:
         with database.session() as s:
             reg = Registry(s, acting_user(as_))
-            sources = [reg.source_for_url(source_url).id] if source_url else []
+            sources = [reg.source_for_url(source_url, private=private).id] if source_url else []
             ev = reg.add_event(
                 person_id,
                 EventInput(

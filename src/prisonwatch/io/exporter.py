@@ -26,19 +26,25 @@ from prisonwatch.names.script import detect_script
 from prisonwatch.store.db import Database
 from prisonwatch.store.people import PersonView, person_view
 from prisonwatch.store.schema import Identifier, Person
+from prisonwatch.store.visibility import person_public
 
 FORMATS = ("csv", "jsonl", "ftm")
 ProgressFn = Callable[[int, int], None]
 
 
-def _people(session: Session) -> list[int]:
-    return list(session.scalars(select(Person.id).order_by(Person.id)))
+def _people(session: Session, include_private: bool) -> list[int]:
+    """Everyone, or without private data the public people only (a person whose names are all
+    private is hidden: :mod:`prisonwatch.store.visibility`)."""
+    stmt = select(Person.id).order_by(Person.id)
+    if not include_private:
+        stmt = stmt.where(person_public(Person.id))
+    return list(session.scalars(stmt))
 
 
 def _views(
     session: Session, include_private: bool, progress: ProgressFn | None
 ) -> Iterator[PersonView]:
-    ids = _people(session)
+    ids = _people(session, include_private)
     today = dt.date.today()
     for i, pid in enumerate(ids, 1):
         yield person_view(session, pid, include_private=include_private, on=today)

@@ -20,6 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from prisonwatch.stats.periods import Period
 from prisonwatch.store.schema import CustodyChange, Deal, StatusEvent
+from prisonwatch.store.visibility import event_visible
 
 DEFAULT_THRESHOLD = 10
 
@@ -68,8 +69,7 @@ def mass_releases(
         raise ValueError(f"threshold must be at least 1, got {threshold}")
     out: dict[int, MassRelease] = {}
     ev_conds: list[ColumnElement[bool]] = [StatusEvent.deal_id.is_not(None)]
-    if not include_private:
-        ev_conds.append(StatusEvent.visibility == "public")
+    ev_conds += event_visible(include_private)
     linked = session.execute(
         select(
             Deal.id,

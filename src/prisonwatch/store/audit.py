@@ -102,7 +102,7 @@ def redact(values: dict[str, Any] | None) -> dict[str, Any] | None:
     if values is None:
         return None
     out = dict(values)
-    for key in PRIVATE_PERSON_FIELDS:
+    for key in (*PRIVATE_PERSON_FIELDS, "private_names"):
         if key in out and out[key] is not None:
             out[key] = REDACTED
     if out.get("visibility") == "private":

@@ -52,6 +52,7 @@ from sqlalchemy.sql.selectable import Select
 
 from prisonwatch.model import CUSTODY_EFFECT, EventKind
 from prisonwatch.store.schema import CustodyChange, StatusEvent
+from prisonwatch.store.visibility import event_visible, person_public
 
 SCOPES: tuple[str, ...] = ("public", "all")
 CUSTODY_KINDS = tuple(k.value for k, v in CUSTODY_EFFECT.items() if v != 0)
@@ -97,11 +98,16 @@ class _Event:
     organisation_id: int | None
     visibility: str
     deal_id: int | None
+    #: whether the person has a public name (:mod:`prisonwatch.store.visibility`)
+    person_public: bool = True
 
 
 def changes_of(events: Iterable[_Event], scope: str) -> list[dict[str, Any]]:
-    """The change rows of one person's events (any order) in ``scope``."""
-    visible = [e for e in events if scope == "all" or e.visibility == "public"]
+    """The change rows of one person's events (any order) in ``scope``: ``public`` counts
+    public events of public people only."""
+    visible = [
+        e for e in events if scope == "all" or (e.visibility == "public" and e.person_public)
+    ]
     visible.sort(key=lambda e: (e.date_start, e.date_precision, e.id))
     out: list[dict[str, Any]] = []
     held = 0
@@ -155,6 +161,7 @@ def _events_of(ex: Executor, person_ids: Sequence[int]) -> dict[int, list[_Event
         StatusEvent.organisation_id,
         StatusEvent.visibility,
         StatusEvent.deal_id,
+        person_public(StatusEvent.person_id).label("person_public"),
     ).where(
         StatusEvent.person_id.in_(person_ids),
         StatusEvent.kind.in_((*CUSTODY_KINDS, *RECOGNITION_KINDS)),
@@ -182,8 +189,7 @@ def _filters(
     kinds: tuple[str, ...], scope: str, person_ids: Sequence[int] | None
 ) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = [StatusEvent.kind.in_(kinds)]
-    if scope == "public":
-        conds.append(StatusEvent.visibility == "public")
+    conds += event_visible(scope == "all")
     if person_ids is not None:
         conds.append(StatusEvent.person_id.in_(person_ids))
     return conds
