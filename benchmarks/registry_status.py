@@ -25,7 +25,7 @@ from _pg import temp_pg_database
 from prisonwatch.store.bulk import bulk_insert
 from prisonwatch.store.custody import rebuild_all
 from prisonwatch.store.db import Database
-from prisonwatch.store.schema import Organisation, Person, StatusEvent
+from prisonwatch.store.schema import Name, Organisation, Person, StatusEvent
 from prisonwatch.store.status import held_on
 
 REGIONS = [
@@ -58,6 +58,23 @@ def fill(db: Database, people: int, per_person: int, seed: int = 1) -> int:
                     for _ in range(count)
                 ],
                 return_ids=True,
+            )
+            # one public name each: a person without a public name is hidden and counts
+            # nowhere public (prisonwatch.store.visibility)
+            bulk_insert(
+                s,
+                Name.__table__,  # type: ignore[arg-type]
+                [
+                    {
+                        "person_id": pid,
+                        "full_text": f"Person {pid}",
+                        "script": "latin",
+                        "kind": "official",
+                        "is_primary": True,
+                        "visibility": "public",
+                    }
+                    for pid in pids
+                ],
             )
             events = []
             for pid in pids:

@@ -228,3 +228,33 @@ def test_cli_options_follow_the_input_rule(env: str, args: tuple[str, ...], frag
     assert code == 1, out
     assert fragment in " ".join(out.split())
     assert "Traceback" not in out
+
+
+def test_a_source_first_used_by_a_private_event_is_private(env: str) -> None:
+    """`event add … --private --source-url URL`: the new source is private too (its URL ties
+    the unverified report to where it came from); an existing public source stays public."""
+    from sqlalchemy import select
+
+    from prisonwatch.store.schema import Source
+
+    assert run("init")[0] == 0
+    assert run("person", "add", "Статкевіч Мікалай")[0] == 0
+    private_url = "https://example.org/informant"
+    public_url = "https://example.org/public-report"
+    assert run("event", "add", "1", "detained", "2020-05-31", "--source-url", public_url)[0] == 0
+    for url in (private_url, public_url):
+        code, out = run("event", "add", "1", "detained", "2026-03-01", "--private",
+                        "--source-url", url)
+        assert code == 0, out
+    with Database(env).session() as s:
+        vis = dict(s.execute(select(Source.url, Source.visibility)).tuples().all())
+    assert vis == {private_url: "private", public_url: "public"}
+
+
+def test_restore_keeps_accounts_unless_asked_and_then_warns(env: str, tmp_path: Path) -> None:
+    assert run("init")[0] == 0
+    assert run("backup", str(tmp_path / "b.db"))[0] == 0
+    code, out = run("restore", str(tmp_path / "b.db"), "--yes")
+    assert code == 0 and "accounts and tokens kept" in out, out
+    code, out = run("restore", str(tmp_path / "b.db"), "--yes", "--with-credentials")
+    assert code == 0 and "warning" in out and "revoked" in out, out

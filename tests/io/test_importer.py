@@ -433,3 +433,26 @@ def test_a_pw_id_of_another_person_is_refused(db: Database, tmp_path: Path) -> N
     assert [(i.row, i.column) for i in info.value.issues] == [(2, "id")]
     assert "person 1 of this registry" in info.value.issues[0].reason
     assert counts(db) == before
+
+
+def test_a_value_the_database_refuses_is_named_by_row_and_column_not_quoted(
+    db: Database, tmp_path: Path
+) -> None:
+    """PostgreSQL quotes the refused value (``COPY person, line 2, column region: "…"``) and
+    SQLAlchemy the bound parameters: the import error names the file row and the column only.
+    (SQLite does not limit lengths: there the file simply imports.)"""
+    secret = "SECRETREGION"
+    region = "x" * 60 + secret + "x" * 200  # beyond what an error may show of a value
+    f = write(
+        tmp_path,
+        "long.csv",
+        ["id,name,region", "1,Ales Bialiatski,Minsk", f"2,Maria Kalesnikava,{region}"],
+    )
+    if db.backend != "postgresql":
+        pytest.skip("SQLite stores the long value")
+    with pytest.raises(ImportFailed) as failed:
+        import_file(db, f, actor="alice")
+    message = str(failed.value)
+    assert secret not in message and "[parameters" not in message
+    assert "row 3" in message and "region" in message, message
+    assert counts(db) == (0, 0, 0, 0)

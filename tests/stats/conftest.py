@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 from prisonwatch.dates import PartialDate
 from prisonwatch.store.custody import refresh_people
 from prisonwatch.store.db import Database
-from prisonwatch.store.schema import Case, CaseArticle, Organisation, Person, StatusEvent
+from prisonwatch.store.schema import (
+    Case,
+    CaseArticle,
+    Name,
+    Organisation,
+    Person,
+    StatusEvent,
+)
 
 
 @dataclass
@@ -54,6 +61,9 @@ def add_person(session: Session, p: P) -> int:
     )
     session.add(person)
     session.flush()
+    # a public name: a person without one is hidden, not public at all (store.visibility)
+    session.add(Name(person_id=person.id, full_text=f"Person {person.id}", script="latin",
+                     is_primary=True))
     if p.articles:
         case = Case(person_id=person.id, articles="; ".join(p.articles))
         session.add(case)

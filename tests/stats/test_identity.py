@@ -24,6 +24,7 @@ from prisonwatch.store.schema import (
     Case,
     CaseArticle,
     CustodyChange,
+    Name,
     Organisation,
     Person,
     StatusEvent,
@@ -78,7 +79,7 @@ person = st.tuples(
 
 def load(db: Database, people: list[tuple[object, ...]]) -> None:
     with db.session() as s:
-        for table in (CustodyChange, StatusEvent, CaseArticle, Case, Person, Organisation):
+        for table in (CustodyChange, StatusEvent, CaseArticle, Case, Name, Person, Organisation):
             s.execute(delete(table))
         orgs = [Organisation(name="Viasna"), Organisation(name="Libereco")]
         s.add_all(orgs)
@@ -87,6 +88,8 @@ def load(db: Database, people: list[tuple[object, ...]]) -> None:
             p = Person(region=region, gender=gender, birth_start=birth)
             s.add(p)
             s.flush()
+            # public: a person without a public name is hidden (store.visibility)
+            s.add(Name(person_id=p.id, full_text=f"Person {p.id}", script="latin"))
             if articles:
                 c = Case(person_id=p.id)
                 s.add(c)

@@ -92,8 +92,17 @@ def check_keys(s: Session, today: dt.date = TODAY) -> None:
             derived[("all" if private else "public", pid)] = word
     for p in s.scalars(select(Person).execution_options(populate_existing=True)):
         events = list(s.scalars(select(StatusEvent).where(StatusEvent.person_id == p.id)))
+        public_person = s.scalar(
+            select(func.count()).where(Name.person_id == p.id, Name.visibility == "public")
+        )
         for private, stored in ((False, p.status_public), (True, p.status_all)):
             scope = "all" if private else "public"
+            if not private and not public_person:
+                # no public name: hidden, not public at all (store.visibility)
+                assert stored is None, (p.id, stored)
+                assert status_of(s, p.id, today) == "unknown"
+                assert (scope, p.id) not in derived
+                continue
             want = python_status(events, today, private)
             assert stored == want, (p.id, scope, stored, want)
             assert status_of(s, p.id, today, include_private=private) == want
@@ -296,7 +305,8 @@ def test_private_names_and_events_never_reach_the_public_keys(db: Database) -> N
         assert (p.status_public, p.status_all) == ("unknown", "held")
         assert (hidden.sort_name_public, hidden.sort_name_all) == (None, "zzz hidden")
         assert hidden.status_valid_until == TODAY + dt.timedelta(days=1)  # a private event's day
-        assert (hidden.status_public, hidden.status_all) == ("unknown", "unknown")
+        # no public name: not public at all (store.visibility), so no public status
+        assert (hidden.status_public, hidden.status_all) == (None, "unknown")
         assert tally_count(s, include_private=False, status="held") == 0
         assert tally_count(s, include_private=True, status="held", region="minsk") == 1
         # the derived columns are not facts: never in the audit trail

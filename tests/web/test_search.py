@@ -144,3 +144,24 @@ def test_the_name_shown_is_the_one_that_answers_the_query(db: Database) -> None:
     (hit,) = search.search("Bahdanovich", include_private=False)
     assert hit.person_id == pid
     assert hit.name == "Viktoryia Bahdanovich" and hit.answer.exact
+
+
+def test_a_restore_is_noticed_without_a_restart(tmp_path: Path) -> None:
+    """The restored registry's names have ids the index already holds (for other names):
+    the search rebuilds its index after a restore instead of missing the restored people."""
+    from prisonwatch.io.backup import backup, restore
+
+    other = Database(f"sqlite:///{tmp_path / 'other.db'}")
+    other.migrate()
+    restored, _ = _person(other, "Мікалай Статкевіч", "Mikalai Statkevich")
+    backup(other, tmp_path / "other-backup.db")
+    served = Database(f"sqlite:///{tmp_path / 'served.db'}")
+    served.migrate()
+    _person(served, "Maria Kolesnikova", "Марыя Калеснікава")
+    search = NameSearch(served)
+    search.build()
+    assert search.search("Statkevich", include_private=False) == []
+    restore(served, tmp_path / "other-backup.db")
+    hits = search.search("Statkevich", include_private=False)
+    assert [h.person_id for h in hits] == [restored]
+    assert search.search("Kolesnikova", include_private=False) == []

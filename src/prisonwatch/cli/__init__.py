@@ -187,6 +187,8 @@ app = typer.Typer(
     "status over time.",
     no_args_is_help=True,
     rich_markup_mode="rich",
+    # a traceback must never print local variables: they hold rows with private values
+    pretty_exceptions_show_locals=False,
 )
 
 

@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from prisonwatch.cli.common import AsOption, DbOption, console, fail, open_db
+from prisonwatch.cli.common import AsOption, DbOption, console, err_console, fail, open_db
 from prisonwatch.config import acting_user
 from prisonwatch.dates import PartialDateError, parse_day
 from prisonwatch.model import EventKind, Role
@@ -385,7 +385,7 @@ def event_add(
     def write() -> int:
         with database.session() as s:
             reg = Registry(s, acting_user(as_))
-            sources = [reg.source_for_url(source_url).id] if source_url else []
+            sources = [reg.source_for_url(source_url, private=private).id] if source_url else []
             ev = reg.add_event(
                 person_id,
                 EventInput(
@@ -557,8 +557,18 @@ def restore_cmd(
     yes: Annotated[
         bool, typer.Option("--yes", help="Don't ask before replacing a SQLite registry.")
     ] = False,
+    with_credentials: Annotated[
+        bool,
+        typer.Option(
+            "--with-credentials",
+            help="Also restore the backup's accounts and API tokens (revoked tokens and "
+            "disabled accounts come back as they were then). Default: keep the current ones.",
+        ),
+    ] = False,
+    as_: AsOption = None,
 ) -> None:
-    """Restore a backup (SQLite: replaces the registry; dump: into an empty registry)."""
+    """Restore a backup (SQLite: replaces the registry; dump: into an empty registry).
+    Accounts and API tokens are not restored unless --with-credentials."""
     from prisonwatch.io.backup import BackupError, restore
 
     database = Database(db)
@@ -568,11 +578,25 @@ def restore_cmd(
         fail(f"cannot open {database.describe()}: {exc}")
     if database.is_sqlite and not src.name.endswith((".json", ".json.gz")) and not yes:
         typer.confirm(f"Replace everything in {database.describe()} with {src}?", abort=True)
+    if with_credentials:
+        err_console.print(
+            "[bold yellow]warning:[/] restoring the backup's accounts and API tokens: tokens "
+            "revoked and accounts disabled since the backup work again; check "
+            "`prisonwatch user list` afterwards.",
+            highlight=False,
+        )
     try:
-        kind = restore(database, src)
+        kind = restore(database, src, include_credentials=with_credentials, actor=acting_user(as_))
     except BackupError as exc:
         fail(str(exc))
-    console.print(f"Restored {src} into {database.describe()} ({kind}).")
+    console.print(
+        f"Restored {src} into {database.describe()} ({kind}"
+        + (
+            ", with the backup's accounts and tokens)."
+            if with_credentials
+            else "; accounts and tokens kept as they were)."
+        )
+    )
 
 
 def demo_cmd(

@@ -7,6 +7,17 @@
   transaction into an initialised, *empty* registry and resets the id sequences. The dump can also
   move a registry between the two backends.
 
+Backups and dumps are written owner-only (0600): they hold every private value.
+
+Credentials (:data:`CREDENTIAL_TABLES`: accounts, API tokens, login attempts) are *not* restored
+by default: a restore keeps the registry's current accounts and tokens, so restoring an older
+backup cannot bring back a revoked token or a disabled account. ``include_credentials=True``
+(``restore --with-credentials``) restores the backup's instead. A restore is audited
+(``entity_type`` ``registry``, action ``restore``); the web app's name search watches for that
+entry and rebuilds its index (:mod:`prisonwatch.web.search`).
+
+A restore that fails names the file and the table, never the values it tried to write.
+
 Derived data: ``person_tally`` is neither dumped nor restored (the database's triggers count the
 restored people); the people list's stored keys are recomputed after a restore
 (:func:`~prisonwatch.store.listkeys.rebuild_list_keys`), as they depend on the day.
@@ -21,8 +32,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, DateTime, func, insert, select, text
+from sqlalchemy import Connection, Date, DateTime, delete, func, insert, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
+from prisonwatch.io.files import create_owner_only
+from prisonwatch.store.audit import record_restore
 from prisonwatch.store.custody import rebuild_all
 from prisonwatch.store.db import Database
 from prisonwatch.store.listkeys import rebuild_list_keys
@@ -32,6 +46,11 @@ FORMAT = "prisonwatch-dump"
 VERSION = 1
 #: Tables kept by database triggers: left out of the dump, filled by the restore itself.
 NOT_DUMPED = frozenset({"person_tally"})
+#: Accounts, tokens and login attempts: kept as they are in the target by a restore, unless
+#: credentials are asked for. A new table of credentials (sessions, ...) belongs here.
+CREDENTIAL_TABLES = frozenset(
+    {"app_user", "api_token", "login_attempt", "login_throttle", "web_session"}
+)
 
 
 class BackupError(RuntimeError):
@@ -52,6 +71,7 @@ def backup(db: Database, dest: Path) -> str:
     if db.is_sqlite and not str(dest).endswith((".json", ".json.gz")):
         src = sqlite3.connect(_sqlite_path(db))
         try:
+            create_owner_only(dest, exclusive=True)  # an empty file is an empty database
             out = sqlite3.connect(str(dest))
             try:
                 src.backup(out)
@@ -82,6 +102,7 @@ def dump_json(db: Database, dest: Path) -> None:
     doc = {"format": FORMAT, "version": VERSION, "schema_revision": revision, "tables": tables}
     opener = gzip.open if str(dest).endswith(".gz") else open
     tmp = dest.with_name(dest.name + ".part")
+    create_owner_only(tmp)
     with opener(tmp, "wt", encoding="utf-8") as fh:
         json.dump(doc, fh, ensure_ascii=False)
     tmp.replace(dest)
@@ -104,7 +125,34 @@ def _decode(table_name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
     return out
 
 
-def restore(db: Database, src: Path) -> str:
+def _credential_tables() -> list[Any]:
+    return [t for t in Base.metadata.sorted_tables if t.name in CREDENTIAL_TABLES]
+
+
+def _replace_credentials(conn: Connection, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Put back the credential rows read before a SQLite restore."""
+    tables = _credential_tables()
+    for table in reversed(tables):
+        conn.execute(delete(table))
+    for table in tables:
+        if rows.get(table.name):
+            conn.execute(insert(table), rows[table.name])
+
+
+def _failed(src: Path, table: str, exc: SQLAlchemyError) -> BackupError:
+    """The error of a failed load: file, table and the kind of error — not the database's
+    message, which quotes the row's values (relatives' contacts, notes)."""
+    kind = type(getattr(exc, "orig", None) or exc).__name__
+    return BackupError(
+        f"{src}: table {table}: the rows could not be loaded ({kind}); nothing was restored"
+    )
+
+
+def restore(
+    db: Database, src: Path, *, include_credentials: bool = False, actor: str = "restore"
+) -> str:
+    """Restore a backup. ``include_credentials``: also the backup's accounts and tokens
+    (default: the registry keeps its current ones)."""
     if not src.exists():
         raise BackupError(f"{src}: file not found")
     head = src.read_bytes()[:16]
@@ -114,13 +162,13 @@ def restore(db: Database, src: Path) -> str:
                 f"{src} is a SQLite backup; to move it to PostgreSQL, open it with "
                 "--db sqlite:///FILE and make a JSON dump (backup FILE.json), then restore that"
             )
-        _restore_sqlite(db, src)
+        _restore_sqlite(db, src, include_credentials, actor)
         return "sqlite"
-    _restore_json(db, src)
+    _restore_json(db, src, include_credentials, actor)
     return "json"
 
 
-def _restore_sqlite(db: Database, src: Path) -> None:
+def _restore_sqlite(db: Database, src: Path, include_credentials: bool, actor: str) -> None:
     check = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
     try:
         ok = check.execute("PRAGMA integrity_check").fetchone()
@@ -133,6 +181,11 @@ def _restore_sqlite(db: Database, src: Path) -> None:
         raise BackupError(f"{src}: integrity check failed: {ok}")
     if not rev or rev[0] != db.head_revision():
         raise BackupError(f"{src}: schema {rev[0] if rev else None}, expected {db.head_revision()}")
+    kept: dict[str, list[dict[str, Any]]] = {}
+    if not include_credentials:
+        with db.engine.connect() as conn:
+            for table in _credential_tables():
+                kept[table.name] = [dict(r) for r in conn.execute(select(table)).mappings()]
     db.dispose()
     source = sqlite3.connect(str(src))
     try:
@@ -143,9 +196,19 @@ def _restore_sqlite(db: Database, src: Path) -> None:
             target.close()
     finally:
         source.close()
+    db.dispose()
+    table = "app_user"
+    try:
+        with db.engine.begin() as conn:
+            if not include_credentials:
+                _replace_credentials(conn, kept)
+            table = "audit_entry"
+            record_restore(conn, actor=actor, src=src.name, credentials=include_credentials)
+    except SQLAlchemyError as exc:
+        raise _failed(src, table, exc) from None
 
 
-def _restore_json(db: Database, src: Path) -> None:
+def _restore_json(db: Database, src: Path, include_credentials: bool, actor: str) -> None:
     opener = gzip.open if str(src).endswith(".gz") else open
     try:
         with opener(src, "rt", encoding="utf-8") as fh:
@@ -160,8 +223,11 @@ def _restore_json(db: Database, src: Path) -> None:
             f"this version needs {db.head_revision()}"
         )
     tables = doc["tables"]
+    skipped = set(NOT_DUMPED) | (set() if include_credentials else set(CREDENTIAL_TABLES))
     with db.engine.begin() as conn:
         for table in Base.metadata.sorted_tables:
+            if table.name in skipped:
+                continue  # the target's own accounts stay
             n = conn.scalar(select(func.count()).select_from(table))
             if n:
                 raise BackupError(
@@ -169,14 +235,18 @@ def _restore_json(db: Database, src: Path) -> None:
                     "restore into a newly initialised database"
                 )
         for table in Base.metadata.sorted_tables:
-            if table.name in NOT_DUMPED:
+            if table.name in skipped:
                 continue
             rows = _decode(table.name, tables.get(table.name, []))
             if rows:
-                conn.execute(insert(table), rows)
+                try:
+                    conn.execute(insert(table), rows)
+                except SQLAlchemyError as exc:
+                    raise _failed(src, table.name, exc) from None
         if not tables.get("custody_change"):
             rebuild_all(conn)  # a dump made before the derived table existed
         rebuild_list_keys(conn)
+        record_restore(conn, actor=actor, src=src.name, credentials=include_credentials)
         if db.backend == "postgresql":
             for table in Base.metadata.sorted_tables:
                 if "id" in table.columns:

@@ -19,25 +19,32 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prisonwatch.io.csvsafe import SafeDictWriter
+from prisonwatch.io.files import create_owner_only
 from prisonwatch.io.importer import FIELDS
 from prisonwatch.model import EventKind
 from prisonwatch.names.script import detect_script
 from prisonwatch.store.db import Database
 from prisonwatch.store.people import PersonView, person_view
 from prisonwatch.store.schema import Identifier, Person
+from prisonwatch.store.visibility import person_public
 
 FORMATS = ("csv", "jsonl", "ftm")
 ProgressFn = Callable[[int, int], None]
 
 
-def _people(session: Session) -> list[int]:
-    return list(session.scalars(select(Person.id).order_by(Person.id)))
+def _people(session: Session, include_private: bool) -> list[int]:
+    """Everyone, or without private data the public people only (a person whose names are all
+    private is hidden: :mod:`prisonwatch.store.visibility`)."""
+    stmt = select(Person.id).order_by(Person.id)
+    if not include_private:
+        stmt = stmt.where(person_public(Person.id))
+    return list(session.scalars(stmt))
 
 
 def _views(
     session: Session, include_private: bool, progress: ProgressFn | None
 ) -> Iterator[PersonView]:
-    ids = _people(session)
+    ids = _people(session, include_private)
     today = dt.date.today()
     for i, pid in enumerate(ids, 1):
         yield person_view(session, pid, include_private=include_private, on=today)
@@ -199,9 +206,11 @@ def export(
 
 def export_to_path(db: Database, path: Path, fmt: str, **kw: Any) -> int:
     """Write to a temporary file next to ``path`` and rename it, so a failed export never
-    leaves a half-written file."""
+    leaves a half-written file. An export with private fields is written owner-only (0600)."""
     tmp = path.with_name(path.name + ".part")
     try:
+        if kw.get("include_private"):
+            create_owner_only(tmp)  # private fields: readable by the owner only
         with tmp.open("w", encoding="utf-8", newline="") as fh:
             n = export(db, fh, fmt, **kw)
         tmp.replace(path)

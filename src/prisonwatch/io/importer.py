@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from sqlalchemy import Table, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
 from prisonwatch.dates import PartialDate
@@ -362,6 +365,8 @@ class _Writer:
         self.scheme = scheme
         self.sources: dict[str, int] = {}
         self.orgs: dict[str, int] = {}
+        #: the file rows being written (a batch, or the one row of an update), for an error
+        self.writing: list[ImportRow] = []
         self.now = utcnow()
         self.audit: list[dict[str, Any]] = []
 
@@ -450,6 +455,7 @@ class _Writer:
     def create_batch(self, rows: list[ImportRow]) -> None:
         if not rows:
             return
+        self.writing[:] = rows
         person_rows = [
             dict(
                 birth_date=r.birth.iso() if r.birth else None,
@@ -562,6 +568,7 @@ class _Writer:
 
     def update(self, pid: int, r: ImportRow) -> bool:
         """Apply the row to an existing person; True when something changed."""
+        self.writing[:] = [r]
         p = self.s.scalar(
             select(Person)
             .where(Person.id == pid)
@@ -792,6 +799,62 @@ def import_file(
         raise ImportFailed([ImportIssue(label, 0, "", "", "--id-scheme: must not be empty")])
     rows, ignored = read_and_validate(path, mapping, display_name=label)
     summary = ImportSummary(file=label, rows=len(rows), ignored_columns=ignored)
+    writing: list[ImportRow] = []  # the rows being written when the database refuses one
+    try:
+        _write(db, rows, summary, actor, label, id_scheme, progress, writing)
+    except REFUSED as exc:
+        raise ImportFailed([refused(label, exc, writing)]) from None
+    return summary
+
+
+#: The database refused a write: SQLAlchemy's errors, and the drivers' own (a COPY on
+#: PostgreSQL is not wrapped by SQLAlchemy).
+REFUSED: tuple[type[Exception], ...] = (DBAPIError, sqlite3.Error, psycopg.Error)
+_COPY_CONTEXT = re.compile(r"COPY (\w+), line (\d+)(?:, column (\w+))?")
+
+
+def refused(label: str, exc: Exception, writing: list[ImportRow]) -> ImportIssue:
+    """The database refused a row the validation let through: name the row (and the column
+    when the database says which), never the value — PostgreSQL's message quotes it
+    (``COPY person, line 2, column region: "…"``), and so does SQLAlchemy's (the bound
+    parameters)."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    diag = getattr(orig, "diag", None)
+    context = str(getattr(diag, "context", "") or "")
+    column = str(getattr(diag, "column_name", "") or "")
+    table = str(getattr(diag, "table_name", "") or "")
+    row = writing[0].row if writing else 0
+    m = _COPY_CONTEXT.search(context)
+    if m:
+        table, line = m.group(1), int(m.group(2))
+        column = m.group(3) or column
+        if table == "person" and 0 < line <= len(writing):
+            row = writing[line - 1].row  # one person per file row, in file order
+    span = (
+        f" (one of rows {writing[0].row}-{writing[-1].row})"
+        if len(writing) > 1 and not (m and table == "person")
+        else ""
+    )
+    where = f"table {table}" if table else "the database"
+    return ImportIssue(
+        label,
+        row,
+        column,
+        "",
+        f"{where} refused the value{span} ({type(orig).__name__}); nothing was written",
+    )
+
+
+def _write(
+    db: Database,
+    rows: list[ImportRow],
+    summary: ImportSummary,
+    actor: str,
+    label: str,
+    id_scheme: str,
+    progress: ProgressFn | None,
+    writing: list[ImportRow],
+) -> None:
     with db.session() as s:
         existing: dict[str, int] = dict(
             s.execute(
@@ -806,6 +869,7 @@ def import_file(
             s.execute(select(Person.id).where(Person.id.in_(touched[start:start + 5000]))
                       .order_by(Person.id).with_for_update())
         w = _Writer(s, actor, label, id_scheme)
+        w.writing = writing
         pending: list[ImportRow] = []
         for done, r in enumerate(rows, 1):
             pid = existing.get(r.ext_id)
@@ -827,4 +891,3 @@ def import_file(
         compact_tally(s)  # the batches appended a tally row per key and batch
         if progress:
             progress(len(rows), len(rows))
-    return summary

@@ -25,6 +25,7 @@ from sqlalchemy.sql.selectable import Subquery
 from prisonwatch.model import EventKind
 from prisonwatch.stats.periods import add_months
 from prisonwatch.store.schema import Case, CaseArticle, Organisation, Person, StatusEvent
+from prisonwatch.store.visibility import case_visible, event_visible
 
 UNKNOWN = "unknown"
 #: (label, lowest age, highest age + 1 or None)
@@ -71,9 +72,7 @@ def group_map(
     elif dimension is Dimension.AGE:
         stmt = select(PID, _age_band(reference_day).label("grp"))  # type: ignore[attr-defined]
     elif dimension is Dimension.ARTICLE:
-        conds = [Case.id == CaseArticle.case_id]
-        if not include_private:
-            conds.append(Case.visibility == "public")
+        conds = [Case.id == CaseArticle.case_id, *case_visible(include_private)]
         arts = (
             select(CaseArticle.person_id.label("pid"), CaseArticle.article.label("article"))
             .join(Case, and_(*conds))
@@ -90,8 +89,7 @@ def group_map(
             StatusEvent.kind == EventKind.RECOGNISED.value,
             StatusEvent.date_start <= reference_day,
         ]
-        if not include_private:
-            rconds.append(StatusEvent.visibility == "public")
+        rconds += event_visible(include_private)
         orgs = (
             select(StatusEvent.person_id.label("pid"), Organisation.name.label("org"))
             .join(Organisation, Organisation.id == StatusEvent.organisation_id)

@@ -20,6 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from prisonwatch.stats.periods import Period
 from prisonwatch.store.schema import CustodyChange, Deal, StatusEvent
+from prisonwatch.store.visibility import event_visible
 
 DEFAULT_THRESHOLD = 10
 
@@ -68,9 +69,10 @@ def mass_releases(
         raise ValueError(f"threshold must be at least 1, got {threshold}")
     out: dict[int, MassRelease] = {}
     ev_conds: list[ColumnElement[bool]] = [StatusEvent.deal_id.is_not(None)]
+    ev_conds += event_visible(include_private)
     if not include_private:
         # a private deal (e.g. still being negotiated) is not marked for public readers
-        ev_conds += [StatusEvent.visibility == "public", Deal.visibility == "public"]
+        ev_conds.append(Deal.visibility == "public")
     linked = session.execute(
         select(
             Deal.id,

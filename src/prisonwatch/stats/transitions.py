@@ -35,14 +35,14 @@ from sqlalchemy.sql.selectable import Subquery
 from prisonwatch.model import EventKind
 from prisonwatch.store.schema import StatusEvent
 from prisonwatch.store.status import CUSTODY_KINDS, HELD_KINDS, RECOGNITION_KINDS
+from prisonwatch.store.visibility import event_visible
 
 
 def _conds(
     kinds: tuple[str, ...], include_private: bool, until: dt.date | None
 ) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = [StatusEvent.kind.in_(kinds)]
-    if not include_private:
-        conds.append(StatusEvent.visibility == "public")
+    conds += event_visible(include_private)
     if until is not None:
         # Events after ``until`` never change the state of earlier days, so they may be dropped
         # before the window function; events before a period may not (they are the LAG).

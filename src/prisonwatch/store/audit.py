@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import Connection, insert, inspect
 from sqlalchemy.orm import Session
 
 from prisonwatch.store.schema import (
@@ -19,6 +19,7 @@ from prisonwatch.store.schema import (
     PRIVATE_PERSON_FIELDS,
     AuditEntry,
     Base,
+    utcnow,
 )
 
 # timestamps, the version counter and derived columns are not facts anyone changed
@@ -77,12 +78,31 @@ def record(
     return entry
 
 
+#: The audit entry of a restore (``entity_type``): the web search rebuilds its index when the
+#: newest such entry changes.
+RESTORE_ENTITY = "registry"
+
+
+def record_restore(conn: Connection, *, actor: str, src: str, credentials: bool) -> None:
+    """Audit a restore, in the restore's transaction (Core: the restore has no ORM session)."""
+    conn.execute(
+        insert(AuditEntry).values(
+            at=utcnow(),
+            actor=actor,
+            action="restore",
+            entity_type=RESTORE_ENTITY,
+            after={"file": src, "credentials": credentials},
+            context=f"restore {src}"[:500],
+        )
+    )
+
+
 def redact(values: dict[str, Any] | None) -> dict[str, Any] | None:
     """Hide private values in an audit before/after object."""
     if values is None:
         return None
     out = dict(values)
-    for key in PRIVATE_PERSON_FIELDS:
+    for key in (*PRIVATE_PERSON_FIELDS, "private_names"):
         if key in out and out[key] is not None:
             out[key] = REDACTED
     if out.get("visibility") == "private":

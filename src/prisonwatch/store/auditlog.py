@@ -1,20 +1,24 @@
 """Reading the audit trail: who changed what, when, with the values before and after.
 
-Private values stay in the stored entries (an admin must see what changed); every other reader
-gets them through :func:`prisonwatch.store.audit.redact`.
+Private values stay in the stored entries (an admin must see what changed). Editors get
+them through :func:`prisonwatch.store.audit.redact` (an entry about a private thing entirely
+redacted); readers below editor do not get entries about private things at all
+(:func:`prisonwatch.store.visibility.audit_entry_private`), nor the private person fields of
+the others.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, false, func, not_, select
 from sqlalchemy.orm import Session
 
 from prisonwatch.store.audit import redact
 from prisonwatch.store.schema import AuditEntry
+from prisonwatch.store.visibility import PRIVATE_AUDIT_KEYS, audit_entry_private
 
 MAX_PER_PAGE = 200
 
@@ -92,26 +96,45 @@ def _where(stmt: Select[Any], flt: AuditFilter) -> Select[Any]:
     return stmt
 
 
+def _without_private_keys(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    if values is None:
+        return None
+    return {k: v for k, v in values.items() if k not in PRIVATE_AUDIT_KEYS}
+
+
 def query_audit(
     session: Session,
     flt: AuditFilter,
     *,
     include_private: bool,
+    private_entries: bool = False,
     page: int = 1,
     per_page: int = 50,
 ) -> AuditPage:
-    """Newest first. ``include_private=False`` redacts private values."""
+    """Newest first. ``include_private=False`` redacts private values (editors);
+    ``private_entries=False`` (readers below editor) leaves out the entries about private
+    things and the private person fields of the others."""
     page = max(1, page)
     per_page = max(1, min(per_page, MAX_PER_PAGE))
-    total = int(session.scalar(_where(select(func.count()).select_from(AuditEntry), flt)) or 0)
-    stmt = _where(select(AuditEntry), flt).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    entries = session.scalars(stmt.offset((page - 1) * per_page).limit(per_page))
+    private_expr = false() if include_private else audit_entry_private()
+    count: Select[Any] = select(func.count()).select_from(AuditEntry)
+    stmt = cast(Select[Any], select(AuditEntry, private_expr.label("private")))
+    if not private_entries:
+        count, stmt = count.where(not_(private_expr)), stmt.where(not_(private_expr))
+    total = int(session.scalar(_where(count, flt)) or 0)
+    stmt = _where(stmt, flt).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    entries = session.execute(stmt.offset((page - 1) * per_page).limit(per_page)).all()
     rows = []
-    for e in entries:
-        before, after = e.before, e.after
+    for entry in entries:
+        e: AuditEntry = entry[0]
+        about_private = bool(entry[1])
+        before: dict[str, Any] | None = e.before
+        after: dict[str, Any] | None = e.after
+        if not private_entries:
+            before, after = _without_private_keys(before), _without_private_keys(after)
         if not include_private:
             # A row that is private on either side shows nothing of it on both sides.
-            private = "private" in (
+            private = bool(about_private) or "private" in (
                 (e.before or {}).get("visibility"),
                 (e.after or {}).get("visibility"),
             )

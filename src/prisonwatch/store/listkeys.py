@@ -64,10 +64,12 @@ from sqlalchemy import (
     Table,
     Update,
     bindparam,
+    case,
     delete,
     func,
     insert,
     literal,
+    null,
     or_,
     select,
     update,
@@ -85,6 +87,7 @@ from prisonwatch.store.schema import (
     StatusEvent,
 )
 from prisonwatch.store.status import CUSTODY_KINDS, deciding_event, status_case_expression
+from prisonwatch.store.visibility import name_visible, person_public
 
 Executor = Session | Connection
 #: A day: a date, or a bound parameter of the statements built once (:func:`_statements`).
@@ -128,8 +131,7 @@ def primary_name(include_private: bool) -> ScalarSelect[str]:
     """Correlated subquery: the name the list shows for a ``Person`` row — the primary name,
     else the lowest id, among the names the reader may see."""
     conds: list[ColumnElement[bool]] = [Name.person_id == Person.id]
-    if not include_private:
-        conds.append(Name.visibility == "public")
+    conds += name_visible(include_private)
     return (
         select(Name.full_text)
         .where(*conds)
@@ -147,14 +149,19 @@ def sort_name_expression(include_private: bool) -> ColumnElement[str]:
 
 def status_expression(today: Day, include_private: bool) -> ColumnElement[str]:
     """What ``status_<scope>`` stores: the status word on ``today``, by the rule of
-    :mod:`prisonwatch.store.status` (``unknown`` without a custody event by then)."""
+    :mod:`prisonwatch.store.status` (``unknown`` without a custody event by then). In the
+    ``public`` scope NULL for a person without a public name (hidden: not listed, not in the
+    tally; :mod:`prisonwatch.store.visibility`)."""
     word = (
         deciding_event(Person.id, today, include_private=include_private)
         .with_only_columns(status_case_expression(StatusEvent.kind))
         .correlate(Person)
         .scalar_subquery()
     )
-    return func.coalesce(word, literal("unknown"))
+    status = func.coalesce(word, literal("unknown"))
+    if include_private:
+        return status
+    return case((person_public(Person.id), status), else_=null())
 
 
 def valid_until_expression(today: Day) -> ScalarSelect[dt.date]:

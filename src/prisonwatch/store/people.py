@@ -51,6 +51,7 @@ from prisonwatch.store.status import (
     status_case_expression,
     status_word,
 )
+from prisonwatch.store.visibility import case_visible, event_visible, person_public
 
 STATUSES = ("held", "released", "died", "unknown")
 SORTS = ("name", "-name", "detained", "-detained", "region", "-region", "id", "-id")
@@ -113,9 +114,8 @@ def _first_detained(include_private: bool) -> Any:
     conds = [
         StatusEvent.person_id == Person.id,
         StatusEvent.kind.in_([k.value for k, v in CUSTODY_EFFECT.items() if v > 0]),
+        *event_visible(include_private),
     ]
-    if not include_private:
-        conds.append(StatusEvent.visibility == "public")
     return (
         select(func.min(StatusEvent.date_start)).where(*conds).correlate(Person).scalar_subquery()
     )
@@ -136,7 +136,9 @@ def filtered_people(
     status on ``on`` is derived from the events."""
     flt.validate()
     stmt = select(Person.id)
-    case_vis = [] if include_private else [Case.visibility == "public"]
+    if not include_private:  # hidden people (no public name) are not public at all
+        stmt = stmt.where(person_public(Person.id))
+    case_vis = case_visible(include_private)
     if flt.region:
         stmt = stmt.where(func.lower(Person.region) == flt.region.strip().lower())
     if flt.gender:
@@ -290,9 +292,7 @@ def _count(
 
 def _latest_case(col: Any, include_private: bool) -> Any:
     """Correlated subquery: ``col`` of the person's latest (highest id) visible case."""
-    conds = [Case.person_id == Person.id]
-    if not include_private:
-        conds.append(Case.visibility == "public")
+    conds = [Case.person_id == Person.id, *case_visible(include_private)]
     return (
         select(col).where(*conds).order_by(Case.id.desc()).limit(1).correlate(Person)
     ).scalar_subquery()
@@ -658,9 +658,7 @@ def latest_events(
     include_private: bool = False,
     until: dt.date | None = None,
 ) -> list[LatestEvent]:
-    conds: list[Any] = []
-    if not include_private:
-        conds.append(StatusEvent.visibility == "public")
+    conds: list[Any] = list(event_visible(include_private))
     if until:
         conds.append(StatusEvent.date_start <= until)
     rows = session.execute(

@@ -239,6 +239,13 @@ class Registry:
         refresh_list_keys(self.session, [person_id], names=False)
         refresh_people(self.session, [person_id])
 
+    def _refresh_after_names(self, person_id: int) -> None:
+        """After a change of the person's names: the sort names, and — as a person without a
+        public name is hidden (:mod:`prisonwatch.store.visibility`) — the public status and
+        custody changes too."""
+        refresh_list_keys(self.session, [person_id])
+        refresh_people(self.session, [person_id])
+
     # people --------------------------------------------------------------------------------
     def get_person(self, person_id: int, *, lock: bool = False) -> Person:
         stmt = select(Person).where(Person.id == person_id)
@@ -324,7 +331,9 @@ class Registry:
     def delete_person(self, person_id: int) -> None:
         person = self.get_person(person_id, lock=True)
         before = audit.snapshot(person)
-        before["names"] = [n.full_text for n in person.names]
+        # the private names apart: shown to admins only (store.visibility.PRIVATE_AUDIT_KEYS)
+        before["names"] = [n.full_text for n in person.names if n.visibility == "public"]
+        before["private_names"] = [n.full_text for n in person.names if n.visibility != "public"]
         self.session.delete(person)
         self.session.flush()
         refresh_people(self.session, [person_id])
@@ -352,7 +361,7 @@ class Registry:
     def add_name(self, person_id: int, data: NameInput, source_ids: Sequence[int] = ()) -> Name:
         self.get_person(person_id, lock=True)
         name = self._add_name(person_id, data, source_ids)
-        refresh_list_keys(self.session, [person_id], events=False)
+        self._refresh_after_names(person_id)
         return name
 
     def _add_name(self, person_id: int, data: NameInput, source_ids: Sequence[int] = ()) -> Name:
@@ -393,7 +402,7 @@ class Registry:
             else:
                 raise RegistryValidationError(key, "not an editable name field")
         self.session.flush()
-        refresh_list_keys(self.session, [name.person_id], events=False)
+        self._refresh_after_names(name.person_id)
         b, a = audit.diff(before, audit.snapshot(name))
         if a:
             self._audit("update", "name", name.id, name.person_id, b, a)
@@ -412,7 +421,7 @@ class Registry:
         before = audit.snapshot(name)
         self.session.delete(name)
         self.session.flush()
-        refresh_list_keys(self.session, [before["person_id"]], events=False)
+        self._refresh_after_names(before["person_id"])
         self._audit("delete", "name", name_id, before["person_id"], before, None)
 
     # organisations and sources -----------------------------------------------------------
@@ -455,13 +464,16 @@ class Registry:
         self._audit("create", "source", src.id, None, None, audit.snapshot(src))
         return src
 
-    def source_for_url(self, url: str) -> Source:
-        """The source with this URL, created on first use."""
+    def source_for_url(self, url: str, *, private: bool = False) -> Source:
+        """The source with this URL, created on first use. A source first used by a private
+        fact (``private``) is private: its URL ties the fact to where it came from."""
         u = check_url("source_url", url)
         if not u:
             raise RegistryValidationError("source_url", "empty URL")
         src = self.session.scalar(select(Source).where(Source.url == u).limit(1))
-        return src if src is not None else self.add_source(SourceInput(url=u))
+        if src is not None:
+            return src
+        return self.add_source(SourceInput(url=u, visibility="private" if private else "public"))
 
     def cite(
         self, subject_type: str, subject_id: int, source_id: int, person_id: int | None = None

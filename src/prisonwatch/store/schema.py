@@ -375,6 +375,8 @@ class AuditEntry(Base):
     __table_args__ = (
         Index("ix_audit_entry_person", "person_id", "at"),
         Index("ix_audit_entry_actor", "actor", "at"),
+        # the filter by kind, and the web search's look-up of the newest restore
+        Index("ix_audit_entry_entity", "entity_type", "entity_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)

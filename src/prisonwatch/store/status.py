@@ -44,6 +44,7 @@ from sqlalchemy.sql.selectable import Subquery
 
 from prisonwatch.model import CUSTODY_EFFECT, EventKind
 from prisonwatch.store.schema import Organisation, Person, StatusEvent
+from prisonwatch.store.visibility import event_visible
 
 CUSTODY_KINDS = tuple(k.value for k, v in CUSTODY_EFFECT.items() if v != 0)
 HELD_KINDS = tuple(k.value for k, v in CUSTODY_EFFECT.items() if v > 0)
@@ -51,7 +52,8 @@ RECOGNITION_KINDS = (EventKind.RECOGNISED.value, EventKind.RECOGNITION_WITHDRAWN
 
 
 def _visible(include_private: bool) -> list[object]:
-    return [] if include_private else [StatusEvent.visibility == "public"]
+    """Public events of public people (:mod:`prisonwatch.store.visibility`)."""
+    return list(event_visible(include_private))
 
 
 def latest_custody_events(

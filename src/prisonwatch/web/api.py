@@ -279,7 +279,8 @@ def audit(
         raise ApiError(403, "the audit log is for logged-in staff")
     result = query_audit(s, AuditFilter(person_id=person_id, actor=actor or None,
                                         entity_type=entity_type or None),
-                         include_private=r.is_admin, page=page, per_page=per_page)
+                         include_private=r.is_admin, private_entries=r.include_private,
+                         page=page, per_page=per_page)
     return {"items": [row.as_json() for row in result.rows], "page": result.page,
             "per_page": result.per_page, "total": result.total,
             "pages": max(1, -(-result.total // result.per_page))}

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from prisonwatch.store.busy import RETRY_AFTER, is_busy
 
@@ -71,6 +73,39 @@ def _json_safe(errors: Any) -> list[dict[str, Any]]:
     return out
 
 
+class Incidents:
+    """Turns an unexpected exception into the 500 of ``handler`` (which logs the incident id
+    and the exception type) and does *not* re-raise it. Starlette's own handler for
+    ``Exception`` answers the 500 and then re-raises, and uvicorn logs the re-raised exception
+    with its traceback and message — which can quote private values (a database error quotes
+    the row it could not write). A plain ASGI middleware, inside the session middleware (the
+    error page is rendered in the reader's language); installed by :func:`install` before the
+    other middlewares."""
+
+    def __init__(self, app: ASGIApp, handler: Callable[[Request, Exception], Response]) -> None:
+        self.app = app
+        self.handler = handler
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            response = self.handler(Request(scope), exc)  # logs the incident either way
+            if not started:  # a response under way (a streamed CSV) can only be cut short
+                await response(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
     from prisonwatch.web.render import render_error
 
@@ -111,8 +146,7 @@ def install(app: FastAPI) -> None:
         fields = ", ".join(d["field"] for d in details) or "request"
         return respond(request, 422, "invalid", f"invalid input: {fields}", details)
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> Response:
+    def unexpected(request: Request, exc: Exception) -> Response:
         if is_busy(exc):  # another writer holds the lock: try again, never a 500
             log.warning("database busy on %s %s", request.method, request.url.path)
             return respond(request, 503, "busy",
@@ -123,3 +157,5 @@ def install(app: FastAPI) -> None:
                   request.url.path)
         return respond(request, 500, "internal_error",
                        f"internal error (incident {incident})", None)
+
+    app.add_middleware(Incidents, handler=unexpected)

@@ -152,7 +152,8 @@ def audit_log(request: Request, r: Reader = Depends(reader),
                       actor=opt_str(params, "actor", 100),
                       entity_type=opt_str(params, "entity_type", 30))
     pg = paging(params)
-    result = query_audit(s, flt, include_private=r.is_admin, page=pg.page,
+    result = query_audit(s, flt, include_private=r.is_admin,
+                         private_entries=r.include_private, page=pg.page,
                          per_page=pg.per_page)
     return render(request, "audit.html", result=result, flt=flt, actors=actors(s),
                   query=filter_query(params))

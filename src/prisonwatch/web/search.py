@@ -10,9 +10,13 @@ building it again, and any change to the names makes a new one.
 
 Names added later — via the web, the CLI or an import — are picked up before each search by
 reading the Name rows with an id above the highest one indexed and adding them to the index's
-overlay. Every hit is checked against the registry before it is shown: a removed name is dropped,
-an edited one is scored again in its current spelling, and a name made private is shown only to
-readers who may see private facts (private names are in the index for them).
+overlay. A restore replaces the registry under the running app (ids of the restored names may
+be below the highest indexed): it writes an audit entry (``entity_type`` ``registry``), and the
+search rebuilds the index when the newest such entry is not the one seen at the last build
+(one indexed look-up per search). Every hit is checked against the registry before it is
+shown: a removed name is dropped, an edited one is scored again in its current spelling, and
+a name made private is shown only to readers who may see private facts (private names are in
+the index for them).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from sqlalchemy.orm import Session
 from prisonwatch.names import CandidateIndex, default_matcher
 from prisonwatch.names.answer import Answer, answer
 from prisonwatch.names.cache import cached_index
+from prisonwatch.store.audit import RESTORE_ENTITY
 from prisonwatch.store.db import Database
 from prisonwatch.store.schema import Name
 
@@ -52,6 +57,9 @@ FREEZE_EVERY = 200
 # found. As plain SQL these cost ~0.3 and ~0.75 ms; as ORM selects they took 0.6 and 1.5 ms of
 # the web worker's CPU, a sixth of a search.
 _NAMES_ABOVE = sql("SELECT id, full_text FROM name WHERE id > :above ORDER BY id")
+_LAST_RESTORE = sql(
+    "SELECT id, at FROM audit_entry WHERE entity_type = :kind ORDER BY id DESC LIMIT 1"
+).bindparams(kind=RESTORE_ENTITY)
 _NAMES_NOW = sql(
     "SELECT id, person_id, full_text, visibility FROM name WHERE id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
@@ -85,6 +93,7 @@ class NameSearch:
         self._lock = threading.Lock()
         self._index: CandidateIndex | None = None
         self._max_id = 0
+        self._restore_seen: tuple[object, ...] | None = None
         self._since_freeze = 0
         #: whether the last build loaded a saved index (for the log and the tests)
         self.loaded_from_cache = False
@@ -121,7 +130,14 @@ class NameSearch:
         with self._session(session) as s:
             return [(nid, full) for nid, full in s.execute(_NAMES_ABOVE, {"above": above})]
 
+    def _last_restore(self, session: Session | None = None) -> tuple[object, ...] | None:
+        """(id, at) of the newest restore's audit entry, or None."""
+        with self._session(session) as s:
+            row = s.execute(_LAST_RESTORE).first()
+            return tuple(row) if row is not None else None
+
     def build(self) -> None:
+        restore_seen = self._last_restore()
         rows = self._rows(0)
         index: CandidateIndex
         if self.cache_dir is not None and len(rows) >= CACHE_MIN_NAMES:
@@ -135,6 +151,7 @@ class NameSearch:
         with self._lock:
             self._index = index
             self._max_id = rows[-1][0] if rows else 0
+            self._restore_seen = restore_seen
         log.info("name index %s: %d names",
                  "loaded" if self.loaded_from_cache else "built", len(rows))
         self.catch_up()
@@ -142,6 +159,10 @@ class NameSearch:
     def catch_up(self, session: Session | None = None) -> int:
         """Add names stored since the last look (a primary-key range scan); how many."""
         if self._index is None:
+            return 0
+        if self._last_restore(session) != self._restore_seen:
+            log.info("registry restored: rebuilding the name index")
+            self.build()  # the restored names replace the indexed ones
             return 0
         rows = self._rows(self._max_id, session)
         if not rows:

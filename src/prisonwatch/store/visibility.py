@@ -1,0 +1,156 @@
+"""What a reader without private access may see: the one place the store decides it.
+
+* A fact (name, event, case, source) is public when its ``visibility`` is ``public``.
+* A **person** is public when at least one of their names is public. A person whose names are
+  all private is *hidden*: absent from everything public — the people list, its CSV and
+  totals, the held counts and their breakdowns, the statistics, latest events, exports without
+  private fields, the audit log below editor — not only from their own page. Their public
+  events and cases are therefore not public either: :func:`event_visible` and
+  :func:`case_visible` require the person to be public.
+
+Readers with private access (editors, admins; ``include_private=True``) see everything. Derived
+data of the ``public`` scope (``person.status_public`` and the tally,
+``custody_change`` rows of scope ``public``) is computed with these same rules, and every write
+that can change whether a person is public (a name added, edited, made private or removed)
+recomputes it in the same transaction.
+
+**The audit log** (:func:`audit_entry_private`): an entry is about a private thing when it is
+about a hidden person; a private name, event, case or source (private when written or now);
+a citation or an outside figure (claim) whose source is private, or a citation of a private
+fact; or a change (update) of a person's relatives' contacts or internal notes. Below editor
+such entries are not shown at all (not redacted): even that they exist would tell who has a
+private name, an unverified report, a changed contact. Editors see them with their values
+redacted, admins in full. Other entries are shown to viewers without the private person fields
+(the keys are dropped, not marked).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_
+from sqlalchemy.sql.elements import ColumnElement
+
+from prisonwatch.store.schema import (
+    PRIVATE_PERSON_FIELDS,
+    AuditEntry,
+    Case,
+    Citation,
+    Claim,
+    Name,
+    Source,
+    StatusEvent,
+)
+
+PUBLIC = "public"
+PRIVATE = "private"
+
+
+def person_public(person_id: Any) -> ColumnElement[bool]:
+    """SQL: the person ``person_id`` (a column or a value) has at least one public name."""
+    return exists().where(Name.person_id == person_id, Name.visibility == PUBLIC)
+
+
+def name_visible(include_private: bool) -> list[ColumnElement[bool]]:
+    return [] if include_private else [Name.visibility == PUBLIC]
+
+
+def event_visible(include_private: bool) -> list[ColumnElement[bool]]:
+    """Conditions on ``StatusEvent`` for the reader: public, of a public person."""
+    if include_private:
+        return []
+    return [StatusEvent.visibility == PUBLIC, person_public(StatusEvent.person_id)]
+
+
+def case_visible(include_private: bool) -> list[ColumnElement[bool]]:
+    """Conditions on ``Case`` for the reader: public, of a public person."""
+    if include_private:
+        return []
+    return [Case.visibility == PUBLIC, person_public(Case.person_id)]
+
+
+def source_visible(include_private: bool) -> list[ColumnElement[bool]]:
+    return [] if include_private else [Source.visibility == PUBLIC]
+
+
+#: Keys of audit values that are private facts of a person: never shown below editor.
+PRIVATE_AUDIT_KEYS = (*PRIVATE_PERSON_FIELDS, "private_names")
+#: Audited kinds of rows with a ``visibility`` column.
+_FACTS: tuple[tuple[str, Any], ...] = (
+    ("name", Name),
+    ("event", StatusEvent),
+    ("case", Case),
+    ("source", Source),
+)
+
+
+def _value(side: Any, key: str) -> ColumnElement[str]:
+    """A text value of an audit before/after JSON object ('' when absent or null)."""
+    return func.coalesce(side[key].as_string(), "")
+
+
+def _private_row(cls: Any, row_id: Any) -> ColumnElement[bool]:
+    return exists().where(cls.id == row_id, cls.visibility == PRIVATE)
+
+
+def audit_entry_private() -> ColumnElement[bool]:
+    """SQL, on ``AuditEntry``: the entry is about a private thing (see the module doc).
+    Never NULL, so ``NOT`` of it is safe."""
+    a = AuditEntry.__table__.c
+    before, after = a.before, a.after
+    source_id = func.coalesce(after["source_id"].as_integer(), before["source_id"].as_integer())
+    subject_type = func.coalesce(
+        after["subject_type"].as_string(), before["subject_type"].as_string()
+    )
+    subject_id = func.coalesce(after["subject_id"].as_integer(), before["subject_id"].as_integer())
+    return or_(
+        and_(a.person_id.is_not(None), ~person_public(a.person_id)),
+        _value(before, "visibility") == PRIVATE,
+        _value(after, "visibility") == PRIVATE,
+        *(and_(a.entity_type == kind, _private_row(cls, a.entity_id)) for kind, cls in _FACTS),
+        and_(a.entity_type.in_(("citation", "claim")), _private_row(Source, source_id)),
+        and_(
+            a.entity_type == "claim",
+            exists().where(
+                Claim.id == a.entity_id, Claim.source_id == Source.id, Source.visibility == PRIVATE
+            ),
+        ),
+        and_(
+            a.entity_type == "citation",
+            or_(
+                *(
+                    and_(subject_type == kind, _private_row(cls, subject_id))
+                    for kind, cls in _FACTS
+                    if kind != "source"
+                )
+            ),
+        ),
+        and_(
+            a.entity_type == "citation",
+            exists().where(
+                Citation.id == a.entity_id,
+                Citation.source_id == Source.id,
+                Source.visibility == PRIVATE,
+            ),
+        ),
+        and_(
+            a.entity_type == "person",
+            a.action == "update",
+            or_(
+                *(or_(_value(before, k) != "", _value(after, k) != "") for k in PRIVATE_AUDIT_KEYS)
+            ),
+        ),
+    )
+
+
+__all__ = [
+    "PRIVATE",
+    "PRIVATE_AUDIT_KEYS",
+    "PUBLIC",
+    "audit_entry_private",
+    "case_visible",
+    "event_visible",
+    "name_visible",
+    "person_public",
+    "source_visible",
+]
