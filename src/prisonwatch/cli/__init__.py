@@ -93,7 +93,8 @@ COMMANDS: dict[str, Lazy] = {
     "restore": Lazy(
         "registry",
         "restore_cmd",
-        "Restore a backup (SQLite: replaces the registry; dump: into an empty registry).",
+        "Restore a backup (SQLite: replaces the registry; dump: into an empty registry). "
+        "Accounts and API tokens are not restored unless --with-credentials.",
     ),
     "rebuild": Lazy(
         "registry",
