@@ -44,15 +44,19 @@ from sqlalchemy.sql.selectable import Subquery
 
 from prisonwatch.model import CUSTODY_EFFECT, EventKind
 from prisonwatch.store.schema import Organisation, Person, StatusEvent
-from prisonwatch.store.visibility import event_visible
+from prisonwatch.store.visibility import PUBLIC, event_visible, person_public
 
 CUSTODY_KINDS = tuple(k.value for k, v in CUSTODY_EFFECT.items() if v != 0)
 HELD_KINDS = tuple(k.value for k, v in CUSTODY_EFFECT.items() if v > 0)
 RECOGNITION_KINDS = (EventKind.RECOGNISED.value, EventKind.RECOGNITION_WITHDRAWN.value)
 
 
-def _visible(include_private: bool) -> list[object]:
-    """Public events of public people (:mod:`prisonwatch.store.visibility`)."""
+def _visible(include_private: bool, public_people: bool = True) -> list[object]:
+    """Public events of public people (:mod:`prisonwatch.store.visibility`). With
+    ``public_people=False`` only the events' own visibility: for a caller that drops hidden
+    people once per person afterwards (:func:`held_on`), instead of once per event."""
+    if not public_people and not include_private:
+        return [StatusEvent.visibility == PUBLIC]
     return list(event_visible(include_private))
 
 
@@ -62,16 +66,19 @@ def latest_custody_events(
     include_private: bool = False,
     person_ids: Select[int] | list[int] | None = None,
     dialect: str | None = None,
+    public_people: bool = True,
 ) -> Subquery:
     """One row per person who has a custody event by ``day``: (person_id, kind, date_start,
     facility) of the deciding event; the person is held iff ``kind`` is in ``HELD_KINDS``.
+    ``public_people=False``: hidden people are left for the caller to drop (see
+    :func:`_visible`).
 
     The portable form ranks events with ``ROW_NUMBER()``. Given the ``dialect``, a faster
     equivalent is used: ``DISTINCT ON`` on PostgreSQL, and on SQLite ``MAX()`` over a sortable
     key with the row's other columns taken from the maximal row (SQLite's documented "bare
     column" rule)."""
     conds = [StatusEvent.kind.in_(CUSTODY_KINDS), StatusEvent.date_start <= day]
-    conds += _visible(include_private)  # type: ignore[arg-type]
+    conds += _visible(include_private, public_people)  # type: ignore[arg-type]
     if person_ids is not None:
         conds.append(StatusEvent.person_id.in_(person_ids))
     cols = (
@@ -179,7 +186,11 @@ def _counts(session: Session, stmt: Select[str | None, int]) -> dict[str, int]:
 
 
 def latest_recognitions(
-    day: dt.date, *, include_private: bool = False, dialect: str | None = None
+    day: dt.date,
+    *,
+    include_private: bool = False,
+    dialect: str | None = None,
+    public_people: bool = True,
 ) -> Subquery:
     """One row per (person, organisation) with the deciding recognition event on ``day``:
     (person_id, org_id, kind); the recognition stands iff ``kind == 'recognised'``."""
@@ -188,7 +199,7 @@ def latest_recognitions(
         StatusEvent.date_start <= day,
         StatusEvent.organisation_id.is_not(None),
     ]
-    conds += _visible(include_private)  # type: ignore[arg-type]
+    conds += _visible(include_private, public_people)  # type: ignore[arg-type]
     cols = (
         StatusEvent.person_id.label("person_id"),
         StatusEvent.organisation_id.label("org_id"),
@@ -260,8 +271,13 @@ def held_on(
         Column("org_id", Integer, primary_key=True),
         prefixes=["TEMPORARY"],
     )
-    computed = latest_custody_events(day, include_private=include_private, dialect=dialect)
-    recs = latest_recognitions(day, include_private=include_private, dialect=dialect)
+    # hidden people (no public name) are dropped once per person below, not per event
+    computed = latest_custody_events(
+        day, include_private=include_private, dialect=dialect, public_people=False
+    )
+    recs = latest_recognitions(
+        day, include_private=include_private, dialect=dialect, public_people=False
+    )
     latest_tmp.create(conn)
     rec_tmp.create(conn)
     try:
@@ -278,6 +294,9 @@ def held_on(
                 ),
             )
         )
+        if not include_private:
+            for tmp in (latest_tmp, rec_tmp):
+                conn.execute(tmp.delete().where(~person_public(tmp.c.person_id)))
         if dialect == "postgresql":
             conn.exec_driver_sql(f'ANALYZE "{latest_tmp.name}"')
             conn.exec_driver_sql(f'ANALYZE "{rec_tmp.name}"')
