@@ -55,22 +55,38 @@ def people_events(n_events: int, seed: int = 7) -> Rows:
     pid = 0
     while len(events) < n_events:
         pid += 1
-        people.append({"id": pid, "region": rng.choice(REGIONS),
-                       "gender": rng.choice(["male", "male", "female"]), "synthetic": True})
+        people.append(
+            {
+                "id": pid,
+                "region": rng.choice(REGIONS),
+                "gender": rng.choice(["male", "male", "female"]),
+                "synthetic": True,
+            }
+        )
         day = START + dt.timedelta(days=rng.randrange(0, 6 * 365))
         vis = "private" if rng.random() < 0.03 else "public"
         events.append((pid, "detained", day, rng.choice([2, 3, 3, 3]), None, vis))
-        events.append((pid, "recognised", day + dt.timedelta(days=rng.randrange(10, 90)), 3, 1,
-                       "public"))
-        events.append((pid, "sentenced", day + dt.timedelta(days=rng.randrange(30, 200)), 3,
-                       None, "public"))
+        events.append(
+            (pid, "recognised", day + dt.timedelta(days=rng.randrange(10, 90)), 3, 1, "public")
+        )
+        events.append(
+            (pid, "sentenced", day + dt.timedelta(days=rng.randrange(30, 200)), 3, None, "public")
+        )
         if rng.random() < 0.6:
             out = day + dt.timedelta(days=rng.randrange(180, 1800))
             kind = "died_in_custody" if rng.random() < 0.01 else rng.choice(OUT_KINDS)
             events.append((pid, kind, out, 3, None, "public"))
             if rng.random() < 0.15:
-                events.append((pid, "re_arrested", out + dt.timedelta(days=rng.randrange(30, 400)),
-                               3, None, "public"))
+                events.append(
+                    (
+                        pid,
+                        "re_arrested",
+                        out + dt.timedelta(days=rng.randrange(30, 400)),
+                        3,
+                        None,
+                        "public",
+                    )
+                )
     return people, events
 
 
@@ -98,9 +114,7 @@ def load(db: Database, n_events: int) -> int:
             bulk_insert(s, _t(StatusEvent), rows)
         if db.backend == "postgresql":
             for table in ("person", "organisation"):
-                s.execute(
-                    text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")
-                )
+                s.execute(text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))"))
         t, c = time.perf_counter(), time.process_time()
         n = rebuild_all(s)
         print(

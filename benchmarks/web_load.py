@@ -40,16 +40,54 @@ from _pg import temp_pg_database
 from prisonwatch.store.db import Database
 from prisonwatch.store.listkeys import rebuild_list_keys
 
-GIVEN = [("Аляксандр", "Aliaksandr"), ("Мікалай", "Mikalai"), ("Сяргей", "Siarhei"),
-         ("Марыя", "Maryia"), ("Вольга", "Volha"), ("Ігар", "Ihar"), ("Павел", "Pavel"),
-         ("Святлана", "Sviatlana"), ("Віктар", "Viktar"), ("Ганна", "Hanna"),
-         ("Дзмітрый", "Dzmitry"), ("Алена", "Alena"), ("Андрэй", "Andrei"),
-         ("Юлія", "Yulia"), ("Максім", "Maksim"), ("Кацярына", "Katsiaryna")]
-SYL = [("ка", "ka"), ("ле", "le"), ("ні", "ni"), ("ма", "ma"), ("ро", "ro"), ("ві", "vi"),
-       ("са", "sa"), ("ту", "tu"), ("бе", "be"), ("да", "da"), ("го", "ho"), ("лю", "liu"),
-       ("ча", "cha"), ("шы", "shy"), ("ко", "ko"), ("зе", "ze"), ("ры", "ry"), ("ну", "nu")]
-END = [("віч", "vich"), ("ка", "ka"), ("скі", "ski"), ("ёнак", "ionak"), ("ук", "uk"),
-       ("ава", "ava"), ("енка", "enka"), ("ін", "in")]
+GIVEN = [
+    ("Аляксандр", "Aliaksandr"),
+    ("Мікалай", "Mikalai"),
+    ("Сяргей", "Siarhei"),
+    ("Марыя", "Maryia"),
+    ("Вольга", "Volha"),
+    ("Ігар", "Ihar"),
+    ("Павел", "Pavel"),
+    ("Святлана", "Sviatlana"),
+    ("Віктар", "Viktar"),
+    ("Ганна", "Hanna"),
+    ("Дзмітрый", "Dzmitry"),
+    ("Алена", "Alena"),
+    ("Андрэй", "Andrei"),
+    ("Юлія", "Yulia"),
+    ("Максім", "Maksim"),
+    ("Кацярына", "Katsiaryna"),
+]
+SYL = [
+    ("ка", "ka"),
+    ("ле", "le"),
+    ("ні", "ni"),
+    ("ма", "ma"),
+    ("ро", "ro"),
+    ("ві", "vi"),
+    ("са", "sa"),
+    ("ту", "tu"),
+    ("бе", "be"),
+    ("да", "da"),
+    ("го", "ho"),
+    ("лю", "liu"),
+    ("ча", "cha"),
+    ("шы", "shy"),
+    ("ко", "ko"),
+    ("зе", "ze"),
+    ("ры", "ry"),
+    ("ну", "nu"),
+]
+END = [
+    ("віч", "vich"),
+    ("ка", "ka"),
+    ("скі", "ski"),
+    ("ёнак", "ionak"),
+    ("ук", "uk"),
+    ("ава", "ava"),
+    ("енка", "enka"),
+    ("ін", "in"),
+]
 REGIONS = ["Minsk", "Brest", "Hrodna", "Homel", "Mahilioŭ", "Viciebsk", "Minsk region"]
 
 
@@ -89,23 +127,28 @@ def generate(url: str, people: int, seed: int = 7, queries: int = 2_000) -> list
                     ((f"{g_cyr} {s_cyr}", "cyrillic", "t"), (f"{g_lat} {s_lat}", "latin", "f"))
                 ):
                     nid = pid * 2 - 1 + nid_off
-                    n.write(f"{nid}\t{pid}\t{text_}\t{script}\tofficial\t{primary}\t"
-                            "public\n")
+                    n.write(f"{nid}\t{pid}\t{text_}\t{script}\tofficial\t{primary}\tpublic\n")
                 detained = today - dt.timedelta(days=rng.randint(30, 3000))
                 e.write(f"{pid}\tdetained\t{detained}\t3\tf\tpublic\t2024-01-01 00:00:00\n")
                 if rng.random() < 0.4:
                     out = detained + dt.timedelta(days=rng.randint(10, 1500))
                     if out < today:
-                        e.write(f"{pid}\treleased_end_of_term\t{out}\t3\tf\tpublic\t"
-                                f"2024-01-01 00:00:00\n")
+                        e.write(
+                            f"{pid}\treleased_end_of_term\t{out}\t3\tf\tpublic\t"
+                            f"2024-01-01 00:00:00\n"
+                        )
                 if pid % max(1, people // queries) == 0:
-                    samples.append(qrng.choice([f"{g_lat} {s_lat}", s_cyr, s_lat.lower(),
-                                               f"{s_cyr} {g_cyr}"]))
+                    samples.append(
+                        qrng.choice([f"{g_lat} {s_lat}", s_cyr, s_lat.lower(), f"{s_cyr} {g_cyr}"])
+                    )
             _copy(conn, "person", "id, region, synthetic, created_at, updated_at, version", p)
-            _copy(conn, "name", "id, person_id, full_text, script, kind, is_primary, "
-                  "visibility", n)
-            _copy(conn, "status_event", "person_id, kind, date_start, date_precision, "
-                  "date_approx, visibility, created_at", e)
+            _copy(conn, "name", "id, person_id, full_text, script, kind, is_primary, visibility", n)
+            _copy(
+                conn,
+                "status_event",
+                "person_id, kind, date_start, date_precision, date_approx, visibility, created_at",
+                e,
+            )
             conn.commit()
             print(f"  {min(start + batch - 1, people):,} people", flush=True)
         with conn.cursor() as cur:
@@ -169,19 +212,38 @@ end
 """
 
 
-def wrk(base: str, paths: list[str], seconds: int, clients: int,
-        pause_ms: tuple[int, int] | None = None) -> dict[str, str]:
+def wrk(
+    base: str, paths: list[str], seconds: int, clients: int, pause_ms: tuple[int, int] | None = None
+) -> dict[str, str]:
     """``clients`` connections of wrk (2 threads) cycling through ``paths``; with ``pause_ms``
     each waits that long (uniform) after an answer before its next request."""
     threads = 2
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
-        fh.write(LUA % (", ".join(json.dumps(p) for p in paths),
-                        ", ".join(str(ms) for ms in pause_ms or ()), clients // threads))
+        fh.write(
+            LUA
+            % (
+                ", ".join(json.dumps(p) for p in paths),
+                ", ".join(str(ms) for ms in pause_ms or ()),
+                clients // threads,
+            )
+        )
         script = fh.name
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{clients}", f"-d{seconds}s", "--latency", "--timeout",
-         "10s", "-s", script, base],
-        check=True, capture_output=True, text=True,
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{clients}",
+            f"-d{seconds}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-s",
+            script,
+            base,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     os.unlink(script)
     figures = {}
@@ -220,19 +282,44 @@ def locust(base: str, paths: list[str], seconds: int, users: int) -> dict[str, s
         locustfile.write_text(LOCUSTFILE % json.dumps(paths))
         prefix = Path(tmp) / "stats"
         subprocess.run(
-            [sys.executable, "-m", "locust", "-f", str(locustfile), "--headless",
-             "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", base,
-             "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
-             "--reset-stats"],  # the figures start once all readers have arrived
-            check=True, capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "locust",
+                "-f",
+                str(locustfile),
+                "--headless",
+                "-u",
+                str(users),
+                "-r",
+                str(users),
+                "-t",
+                f"{seconds}s",
+                "--host",
+                base,
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+                "--reset-stats",
+            ],  # the figures start once all readers have arrived
+            check=True,
+            capture_output=True,
+            text=True,
         )
         import csv
 
         with open(f"{prefix}_stats.csv", newline="") as fh:
             row = next(r for r in csv.DictReader(fh) if r["Name"] == "Aggregated")
-    return {"50%": row["50%"] + "ms", "90%": row["90%"] + "ms", "99%": row["99%"] + "ms",
-            "req/s": f"{float(row['Requests/s']):.1f}", "requests": row["Request Count"],
-            "non-2xx": row["Failure Count"]}
+    return {
+        "50%": row["50%"] + "ms",
+        "90%": row["90%"] + "ms",
+        "99%": row["99%"] + "ms",
+        "req/s": f"{float(row['Requests/s']):.1f}",
+        "requests": row["Request Count"],
+        "non-2xx": row["Failure Count"],
+    }
 
 
 def main() -> None:
@@ -240,12 +327,20 @@ def main() -> None:
     ap.add_argument("--people", type=int, default=1_000_000)
     ap.add_argument("--duration", type=int, default=30, help="seconds per scenario")
     ap.add_argument("--clients", type=int, default=20)
-    ap.add_argument("--workers", type=int, default=4,
-                    help="uvicorn worker processes (each keeps the connections it accepted: with "
-                    "as many workers as cores, an uneven split leaves a core idle)")
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=4,
+        help="uvicorn worker processes (each keeps the connections it accepted: with "
+        "as many workers as cores, an uneven split leaves a core idle)",
+    )
     ap.add_argument("--no-locust", action="store_true", help="only the wrk runs")
-    ap.add_argument("--queries", type=int, default=2_000,
-                    help="distinct names searched for (cycled through by wrk, drawn by locust)")
+    ap.add_argument(
+        "--queries",
+        type=int,
+        default=2_000,
+        help="distinct names searched for (cycled through by wrk, drawn by locust)",
+    )
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
@@ -257,12 +352,30 @@ def main() -> None:
         print(f"generated in {time.perf_counter() - t0:.0f} s", flush=True)
         port = _free_port()
         cache = tempfile.mkdtemp(prefix="pw-webload-index-")
-        env = {**os.environ, "PRISONWATCH_DB": url, "PRISONWATCH_PUBLIC": "1",
-               "PRISONWATCH_SECRET_KEY": "bench-only", "PRISONWATCH_INDEX_CACHE": cache}
+        env = {
+            **os.environ,
+            "PRISONWATCH_DB": url,
+            "PRISONWATCH_PUBLIC": "1",
+            "PRISONWATCH_SECRET_KEY": "bench-only",
+            "PRISONWATCH_INDEX_CACHE": cache,
+        }
         cli = Path(sys.executable).with_name("prisonwatch")
         server = subprocess.Popen(
-            [str(cli), "serve", "--db", url, "--public", "--host", "127.0.0.1",
-             "--port", str(port), "--workers", str(args.workers)], env=env)
+            [
+                str(cli),
+                "serve",
+                "--db",
+                url,
+                "--public",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
+            env=env,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             t0 = time.perf_counter()
@@ -270,8 +383,10 @@ def main() -> None:
                 time.sleep(2)
                 try:
                     # every worker builds its own index: wait until all answer ready
-                    if all(_get_json(base + "/api/v1/health").get("name_index") == "ready"
-                           for _ in range(args.workers * 4)):
+                    if all(
+                        _get_json(base + "/api/v1/health").get("name_index") == "ready"
+                        for _ in range(args.workers * 4)
+                    ):
                         break
                 except OSError:
                     pass
@@ -283,12 +398,17 @@ def main() -> None:
             search_paths = [f"/search?q={quote(q)}" for q in samples]
             api_search = [f"/api/v1/search?q={quote(q)}" for q in samples]
             people_paths = [f"/people?page={p}" for p in range(1, 21)]
-            people_filtered = [f"/people?status=held&region={quote(r)}&page={p}"
-                               for r in REGIONS for p in (1, 2, 3)]
-            scenarios = (("search page /search", search_paths),
-                         ("search API /api/v1/search", api_search),
-                         ("people list /people (pages 1-20)", people_paths),
-                         ("people list filtered (held + region)", people_filtered))
+            people_filtered = [
+                f"/people?status=held&region={quote(r)}&page={p}"
+                for r in REGIONS
+                for p in (1, 2, 3)
+            ]
+            scenarios = (
+                ("search page /search", search_paths),
+                ("search API /api/v1/search", api_search),
+                ("people list /people (pages 1-20)", people_paths),
+                ("people list filtered (held + region)", people_filtered),
+            )
             rows = []
             for label, paths in scenarios:
                 # warm-up: each worker's connections prepare their statements, templates
@@ -296,24 +416,35 @@ def main() -> None:
                 wrk(base, paths[:20], 10, args.clients)
                 f = wrk(base, paths, args.duration, args.clients)
                 rows.append((f"{label}, wrk", f))
-                print(f"{label}, wrk (no pause): p50 {f['50%']}, p90 {f['90%']}, "
-                      f"p99 {f['99%']}, {f['req/s']} req/s, {f['requests']} requests, "
-                      f"non-2xx {f['non-2xx']}", flush=True)
+                print(
+                    f"{label}, wrk (no pause): p50 {f['50%']}, p90 {f['90%']}, "
+                    f"p99 {f['99%']}, {f['req/s']} req/s, {f['requests']} requests, "
+                    f"non-2xx {f['non-2xx']}",
+                    flush=True,
+                )
             for label, paths in scenarios:
                 f = wrk(base, paths, args.duration, args.clients, pause_ms=(500, 1500))
                 rows.append((f"{label}, wrk, 0.5-1.5 s pauses", f))
-                print(f"{label}, wrk (0.5-1.5 s pauses): p50 {f['50%']}, p90 {f['90%']}, "
-                      f"p99 {f['99%']}, {f['req/s']} req/s, {f['requests']} requests, "
-                      f"non-2xx {f['non-2xx']}", flush=True)
+                print(
+                    f"{label}, wrk (0.5-1.5 s pauses): p50 {f['50%']}, p90 {f['90%']}, "
+                    f"p99 {f['99%']}, {f['req/s']} req/s, {f['requests']} requests, "
+                    f"non-2xx {f['non-2xx']}",
+                    flush=True,
+                )
             for label, paths in scenarios if not args.no_locust else ():
                 f = locust(base, paths, args.duration, args.clients)
                 rows.append((f"{label}, locust", f))
-                print(f"{label}, locust (0.5-1.5 s pauses): p50 {f['50%']}, "
-                      f"p90 {f['90%']}, p99 {f['99%']}, {f['req/s']} req/s, "
-                      f"{f['requests']} requests, non-2xx {f['non-2xx']}", flush=True)
+                print(
+                    f"{label}, locust (0.5-1.5 s pauses): p50 {f['50%']}, "
+                    f"p90 {f['90%']}, p99 {f['99%']}, {f['req/s']} req/s, "
+                    f"{f['requests']} requests, non-2xx {f['non-2xx']}",
+                    flush=True,
+                )
             print()
-            print(f"| {args.people:,} people, {args.clients} clients, {args.workers} workers "
-                  f"| p50 | p90 | p99 | req/s |")
+            print(
+                f"| {args.people:,} people, {args.clients} clients, {args.workers} workers "
+                f"| p50 | p90 | p99 | req/s |"
+            )
             print("| --- | --- | --- | --- | --- |")
             for label, f in rows:
                 print(f"| {label} | {f['50%']} | {f['90%']} | {f['99%']} | {f['req/s']} |")

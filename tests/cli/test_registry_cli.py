@@ -243,8 +243,9 @@ def test_a_source_first_used_by_a_private_event_is_private(env: str) -> None:
     public_url = "https://example.org/public-report"
     assert run("event", "add", "1", "detained", "2020-05-31", "--source-url", public_url)[0] == 0
     for url in (private_url, public_url):
-        code, out = run("event", "add", "1", "detained", "2026-03-01", "--private",
-                        "--source-url", url)
+        code, out = run(
+            "event", "add", "1", "detained", "2026-03-01", "--private", "--source-url", url
+        )
         assert code == 0, out
     with Database(env).session() as s:
         vis = dict(s.execute(select(Source.url, Source.visibility)).tuples().all())

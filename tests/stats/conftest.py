@@ -62,8 +62,9 @@ def add_person(session: Session, p: P) -> int:
     session.add(person)
     session.flush()
     # a public name: a person without one is hidden, not public at all (store.visibility)
-    session.add(Name(person_id=person.id, full_text=f"Person {person.id}", script="latin",
-                     is_primary=True))
+    session.add(
+        Name(person_id=person.id, full_text=f"Person {person.id}", script="latin", is_primary=True)
+    )
     if p.articles:
         case = Case(person_id=person.id, articles="; ".join(p.articles))
         session.add(case)

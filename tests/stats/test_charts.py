@@ -43,8 +43,15 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 def test_svg_and_png_files(db: Database, timeline: dict[str, int], tmp_path: Path) -> None:
     with db.session() as s:
-        add_figure(s, kind="count_held", value=4, as_of=dt.date(2024, 6, 1),
-                   wording="four held", publisher="Viasna", actor="t")
+        add_figure(
+            s,
+            kind="count_held",
+            value=4,
+            as_of=dt.date(2024, 6, 1),
+            wording="four held",
+            publisher="Viasna",
+            actor="t",
+        )
     with db.session() as s:
         data = series(s, PERIOD, Unit.MONTH)
         figs = figures(s)

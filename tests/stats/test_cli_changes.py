@@ -40,8 +40,22 @@ def test_compare_around(db: Database, timeline: dict[str, int]) -> None:
 
 
 def test_figure_add_then_list(db: Database, timeline: dict[str, int]) -> None:
-    run("figure", "add", "--value", "1300", "--as-of", "2025-09-11", "--wording",
-        "about 1,300 remain", "--publisher", "LRT", "--as", "cli:test", "--db", db.url)
+    run(
+        "figure",
+        "add",
+        "--value",
+        "1300",
+        "--as-of",
+        "2025-09-11",
+        "--wording",
+        "about 1,300 remain",
+        "--publisher",
+        "LRT",
+        "--as",
+        "cli:test",
+        "--db",
+        db.url,
+    )
     (fig,) = json.loads(run("figure", "list", "--format", "json", "--db", db.url))
     assert (fig["value"], fig["registry_value"]) == (1300.0, 2)
 

@@ -63,9 +63,7 @@ def test_comparison_table(db: Database, timeline: dict[str, int]) -> None:
 def test_comparison_by_region(db: Database, timeline: dict[str, int]) -> None:
     # 2023 vs 2024: Minsk held p1 and p3 at the start of 2023; p1 released 2023-05-01
     with db.session() as s:
-        rows = compare(
-            s, parse_period("2023"), parse_period("2024"), dimension=Dimension.REGION
-        )
+        rows = compare(s, parse_period("2023"), parse_period("2024"), dimension=Dimension.REGION)
     by_group = {c.group: c for c in rows}
     minsk = {r.measure: (r.first, r.second) for r in by_group["Minsk"].rows()}
     assert minsk["held at start"] == (2, 1)

@@ -28,8 +28,15 @@ def test_median_of_histogram(histogram: dict[int, int], median: float | None) ->
 
 
 @pytest.mark.parametrize(
-    ("days", "band"), [(0, "under 1 month"), (29, "under 1 month"), (30, "1-6 months"),
-                       (364, "6-12 months"), (365, "1-2 years"), (1826, "5+ years")]
+    ("days", "band"),
+    [
+        (0, "under 1 month"),
+        (29, "under 1 month"),
+        (30, "1-6 months"),
+        (364, "6-12 months"),
+        (365, "1-2 years"),
+        (1826, "5+ years"),
+    ],
 )
 def test_bands(days: int, band: str) -> None:
     assert band_of(days) == band

@@ -50,7 +50,9 @@ def test_deal_and_same_date_releases(db: Database, make_people: Maker, spec: Any
     assert found[1].title == "Belavia sanctions lifted"
     with db.session() as s:
         assert [m.date for m in mass_releases(s, parse_period("2025"), threshold=9)] == [
-            D(2025, 1, 1), D(2025, 3, 1), D(2025, 9, 11)
+            D(2025, 1, 1),
+            D(2025, 3, 1),
+            D(2025, 9, 11),
         ]
         assert mass_releases(s, parse_period("2024")) == []
 
@@ -70,8 +72,13 @@ def test_outside_figure_beside_registry_count(db: Database, timeline: dict[str, 
             actor="cli:tester",
         )
         add_figure(
-            s, kind="count_released", value=52, as_of=D(2025, 9, 11), wording="52 were freed",
-            source_url=url, actor="cli:tester",
+            s,
+            kind="count_released",
+            value=52,
+            as_of=D(2025, 9, 11),
+            wording="52 were freed",
+            source_url=url,
+            actor="cli:tester",
         )
         claim_id = claim.id
     with db.session() as s:
@@ -103,8 +110,12 @@ def test_outside_figure_beside_registry_count(db: Database, timeline: dict[str, 
 )
 def test_bad_figures_name_the_field(db: Database, kwargs: dict[str, object], field: str) -> None:
     args: dict[str, object] = {
-        "kind": "count_held", "value": 1300, "as_of": D(2025, 9, 11), "wording": "about 1,300",
-        "source_url": "https://example.org/a", "actor": "t",
+        "kind": "count_held",
+        "value": 1300,
+        "as_of": D(2025, 9, 11),
+        "wording": "about 1,300",
+        "source_url": "https://example.org/a",
+        "actor": "t",
     }
     args.update(kwargs)
     with pytest.raises(FigureError, match=f"^{field}:"), db.session() as s:
@@ -119,8 +130,15 @@ def test_private_sources_stay_out_of_public_figures(db: Database) -> None:
         src = Source(url="https://internal.example/report", visibility="private")
         s.add(src)
         s.flush()
-        add_figure(s, kind="count_held", value=7, as_of=D(2025, 1, 1), wording="seven",
-                   source_id=src.id, actor="t")
+        add_figure(
+            s,
+            kind="count_held",
+            value=7,
+            as_of=D(2025, 1, 1),
+            wording="seven",
+            source_id=src.id,
+            actor="t",
+        )
     with db.session() as s:
         assert figures(s) == []
         assert [f.value for f in figures(s, include_private=True)] == [7.0]

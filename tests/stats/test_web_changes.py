@@ -23,16 +23,26 @@ def client(db: Database, *, public: bool = True, login: str | None = None) -> Te
             create_user(s, login, PASSWORD, "editor", actor="test")
         page = c.get("/login")
         token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-        r = c.post("/login", data={"username": login, "password": PASSWORD, "csrf_token": token},
-                   follow_redirects=False)
+        r = c.post(
+            "/login",
+            data={"username": login, "password": PASSWORD, "csrf_token": token},
+            follow_redirects=False,
+        )
         assert r.status_code in (302, 303), r.text
     return c
 
 
 def test_page_shows_chart_and_tables(db: Database, timeline: dict[str, int]) -> None:
     with db.session() as s:
-        add_figure(s, kind="count_held", value=1300, as_of=dt.date(2025, 9, 11),
-                   wording="about 1,300 remain behind bars", publisher="LRT", actor="t")
+        add_figure(
+            s,
+            kind="count_held",
+            value=1300,
+            as_of=dt.date(2025, 9, 11),
+            wording="about 1,300 remain behind bars",
+            publisher="LRT",
+            actor="t",
+        )
     r = client(db).get("/changes?from=2020-01-01&to=2025-12-31&by=year&around=2025-09-11")
     assert r.status_code == 200, r.text
     html = r.text
@@ -42,7 +52,7 @@ def test_page_shows_chart_and_tables(db: Database, timeline: dict[str, int]) -> 
     assert "about 1,300 remain behind bars" in html
     # the comparison table and the yearly table: held at end of 2025 is 2
     assert "2024-09-11..2025-09-10" in html
-    assert "<th scope=\"row\">2025</th>" in html
+    assert '<th scope="row">2025</th>' in html
 
 
 def test_api_series_and_compare(db: Database, timeline: dict[str, int]) -> None:
@@ -95,12 +105,22 @@ def test_public_pages_never_show_private_sources(db: Database, timeline: dict[st
     from prisonwatch.store.schema import Source
 
     with db.session() as s:
-        src = Source(url="https://internal.example/Zzyzx-report", publisher="Zzyzx group",
-                     visibility="private")
+        src = Source(
+            url="https://internal.example/Zzyzx-report",
+            publisher="Zzyzx group",
+            visibility="private",
+        )
         s.add(src)
         s.flush()
-        add_figure(s, kind="count_held", value=9, as_of=dt.date(2025, 1, 1),
-                   wording="Zzyzx secret count", source_id=src.id, actor="t")
+        add_figure(
+            s,
+            kind="count_held",
+            value=9,
+            as_of=dt.date(2025, 1, 1),
+            wording="Zzyzx secret count",
+            source_id=src.id,
+            actor="t",
+        )
     c = client(db)
     for path in (
         "/changes?from=2020-01-01&to=2025-12-31",

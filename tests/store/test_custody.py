@@ -144,9 +144,7 @@ def test_table_equals_recomputation_after_random_writes(
     wipe(db)
     with db.session() as s:
         reg = Registry(s, "test")
-        people = [
-            reg.add_person(PersonInput(names=[NameInput(f"Тэст {i}")])).id for i in range(4)
-        ]
+        people = [reg.add_person(PersonInput(names=[NameInput(f"Тэст {i}")])).id for i in range(4)]
     events: list[int] = []
     for op in operations:
         # each operation in its own transaction, as the web app and CLI do

@@ -48,4 +48,5 @@ def client_for(app: FastAPI) -> Callable[[str | None], TestClient]:
     def make(role: str | None) -> TestClient:
         client = TestClient(app)
         return login(client, role) if role else client
+
     return make

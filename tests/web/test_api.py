@@ -26,8 +26,14 @@ def test_health_needs_no_login(app: FastAPI) -> None:
 
 def test_openapi_schema_lists_the_api(app: FastAPI) -> None:
     schema = TestClient(app).get("/api/v1/openapi.json").json()
-    for path in ("/api/v1/people", "/api/v1/people/{person_id}", "/api/v1/search",
-                 "/api/v1/health", "/api/v1/audit", "/api/v1/review"):
+    for path in (
+        "/api/v1/people",
+        "/api/v1/people/{person_id}",
+        "/api/v1/search",
+        "/api/v1/health",
+        "/api/v1/audit",
+        "/api/v1/review",
+    ):
         assert path in schema["paths"], path
     assert not any(p.startswith("/people") for p in schema["paths"])
 
@@ -65,16 +71,22 @@ def test_pagination(editor_api: TestClient) -> None:
 
 
 def test_write_through_the_api_is_audited_and_searchable(editor_api: TestClient) -> None:
-    resp = editor_api.post("/api/v1/people", json={
-        "names": [{"text": "Ales Bialiatski"}, {"text": "Алесь Бяляцкі", "language": "be"}],
-        "region": "Minsk"})
+    resp = editor_api.post(
+        "/api/v1/people",
+        json={
+            "names": [{"text": "Ales Bialiatski"}, {"text": "Алесь Бяляцкі", "language": "be"}],
+            "region": "Minsk",
+        },
+    )
     assert resp.status_code == 201
     pid = resp.json()["id"]
-    resp = editor_api.post(f"/api/v1/people/{pid}/events",
-                           json={"kind": "detained", "date": "2021-07-14"})
+    resp = editor_api.post(
+        f"/api/v1/people/{pid}/events", json={"kind": "detained", "date": "2021-07-14"}
+    )
     assert resp.status_code == 201
-    bad = editor_api.post(f"/api/v1/people/{pid}/events",
-                          json={"kind": "expelled_abroad", "date": "2025"})
+    bad = editor_api.post(
+        f"/api/v1/people/{pid}/events", json={"kind": "expelled_abroad", "date": "2025"}
+    )
     assert bad.status_code == 422
     assert bad.json()["error"]["details"][0]["field"] == "destination_country"
     hits = editor_api.get("/api/v1/search", params={"q": "Беляцкий"}).json()["items"]

@@ -24,10 +24,11 @@ SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 pytestmark = pytest.mark.browser
 
-DEMANDED = ("id,name\n1,Мікалай Статкевіч\n2,Марыя Калеснікава\n3,Ihar Losik\n"
-            "4,Aliaksandr Milinkevich\n5,Maksim Znak\n")
-RELEASED = ("id,name\na,Mikalai Statkevich\nb,Igor Losik\nc,Lukashenka Aliaksandr\n"
-            "d,Maksym Znakh\n")
+DEMANDED = (
+    "id,name\n1,Мікалай Статкевіч\n2,Марыя Калеснікава\n3,Ihar Losik\n"
+    "4,Aliaksandr Milinkevich\n5,Maksim Znak\n"
+)
+RELEASED = "id,name\na,Mikalai Statkevich\nb,Igor Losik\nc,Lukashenka Aliaksandr\nd,Maksym Znakh\n"
 
 
 def _require_chromium() -> None:
@@ -50,8 +51,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with db.session() as s:
         create_user(s, "editor", PASSWORD, "editor", actor="test")
     port = free_port()
-    config = uvicorn.Config(create_app(db, secret_key="browser-test"), host="127.0.0.1",
-                            port=port, log_level="warning")
+    config = uvicorn.Config(
+        create_app(db, secret_key="browser-test"), host="127.0.0.1", port=port, log_level="warning"
+    )
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -74,8 +76,10 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        b = pw.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         try:
             yield b
         finally:
@@ -88,12 +92,15 @@ def _shot(page: object, name: str) -> None:
 
 
 def test_editor_journey(server: str, browser: object, tmp_path: Path) -> None:
-    context = browser.new_context(viewport={"width": 1200, "height": 800},  # type: ignore[attr-defined]
-                                  java_script_enabled=False)
+    context = browser.new_context(
+        viewport={"width": 1200, "height": 800},  # type: ignore[attr-defined]
+        java_script_enabled=False,
+    )
     page = context.new_page()
     outside: list[str] = []
-    page.on("request", lambda req: outside.append(req.url)
-            if not req.url.startswith(server) else None)
+    page.on(
+        "request", lambda req: outside.append(req.url) if not req.url.startswith(server) else None
+    )
 
     page.goto(server + "/")
     assert "/login" in page.url

@@ -13,14 +13,21 @@ runner = CliRunner()
 
 def test_user_add_list_disable_and_token(db: Database) -> None:
     url = db.url
-    res = runner.invoke(user_app, ["add", "anna", "--role", "editor", "--password-stdin",
-                                   "--db", url, "--as", "cli:test"], input="a long password\n")
+    res = runner.invoke(
+        user_app,
+        ["add", "anna", "--role", "editor", "--password-stdin", "--db", url, "--as", "cli:test"],
+        input="a long password\n",
+    )
     assert res.exit_code == 0, res.output
-    res = runner.invoke(user_app, ["add", "ANNA", "--password-stdin", "--db", url],
-                        input="a long password\n")
+    res = runner.invoke(
+        user_app, ["add", "ANNA", "--password-stdin", "--db", url], input="a long password\n"
+    )
     assert res.exit_code == 1 and "already exists" in res.output  # case-insensitive
-    res = runner.invoke(user_app, ["add", "boris", "--role", "king", "--password-stdin",
-                                   "--db", url], input="a long password\n")
+    res = runner.invoke(
+        user_app,
+        ["add", "boris", "--role", "king", "--password-stdin", "--db", url],
+        input="a long password\n",
+    )
     assert res.exit_code == 1 and "role" in res.output
     res = runner.invoke(user_app, ["token", "create", "anna", "--label", "import", "--db", url])
     assert res.exit_code == 0, res.output
@@ -37,25 +44,28 @@ def test_user_add_list_disable_and_token(db: Database) -> None:
 
 
 def test_password_never_on_the_command_line(db: Database) -> None:
-    res = runner.invoke(user_app, ["add", "anna", "--password", "a long password",
-                                   "--db", db.url])
+    res = runner.invoke(user_app, ["add", "anna", "--password", "a long password", "--db", db.url])
     assert res.exit_code != 0  # the option is gone: `ps` would show it
-    res = runner.invoke(user_app, ["add", "anna", "--db", db.url],
-                        input="a long password\na long password\n")
+    res = runner.invoke(
+        user_app, ["add", "anna", "--db", db.url], input="a long password\na long password\n"
+    )
     assert res.exit_code == 0, res.output
     assert login(db, "anna", "a long password") is not None
-    res = runner.invoke(user_app, ["password", "anna", "--password-stdin", "--db", db.url],
-                        input="another long password\n")
+    res = runner.invoke(
+        user_app,
+        ["password", "anna", "--password-stdin", "--db", db.url],
+        input="another long password\n",
+    )
     assert res.exit_code == 0, res.output
     assert login(db, "anna", "another long password") is not None
 
 
 def test_reenabling_does_not_revive_tokens_and_token_list(db: Database) -> None:
     url = db.url
-    runner.invoke(user_app, ["add", "anna", "--password-stdin", "--db", url],
-                  input="a long password\n")
-    res = runner.invoke(user_app, ["token", "create", "anna", "--label", "nightly",
-                                   "--db", url])
+    runner.invoke(
+        user_app, ["add", "anna", "--password-stdin", "--db", url], input="a long password\n"
+    )
+    res = runner.invoke(user_app, ["token", "create", "anna", "--label", "nightly", "--db", url])
     secret = res.output.strip().splitlines()[-1]
     assert runner.invoke(user_app, ["disable", "anna", "--db", url]).exit_code == 0
     assert runner.invoke(user_app, ["enable", "anna", "--db", url]).exit_code == 0

@@ -22,8 +22,7 @@ def _extracted() -> set[str | tuple[str, ...]]:
     options = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     ids: set[str | tuple[str, ...]] = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
-        str(WEB), method_map, options, keywords={"_": None, "N_": None,
-                                                 "ngettext": (1, 2)}
+        str(WEB), method_map, options, keywords={"_": None, "N_": None, "ngettext": (1, 2)}
     ):
         ids.add(message if isinstance(message, str) else tuple(message))
     return ids
@@ -34,15 +33,21 @@ def test_every_message_is_translated_to_belarusian() -> None:
         catalog = read_po(fh, locale="be")
     translated = {
         (m.id if isinstance(m.id, str) else tuple(m.id))
-        for m in catalog if m.id and (m.string if isinstance(m.string, str) else all(m.string))
+        for m in catalog
+        if m.id and (m.string if isinstance(m.string, str) else all(m.string))
     }
     missing = sorted(str(m) for m in _extracted() - translated)
     assert not missing, missing
 
 
 def test_every_data_word_is_in_the_vocabulary() -> None:
-    words = ({k.value for k in EventKind} | set(STATUSES) | {k.value for k in NameKind}
-             | {r.value for r in Role} | {f"sort:{s}" for s in SORTS})
+    words = (
+        {k.value for k in EventKind}
+        | set(STATUSES)
+        | {k.value for k in NameKind}
+        | {r.value for r in Role}
+        | {f"sort:{s}" for s in SORTS}
+    )
     assert words <= set(VOCABULARY)
 
 
@@ -50,6 +55,8 @@ def test_catalogues_translate() -> None:
     assert translations("be").gettext("People") == "Людзі"
     assert translations("en").gettext("released_end_of_term") == "released at end of term"
     be = translations("be")
-    forms = [be.ngettext("%(num)s day in custody", "%(num)s days in custody", n) % {"num": n}
-             for n in (1, 3, 5)]
+    forms = [
+        be.ngettext("%(num)s day in custody", "%(num)s days in custody", n) % {"num": n}
+        for n in (1, 3, 5)
+    ]
     assert forms == ["1 дзень пад вартай", "3 дні пад вартай", "5 дзён пад вартай"]

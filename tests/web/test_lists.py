@@ -12,10 +12,11 @@ from webhelpers import csrf_of
 from prisonwatch.store.db import Database
 from prisonwatch.store.schema import AuditEntry, Judgement
 
-DEMANDED = ("id,name\n1,Мікалай Статкевіч\n2,Марыя Калеснікава\n3,Ihar Losik\n"
-            "4,Aliaksandr Milinkevich\n5,Maksim Znak\n")
-RELEASED = ("id,name\na,Mikalai Statkevich\nb,Igor Losik\nc,Lukashenka Aliaksandr\n"
-            "d,Maksym Znakh\n")
+DEMANDED = (
+    "id,name\n1,Мікалай Статкевіч\n2,Марыя Калеснікава\n3,Ihar Losik\n"
+    "4,Aliaksandr Milinkevich\n5,Maksim Znak\n"
+)
+RELEASED = "id,name\na,Mikalai Statkevich\nb,Igor Losik\nc,Lukashenka Aliaksandr\nd,Maksym Znakh\n"
 
 
 def test_upload_reconcile_and_decide(
@@ -23,23 +24,28 @@ def test_upload_reconcile_and_decide(
 ) -> None:
     c = client_for("editor")
     token = csrf_of(c.get("/lists").text)
-    resp = c.post("/lists/reconcile", data={"csrf_token": token, "name_col": "name",
-                                            "id_col": "id"},
-                  files={"left": ("demanded.csv", DEMANDED.encode(), "text/csv"),
-                         "right": ("released.csv", RELEASED.encode(), "text/csv")})
+    resp = c.post(
+        "/lists/reconcile",
+        data={"csrf_token": token, "name_col": "name", "id_col": "id"},
+        files={
+            "left": ("demanded.csv", DEMANDED.encode(), "text/csv"),
+            "right": ("released.csv", RELEASED.encode(), "text/csv"),
+        },
+    )
     assert resp.status_code == 200, resp.text
     html = resp.text
     assert "demanded × released" in html
     assert "Mikalai Statkevich" in html
     queue = c.get("/review").text
     items = c.get("/api/v1/review").json()["items"]
-    assert [(i["left_name"], i["right_name"]) for i in items] == [("Maksim Znak",
-                                                                   "Maksym Znakh")]
+    assert [(i["left_name"], i["right_name"]) for i in items] == [("Maksim Znak", "Maksym Znakh")]
     item = items[0]
     assert item["left_name"] in queue
-    resp = c.post(f"/review/{item['id']}", data={"csrf_token": token, "decision": "same",
-                                                 "note": "same birth date"},
-                  follow_redirects=False)
+    resp = c.post(
+        f"/review/{item['id']}",
+        data={"csrf_token": token, "decision": "same", "note": "same birth date"},
+        follow_redirects=False,
+    )
     assert resp.status_code == 303
     with db.session() as s:
         j = s.scalar(select(Judgement).order_by(Judgement.id.desc()))
@@ -52,18 +58,29 @@ def test_upload_reconcile_and_decide(
 def test_bad_uploads_are_explained(client_for: Callable[[str | None], TestClient]) -> None:
     c = client_for("editor")
     token = csrf_of(c.get("/lists").text)
-    resp = c.post("/lists/reconcile", data={"csrf_token": token},
-                  files={"left": ("a.txt", b"x", "text/plain"),
-                         "right": ("b.csv", RELEASED.encode(), "text/csv")})
+    resp = c.post(
+        "/lists/reconcile",
+        data={"csrf_token": token},
+        files={
+            "left": ("a.txt", b"x", "text/plain"),
+            "right": ("b.csv", RELEASED.encode(), "text/csv"),
+        },
+    )
     assert resp.status_code == 422 and "not a .csv or .xlsx" in resp.text
-    resp = c.post("/lists/reconcile", data={"csrf_token": token, "name_col": "full_name"},
-                  files={"left": ("a.csv", DEMANDED.encode(), "text/csv"),
-                         "right": ("b.csv", RELEASED.encode(), "text/csv")})
+    resp = c.post(
+        "/lists/reconcile",
+        data={"csrf_token": token, "name_col": "full_name"},
+        files={
+            "left": ("a.csv", DEMANDED.encode(), "text/csv"),
+            "right": ("b.csv", RELEASED.encode(), "text/csv"),
+        },
+    )
     assert resp.status_code == 422 and "a.csv" in resp.text
 
 
-def _xlsx_bytes(sheet_xml_change: Callable[[str], str] | None = None,
-                extra_rows_mb: int = 0) -> bytes:
+def _xlsx_bytes(
+    sheet_xml_change: Callable[[str], str] | None = None, extra_rows_mb: int = 0
+) -> bytes:
     """A workbook made here: one name list, its sheet XML changed (a declared size) or padded
     with ``extra_rows_mb`` MB of rows (a zip bomb: packs to a fraction of that)."""
     import io
@@ -103,30 +120,45 @@ def test_xlsx_bombs_are_refused(client_for: Callable[[str | None], TestClient]) 
 
     c = client_for("editor")
     token = csrf_of(c.get("/lists").text)
-    whole_sheet = _xlsx_bytes(lambda xml: re.sub(r'<dimension ref="[^"]*"',
-                                                 '<dimension ref="A1:XFD1048576"', xml))
+    whole_sheet = _xlsx_bytes(
+        lambda xml: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', xml)
+    )
     unpacks_big = _xlsx_bytes(extra_rows_mb=60)
     assert len(whole_sheet) < 10_000 and len(unpacks_big) < 10 * 2**20
-    for data, fragment in ((whole_sheet, "declares A1:XFD1048576"),
-                           (unpacks_big, "unpacks to 60 MB, more than the 50 MB")):
-        resp = c.post("/lists/reconcile", data={"csrf_token": token},
-                      files={"left": ("a.xlsx", data, "application/octet-stream"),
-                             "right": ("b.csv", RELEASED.encode(), "text/csv")})
+    for data, fragment in (
+        (whole_sheet, "declares A1:XFD1048576"),
+        (unpacks_big, "unpacks to 60 MB, more than the 50 MB"),
+    ):
+        resp = c.post(
+            "/lists/reconcile",
+            data={"csrf_token": token},
+            files={
+                "left": ("a.xlsx", data, "application/octet-stream"),
+                "right": ("b.csv", RELEASED.encode(), "text/csv"),
+            },
+        )
         assert resp.status_code == 422, resp.text
         assert fragment in resp.text
 
 
 def test_uploaded_lists_follow_the_input_rule(
-    client_for: Callable[[str | None], TestClient]
+    client_for: Callable[[str | None], TestClient],
 ) -> None:
     c = client_for("editor")
     token = csrf_of(c.get("/lists").text)
-    for text, fragment in (("id,name\n1,Ihar\u202eLosik\n", "U+202E"),
-                           ("id,name\n1,Ihar\x00Losik\n", "U+0000"),
-                           ('id,name\n1,"Ihar Losik\n2,Maksim Znak\n', "never closed")):
-        resp = c.post("/lists/reconcile", data={"csrf_token": token},
-                      files={"left": ("a.csv", text.encode(), "text/csv"),
-                             "right": ("b.csv", RELEASED.encode(), "text/csv")})
+    for text, fragment in (
+        ("id,name\n1,Ihar\u202eLosik\n", "U+202E"),
+        ("id,name\n1,Ihar\x00Losik\n", "U+0000"),
+        ('id,name\n1,"Ihar Losik\n2,Maksim Znak\n', "never closed"),
+    ):
+        resp = c.post(
+            "/lists/reconcile",
+            data={"csrf_token": token},
+            files={
+                "left": ("a.csv", text.encode(), "text/csv"),
+                "right": ("b.csv", RELEASED.encode(), "text/csv"),
+            },
+        )
         assert resp.status_code == 422, resp.text
         assert "row 2" in resp.text and fragment in resp.text
 
@@ -183,8 +215,12 @@ def test_served_bomb_upload_is_refused_and_sigterm_is_honoured(tmp_path: Path) -
     port = free_port()
     env = {**os.environ, "PRISONWATCH_INDEX_CACHE": "off", "PRISONWATCH_SECRET_KEY": "test"}
     cli = str(Path(sys.executable).with_name("prisonwatch"))
-    proc = subprocess.Popen([cli, "serve", "--db", url, "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [cli, "serve", "--db", url, "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -198,11 +234,17 @@ def test_served_bomb_upload_is_refused_and_sigterm_is_honoured(tmp_path: Path) -
         with httpx.Client(base_url=base, timeout=120) as client:
             login(client, "anna")  # type: ignore[arg-type]
             token = csrf_of(client.get("/lists").text)
-            bomb = _xlsx_bytes(lambda xml: re.sub(r'<dimension ref="[^"]*"',
-                                                  '<dimension ref="A1:XFD1048576"', xml))
-            resp = client.post("/lists/reconcile", data={"csrf_token": token},
-                               files={"left": ("a.xlsx", bomb, "application/octet-stream"),
-                                      "right": ("b.csv", RELEASED.encode(), "text/csv")})
+            bomb = _xlsx_bytes(
+                lambda xml: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', xml)
+            )
+            resp = client.post(
+                "/lists/reconcile",
+                data={"csrf_token": token},
+                files={
+                    "left": ("a.xlsx", bomb, "application/octet-stream"),
+                    "right": ("b.csv", RELEASED.encode(), "text/csv"),
+                },
+            )
             assert resp.status_code == 422 and "declares A1:XFD1048576" in resp.text
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) is not None
@@ -220,5 +262,11 @@ def test_run_stops_when_its_time_is_up(db: Database) -> None:
     from prisonwatch.web.lists import Upload, run
 
     with pytest.raises(InputError, match="stopped: it took longer than 0 s"):
-        run(db, Upload("a.csv", DEMANDED.encode()), Upload("b.csv", RELEASED.encode()),
-            id_col="id", name_col="name", stop=StopSignal(seconds=0))
+        run(
+            db,
+            Upload("a.csv", DEMANDED.encode()),
+            Upload("b.csv", RELEASED.encode()),
+            id_col="id",
+            name_col="name",
+            stop=StopSignal(seconds=0),
+        )

@@ -82,8 +82,16 @@ def test_csv_export_is_exactly_the_filtered_rows(
 
 def test_person_page(client_for: Client, seeded: Seeded) -> None:
     html = client_for("viewer").get(f"/people/{seeded.statkevich}").text
-    for text in ("Мікалай Статкевіч", "Mikalai Statkevich", "Prison No. 13",
-                 "Glubokoe, Vitebsk region", "days in custody", "LRT report", "Viasna", "293"):
+    for text in (
+        "Мікалай Статкевіч",
+        "Mikalai Statkevich",
+        "Prison No. 13",
+        "Glubokoe, Vitebsk region",
+        "days in custody",
+        "LRT report",
+        "Viasna",
+        "293",
+    ):
         assert text in html, text
     assert client_for("viewer").get("/people/999999").status_code == 404
 
@@ -103,8 +111,13 @@ def test_latin_readers_see_a_cyrillic_only_name_as_passports_print_it(
     client_for: Client, db: Database
 ) -> None:
     with db.session() as s:
-        pid = Registry(s, "test").add_person(PersonInput(
-            names=[NameInput("Генадзь Федыніч", language="be", is_primary=True)])).id
+        pid = (
+            Registry(s, "test")
+            .add_person(
+                PersonInput(names=[NameInput("Генадзь Федыніч", language="be", is_primary=True)])
+            )
+            .id
+        )
     c = client_for("viewer")
     c.get("/prefs?script=latin")
     assert "Henadz Fedynich" in c.get("/people").text  # not ICU's BGN "Hyenadz' Fyedynich"
@@ -115,9 +128,13 @@ def test_latin_readers_see_a_cyrillic_only_name_as_passports_print_it(
 
 @pytest.mark.parametrize(
     ("query", "person_attr"),
-    [("statkevich", "statkevich"), ("Статкевич", "statkevich"), ("STATKEVICH Mikalai",
-                                                                   "statkevich"),
-     ("Калеснікава", "kolesnikova"), ("Колесникова Мария", "kolesnikova")],
+    [
+        ("statkevich", "statkevich"),
+        ("Статкевич", "statkevich"),
+        ("STATKEVICH Mikalai", "statkevich"),
+        ("Калеснікава", "kolesnikova"),
+        ("Колесникова Мария", "kolesnikova"),
+    ],
 )
 def test_search_across_scripts_with_explanation(
     client_for: Client, seeded: Seeded, query: str, person_attr: str
@@ -135,16 +152,27 @@ def test_editor_adds_an_event_and_it_is_audited(
 ) -> None:
     c = client_for("editor")
     form = c.get(f"/people/{seeded.kolesnikova}/events/new")
-    resp = c.post(f"/people/{seeded.kolesnikova}/events/new", data={
-        "csrf_token": csrf_of(form.text), "kind": "sentenced", "date": "2021-09-06",
-        "note": "11 years", "source_ids": str(seeded.source), "visibility": "public",
-    }, follow_redirects=False)
+    resp = c.post(
+        f"/people/{seeded.kolesnikova}/events/new",
+        data={
+            "csrf_token": csrf_of(form.text),
+            "kind": "sentenced",
+            "date": "2021-09-06",
+            "note": "11 years",
+            "source_ids": str(seeded.source),
+            "visibility": "public",
+        },
+        follow_redirects=False,
+    )
     assert resp.status_code == 303
     page = c.get(f"/people/{seeded.kolesnikova}").text
     assert "2021-09-06" in page and "11 years" in page
     with db.session() as s:
-        entry = s.scalar(select(AuditEntry).where(AuditEntry.entity_type == "event")
-                         .order_by(AuditEntry.id.desc()))
+        entry = s.scalar(
+            select(AuditEntry)
+            .where(AuditEntry.entity_type == "event")
+            .order_by(AuditEntry.id.desc())
+        )
         assert entry is not None and entry.actor == "web:editor"
         assert entry.person_id == seeded.kolesnikova
     log = c.get(f"/audit?person_id={seeded.kolesnikova}&actor=web:editor").text
@@ -154,11 +182,14 @@ def test_editor_adds_an_event_and_it_is_audited(
 def test_form_errors_name_the_field(client_for: Client, seeded: Seeded) -> None:
     c = client_for("editor")
     token = csrf_of(c.get("/people/new").text)
-    resp = c.post(f"/people/{seeded.kolesnikova}/events/new",
-                  data={"csrf_token": token, "kind": "sentenced", "date": "2021-02-30"})
+    resp = c.post(
+        f"/people/{seeded.kolesnikova}/events/new",
+        data={"csrf_token": token, "kind": "sentenced", "date": "2021-02-30"},
+    )
     assert resp.status_code == 422 and "date:" in resp.text
-    resp = c.post("/people/new", data={"csrf_token": token, "name": "Anna Ivanova",
-                                       "birth_date": "yesterday"})
+    resp = c.post(
+        "/people/new", data={"csrf_token": token, "name": "Anna Ivanova", "birth_date": "yesterday"}
+    )
     assert resp.status_code == 422 and "birth_date:" in resp.text
     assert 'value="Anna Ivanova"' in resp.text  # the form keeps what was typed
 
@@ -166,14 +197,23 @@ def test_form_errors_name_the_field(client_for: Client, seeded: Seeded) -> None:
 def test_new_person_and_name_are_searchable_at_once(client_for: Client) -> None:
     c = client_for("editor")
     token = csrf_of(c.get("/people/new").text)
-    resp = c.post("/people/new", data={"csrf_token": token, "name": "Ihar Losik",
-                                       "name_other": "Ігар Лосік", "region": "Baranavichy"},
-                  follow_redirects=False)
+    resp = c.post(
+        "/people/new",
+        data={
+            "csrf_token": token,
+            "name": "Ihar Losik",
+            "name_other": "Ігар Лосік",
+            "region": "Baranavichy",
+        },
+        follow_redirects=False,
+    )
     pid = int(resp.headers["location"].rsplit("/", 1)[1])
     assert f'href="/people/{pid}"' in c.get("/search?q=Лосик").text
-    resp = c.post(f"/people/{pid}/names/new", data={"csrf_token": token,
-                                                   "text": "Igor Losik", "kind": "alias"},
-                  follow_redirects=False)
+    resp = c.post(
+        f"/people/{pid}/names/new",
+        data={"csrf_token": token, "text": "Igor Losik", "kind": "alias"},
+        follow_redirects=False,
+    )
     assert resp.status_code == 303
     assert "Igor Losik" in c.get(f"/people/{pid}").text
 
@@ -181,8 +221,10 @@ def test_new_person_and_name_are_searchable_at_once(client_for: Client) -> None:
 def test_add_source_form(client_for: Client) -> None:
     c = client_for("editor")
     token = csrf_of(c.get("/sources/new").text)
-    resp = c.post("/sources/new", data={"csrf_token": token, "url": "https://spring96.org/x",
-                                        "title": "Viasna list"})
+    resp = c.post(
+        "/sources/new",
+        data={"csrf_token": token, "url": "https://spring96.org/x", "title": "Viasna list"},
+    )
     assert resp.status_code == 201 and "Source saved with id" in resp.text
     resp = c.post("/sources/new", data={"csrf_token": token})
     assert resp.status_code == 422 and "source:" in resp.text

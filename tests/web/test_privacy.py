@@ -14,30 +14,72 @@ from webhelpers import SECRETS, Seeded, all_routes, login
 
 def _public_paths(app: FastAPI, seeded: Seeded) -> list[str]:
     paths = {
-        "/", "/?since=2020-01-01", "/people", "/people?status=held", "/people.csv",
-        "/people.csv?text=Stat", f"/people/{seeded.statkevich}", f"/people/{seeded.kolesnikova}",
-        f"/people/{seeded.hidden}", "/search?q=Zzyzxprivat", "/search?q=statkevich",
-        "/search?q=Nomenovich", "/people?text=Zzyzx", "/login", "/api/v1/health",
-        "/api/v1/people", "/api/v1/people?text=Zzyzx", f"/api/v1/people/{seeded.statkevich}",
-        f"/api/v1/people/{seeded.hidden}", "/api/v1/search?q=Zzyzxprivat",
+        "/",
+        "/?since=2020-01-01",
+        "/people",
+        "/people?status=held",
+        "/people.csv",
+        "/people.csv?text=Stat",
+        f"/people/{seeded.statkevich}",
+        f"/people/{seeded.kolesnikova}",
+        f"/people/{seeded.hidden}",
+        "/search?q=Zzyzxprivat",
+        "/search?q=statkevich",
+        "/search?q=Nomenovich",
+        "/people?text=Zzyzx",
+        "/login",
+        "/api/v1/health",
+        "/api/v1/people",
+        "/api/v1/people?text=Zzyzx",
+        f"/api/v1/people/{seeded.statkevich}",
+        f"/api/v1/people/{seeded.hidden}",
+        "/api/v1/search?q=Zzyzxprivat",
         "/api/v1/search?q=Nomenovich%20Zzyzxprivat",
-        "/api/v1/held", "/api/v1/events/latest", "/api/v1/me", "/api/v1/openapi.json",
-        "/audit", "/api/v1/audit", "/lists", "/review", "/api/v1/review",
-        "/people/999999", "/api/v1/people/abc",
+        "/api/v1/held",
+        "/api/v1/events/latest",
+        "/api/v1/me",
+        "/api/v1/openapi.json",
+        "/audit",
+        "/api/v1/audit",
+        "/lists",
+        "/review",
+        "/api/v1/review",
+        "/people/999999",
+        "/api/v1/people/abc",
         # the statistics pages (prisonwatch.web.changes)
-        "/changes", "/changes/chart.svg", "/changes/series.csv", "/api/v1/changes/series",
-        "/api/v1/changes/compare", "/api/v1/changes/releases", "/api/v1/changes/figures",
+        "/changes",
+        "/changes/chart.svg",
+        "/changes/series.csv",
+        "/api/v1/changes/series",
+        "/api/v1/changes/compare",
+        "/api/v1/changes/releases",
+        "/api/v1/changes/figures",
         # deals (prisonwatch.web.deals)
-        "/deals", f"/deals/{seeded.deal}", f"/deals/{seeded.private_deal}",
-        "/api/v1/deals", f"/api/v1/deals/{seeded.deal}", f"/api/v1/deals/{seeded.private_deal}",
+        "/deals",
+        f"/deals/{seeded.deal}",
+        f"/deals/{seeded.private_deal}",
+        "/api/v1/deals",
+        f"/api/v1/deals/{seeded.deal}",
+        f"/api/v1/deals/{seeded.private_deal}",
         "/api/v1/concessions?authority=US%20OFAC&ref=OFAC-1",
         # claims from news (prisonwatch.web.claims)
-        "/claims", "/claims?state=pending", "/claims/1", "/claims/3", "/api/v1/claims",
-        "/api/v1/claims?state=pending", "/api/v1/claims/3",
+        "/claims",
+        "/claims?state=pending",
+        "/claims/1",
+        "/claims/3",
+        "/api/v1/claims",
+        "/api/v1/claims?state=pending",
+        "/api/v1/claims/3",
         # sanctions lists (prisonwatch.web.sanctions; with data: tests/web/test_sanctions_web.py)
-        "/sanctions", "/sanctions?q=Zzyzxprivat", "/sanctions/lists/1", "/sanctions/targets/1",
-        "/api/v1/sanctions/lists", "/api/v1/sanctions/lists/1", "/api/v1/sanctions/lists/1/diff",
-        "/api/v1/sanctions/diff?old=1:1&new=1:latest", "/api/v1/sanctions/targets?q=Zzyzxprivat",
+        "/sanctions",
+        "/sanctions?q=Zzyzxprivat",
+        "/sanctions/lists/1",
+        "/sanctions/targets/1",
+        "/api/v1/sanctions/lists",
+        "/api/v1/sanctions/lists/1",
+        "/api/v1/sanctions/lists/1/diff",
+        "/api/v1/sanctions/diff?old=1:1&new=1:latest",
+        "/api/v1/sanctions/targets?q=Zzyzxprivat",
         "/api/v1/sanctions/targets/1",
     }
     # every GET route of the app must be in the scan
@@ -48,8 +90,12 @@ def _public_paths(app: FastAPI, seeded: Seeded) -> list[str]:
             prefix = template.split("{")[0]
             assert any(c.startswith(prefix) for c in covered), template
         else:
-            assert template in covered or template in ("/prefs", "/people/new",
-                                                       "/sources/new", "/deals/new"), template
+            assert template in covered or template in (
+                "/prefs",
+                "/people/new",
+                "/sources/new",
+                "/deals/new",
+            ), template
     return sorted(paths)
 
 
@@ -86,18 +132,30 @@ def test_editors_see_private_values_viewers_do_not_admins_see_them_in_the_audit_
     for label in ("relatives_contact", "internal_notes", "event_note", "private_name"):
         assert SECRETS[label] in page, label
     viewer = login(TestClient(app), "viewer")
-    for path in (f"/people/{seeded.statkevich}", f"/api/v1/people/{seeded.statkevich}",
-                 "/people?text=Zzyzx", "/search?q=Nomenovich"):
+    for path in (
+        f"/people/{seeded.statkevich}",
+        f"/api/v1/people/{seeded.statkevich}",
+        "/people?text=Zzyzx",
+        "/search?q=Nomenovich",
+    ):
         text = viewer.get(path).text
         for label, secret in SECRETS.items():
             assert secret not in text, (path, label)
     # the audit log: entries about private things absent for a viewer (not redacted: no
     # "[private]" either), with every filter; redacted for an editor, full for an admin
     for path in ("/audit", "/api/v1/audit"):
-        for flt in ("", "entity_type=person&", "entity_type=name&", "entity_type=event&",
-                    "entity_type=source&", "entity_type=citation&", "entity_type=claim&",
-                    f"person_id={seeded.statkevich}&", f"person_id={seeded.hidden}&",
-                    "actor=test:seed&"):
+        for flt in (
+            "",
+            "entity_type=person&",
+            "entity_type=name&",
+            "entity_type=event&",
+            "entity_type=source&",
+            "entity_type=citation&",
+            "entity_type=claim&",
+            f"person_id={seeded.statkevich}&",
+            f"person_id={seeded.hidden}&",
+            "actor=test:seed&",
+        ):
             text = viewer.get(f"{path}?{flt}per_page=200").text
             for label, secret in {**SECRETS, "marker": "[private]"}.items():
                 assert secret not in text, (path, flt, label)
@@ -110,8 +168,11 @@ def test_editors_see_private_values_viewers_do_not_admins_see_them_in_the_audit_
 def test_error_pages_do_not_echo_input(app: FastAPI) -> None:
     client = login(TestClient(app), "viewer")
     secret = SECRETS["relatives_contact"]
-    for path in (f"/people?min_sentence_months={secret}", f"/api/v1/people?page={secret}",
-                 f"/api/v1/people?detained_from={secret}"):
+    for path in (
+        f"/people?min_sentence_months={secret}",
+        f"/api/v1/people?page={secret}",
+        f"/api/v1/people?detained_from={secret}",
+    ):
         resp = client.get(path)
         assert resp.status_code == 422, path
         assert secret not in resp.text, path

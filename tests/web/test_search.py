@@ -20,8 +20,9 @@ def _person(db: Database, *names: str, private: bool = False) -> tuple[int, list
         reg = Registry(s, "test")
         vis = "private" if private else "public"
         p = reg.add_person(
-            PersonInput(names=[NameInput(n, visibility=vis, is_primary=i == 0)
-                               for i, n in enumerate(names)])
+            PersonInput(
+                names=[NameInput(n, visibility=vis, is_primary=i == 0) for i, n in enumerate(names)]
+            )
         )
         s.flush()
         return p.id, [n.id for n in p.names]
@@ -132,7 +133,9 @@ def test_a_typed_surname_is_fully_answered_exact_spelling_first(db: Database) ->
     assert hits[0].person_id == belarusian and hits[0].answer.exact
     by_person = {h.person_id: h for h in hits}
     assert by_person[russian].answer.full and not by_person[russian].answer.exact
-    assert by_person[russian].answer.reason == "Статкевіч ≈ Статкевич: Belarusian/Russian forms, и/і"
+    assert (
+        by_person[russian].answer.reason == "Статкевіч ≈ Статкевич: Belarusian/Russian forms, и/і"
+    )
     assert by_person[russian].score < 0.8  # the pair score stays what comparison needs
     assert by_person[other].answer.full  # a double surname holding the typed one answers it
 

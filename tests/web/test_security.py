@@ -77,13 +77,21 @@ def test_wrong_password_then_throttled(app: FastAPI) -> None:
     client = TestClient(app)
     for _ in range(MAX_PER_ACCOUNT_CLIENT):
         page = client.get("/login")
-        resp = client.post("/login", data={"username": "viewer", "password": "nope nope nope",
-                                           "csrf_token": csrf_of(page.text)})
+        resp = client.post(
+            "/login",
+            data={
+                "username": "viewer",
+                "password": "nope nope nope",
+                "csrf_token": csrf_of(page.text),
+            },
+        )
         assert resp.status_code == 401
         assert "wrong username or password" in resp.text
     page = client.get("/login")
-    resp = client.post("/login", data={"username": "viewer", "password": PASSWORD,
-                                       "csrf_token": csrf_of(page.text)})
+    resp = client.post(
+        "/login",
+        data={"username": "viewer", "password": PASSWORD, "csrf_token": csrf_of(page.text)},
+    )
     assert resp.status_code == 429
     assert "Retry-After" in resp.headers
 
@@ -91,26 +99,33 @@ def test_wrong_password_then_throttled(app: FastAPI) -> None:
 def test_login_redirect_stays_on_site(app: FastAPI) -> None:
     client = TestClient(app)
     page = client.get("/login")
-    resp = client.post("/login", data={"username": "viewer", "password": PASSWORD,
-                                       "csrf_token": csrf_of(page.text),
-                                       "next": "//evil.example/"}, follow_redirects=False)
+    resp = client.post(
+        "/login",
+        data={
+            "username": "viewer",
+            "password": PASSWORD,
+            "csrf_token": csrf_of(page.text),
+            "next": "//evil.example/",
+        },
+        follow_redirects=False,
+    )
     assert resp.headers["location"] == "/"
 
 
 def test_every_form_without_csrf_token_is_403(app: FastAPI, seeded: Seeded) -> None:
     client = login(TestClient(app), "admin")
     for path in _post_routes(app, api=False):
-        resp = client.post(_fill(path, seeded), data={"name": "x", "text": "x"},
-                           follow_redirects=False)
+        resp = client.post(
+            _fill(path, seeded), data={"name": "x", "text": "x"}, follow_redirects=False
+        )
         assert resp.status_code == 403, path
-        resp = client.post(_fill(path, seeded), data={"csrf_token": "forged"},
-                           follow_redirects=False)
+        resp = client.post(
+            _fill(path, seeded), data={"csrf_token": "forged"}, follow_redirects=False
+        )
         assert resp.status_code == 403, path
 
 
-def test_api_write_with_session_cookie_needs_csrf_header(
-    app: FastAPI, db: Database
-) -> None:
+def test_api_write_with_session_cookie_needs_csrf_header(app: FastAPI, db: Database) -> None:
     client = login(TestClient(app), "editor")
     body = {"names": [{"text": "Ivan Testau"}]}
     assert client.post("/api/v1/people", json=body).status_code == 403
@@ -127,18 +142,32 @@ def test_viewer_gets_403_on_every_write(app: FastAPI, db: Database, seeded: Seed
     for path in _post_routes(app, api=False):
         if path in ("/login", "/logout"):
             continue
-        resp = client.post(_fill(path, seeded), data={"csrf_token": token, "name": "X Y",
-                                                      "text": "X Y", "kind": "detained",
-                                                      "date": "2024"},
-                           follow_redirects=False)
+        resp = client.post(
+            _fill(path, seeded),
+            data={
+                "csrf_token": token,
+                "name": "X Y",
+                "text": "X Y",
+                "kind": "detained",
+                "date": "2024",
+            },
+            follow_redirects=False,
+        )
         assert resp.status_code == 403, path
     with db.session() as s:
         _, secret = create_token(s, "viewer", actor="test")
     api = TestClient(app, headers={"Authorization": f"Bearer {secret}"})
     for path in _post_routes(app, api=True):
-        resp = api.post(_fill(path, seeded), json={"names": [{"text": "X Y"}], "text": "X Y",
-                                                   "kind": "detained", "date": "2024",
-                                                   "title": "t"})
+        resp = api.post(
+            _fill(path, seeded),
+            json={
+                "names": [{"text": "X Y"}],
+                "text": "X Y",
+                "kind": "detained",
+                "date": "2024",
+                "title": "t",
+            },
+        )
         assert resp.status_code == 403, path
         assert resp.json()["error"]["code"] == "forbidden"
     with db.session() as s:
@@ -156,8 +185,15 @@ def test_script_in_a_name_renders_escaped(app: FastAPI, db: Database) -> None:
     assert "&lt;script&gt;" in client.get(f"/people/{pid}").text
 
 
-SQL_NASTY = ["' OR 1=1 --", "x'; DROP TABLE person; --", '"; DELETE FROM name; --', "%", "_",
-             "\\", "Статкевіч' UNION SELECT relatives_contact FROM person --"]
+SQL_NASTY = [
+    "' OR 1=1 --",
+    "x'; DROP TABLE person; --",
+    '"; DELETE FROM name; --',
+    "%",
+    "_",
+    "\\",
+    "Статкевіч' UNION SELECT relatives_contact FROM person --",
+]
 
 
 @pytest.mark.parametrize("nasty", SQL_NASTY)
@@ -166,10 +202,14 @@ def test_sql_metacharacters_are_harmless(
 ) -> None:
     client = client_for("viewer")
     for path, params in [
-        ("/search", {"q": nasty}), ("/people", {"text": nasty}),
-        ("/people", {"region": nasty, "article": nasty[:30], "facility": nasty,
-                     "recognised_by": nasty}),
-        ("/api/v1/search", {"q": nasty}), ("/api/v1/people", {"text": nasty}),
+        ("/search", {"q": nasty}),
+        ("/people", {"text": nasty}),
+        (
+            "/people",
+            {"region": nasty, "article": nasty[:30], "facility": nasty, "recognised_by": nasty},
+        ),
+        ("/api/v1/search", {"q": nasty}),
+        ("/api/v1/people", {"text": nasty}),
         ("/audit", {"actor": nasty}),
     ]:
         resp = client.get(path, params=params)

@@ -38,9 +38,12 @@ def served(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
     port = free_port()
     env = {**os.environ, "PRISONWATCH_INDEX_CACHE": "off"}
     env.pop("PRISONWATCH_SECRET_KEY", None)
-    proc = subprocess.Popen([CLI, "serve", "--db", url, "--port", str(port), "--workers", "2",
-                             "--public"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [CLI, "serve", "--db", url, "--port", str(port), "--workers", "2", "--public"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -59,8 +62,9 @@ def served(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
 
 
 @pytest.mark.skipif(not own_sockets_supported(), reason="SO_REUSEPORT balancing is Linux's")
-def test_each_worker_listens_on_its_own_socket(served: tuple[int, subprocess.Popen[bytes]],
-                                               ) -> None:
+def test_each_worker_listens_on_its_own_socket(
+    served: tuple[int, subprocess.Popen[bytes]],
+) -> None:
     port, _proc = served
     deadline = time.monotonic() + 30
     while _listeners(port) < 2 and time.monotonic() < deadline:
@@ -79,8 +83,12 @@ def test_a_second_server_on_the_same_port_is_refused(
     port, _proc = served
     url = f"sqlite:///{tmp_path / 'other.sqlite'}"
     Database(url).migrate()
-    res = subprocess.run([CLI, "serve", "--db", url, "--port", str(port), "--workers", "2"],
-                         capture_output=True, text=True, timeout=60)
+    res = subprocess.run(
+        [CLI, "serve", "--db", url, "--port", str(port), "--workers", "2"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert res.returncode != 0
     assert f"cannot listen on 127.0.0.1:{port}" in res.stdout + res.stderr
     with pytest.raises(OSError):

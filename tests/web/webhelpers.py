@@ -56,48 +56,92 @@ class Seeded:
 def seed_registry(db: Database) -> Seeded:
     with db.session() as s:
         reg = Registry(s, "test:seed")
-        src = reg.add_source(SourceInput(url="https://example.org/lrt", title="LRT report",
-                                         publisher="LRT", published="2025-09-11"))
+        src = reg.add_source(
+            SourceInput(
+                url="https://example.org/lrt",
+                title="LRT report",
+                publisher="LRT",
+                published="2025-09-11",
+            )
+        )
         psrc = reg.add_source(SourceInput(title=SECRETS["private_source"], visibility="private"))
-        st = reg.add_person(PersonInput(
-            names=[NameInput("Мікалай Статкевіч", language="be", is_primary=True),
-                   NameInput("Mikalai Statkevich", kind="transliteration", language="en")],
-            birth_date="1956-08-12", gender="male", region="Minsk",
-            relatives_contact=SECRETS["relatives_contact"],
-            internal_notes=SECRETS["internal_notes"],
-        ))
-        reg.add_name(st.id, NameInput(SECRETS["private_name"], kind="alias",
-                                      visibility="private"))
-        reg.add_event(st.id, EventInput("detained", "2020-05-31", facility="Prison No. 13"),
-                      [src.id])
+        st = reg.add_person(
+            PersonInput(
+                names=[
+                    NameInput("Мікалай Статкевіч", language="be", is_primary=True),
+                    NameInput("Mikalai Statkevich", kind="transliteration", language="en"),
+                ],
+                birth_date="1956-08-12",
+                gender="male",
+                region="Minsk",
+                relatives_contact=SECRETS["relatives_contact"],
+                internal_notes=SECRETS["internal_notes"],
+            )
+        )
+        reg.add_name(st.id, NameInput(SECRETS["private_name"], kind="alias", visibility="private"))
+        reg.add_event(
+            st.id, EventInput("detained", "2020-05-31", facility="Prison No. 13"), [src.id]
+        )
         reg.add_event(st.id, EventInput("recognised", "2020-06", organisation="Viasna"))
-        reg.add_case(st.id, CaseInput(articles="293", sentence="14 years",
-                                      facility="Prison No. 13",
-                                      facility_address="Glubokoe, Vitebsk region"))
-        reg.add_event(st.id, EventInput("refused_to_leave", "2025-09-11",
-                                        note=SECRETS["event_note"], visibility="private"),
-                      [psrc.id])
-        mk = reg.add_person(PersonInput(
-            names=[NameInput("Maria Kolesnikova", language="en", is_primary=True),
-                   NameInput("Марыя Калеснікава", language="be")],
-            gender="female", region="Minsk",
-        ))
+        reg.add_case(
+            st.id,
+            CaseInput(
+                articles="293",
+                sentence="14 years",
+                facility="Prison No. 13",
+                facility_address="Glubokoe, Vitebsk region",
+            ),
+        )
+        reg.add_event(
+            st.id,
+            EventInput(
+                "refused_to_leave", "2025-09-11", note=SECRETS["event_note"], visibility="private"
+            ),
+            [psrc.id],
+        )
+        mk = reg.add_person(
+            PersonInput(
+                names=[
+                    NameInput("Maria Kolesnikova", language="en", is_primary=True),
+                    NameInput("Марыя Калеснікава", language="be"),
+                ],
+                gender="female",
+                region="Minsk",
+            )
+        )
         reg.add_event(mk.id, EventInput("detained", "2020-09-07"))
         reg.add_event(mk.id, EventInput("recognised", "2020-09", organisation="Viasna"))
-        hidden = reg.add_person(PersonInput(
-            names=[NameInput(SECRETS["private_name"] + " Second", visibility="private")],
-        ))
+        hidden = reg.add_person(
+            PersonInput(
+                names=[NameInput(SECRETS["private_name"] + " Second", visibility="private")],
+            )
+        )
         # a deal: public, with a public and a private concession; the only person linked to
         # it is linked through a private event, so the public sees nobody
         deals = Deals(s, "test:seed")
-        deal = deals.add_deal(DealInput("Release of 52 (Belavia)", "2025-09-11",
-                                        parties="United States; Belarus"), [src.id])
-        deals.add_concession(deal.id, ConcessionInput(
-            "general_licence", "stated_officially", authority="US OFAC",
-            target_ref="OFAC-1", target_name="BELAVIA", date="2025-09-11"), [src.id])
-        deals.add_concession(deal.id, ConcessionInput(
-            "other", "inferred", description=SECRETS["private_concession"],
-            visibility="private"), [psrc.id])
+        deal = deals.add_deal(
+            DealInput("Release of 52 (Belavia)", "2025-09-11", parties="United States; Belarus"),
+            [src.id],
+        )
+        deals.add_concession(
+            deal.id,
+            ConcessionInput(
+                "general_licence",
+                "stated_officially",
+                authority="US OFAC",
+                target_ref="OFAC-1",
+                target_name="BELAVIA",
+                date="2025-09-11",
+            ),
+            [src.id],
+        )
+        deals.add_concession(
+            deal.id,
+            ConcessionInput(
+                "other", "inferred", description=SECRETS["private_concession"], visibility="private"
+            ),
+            [psrc.id],
+        )
         deals.link_person(deal.id, st.id)
         talks = deals.add_deal(DealInput(SECRETS["private_deal"], "2026", visibility="private"))
         return Seeded(st.id, mk.id, hidden.id, src.id, deal.id, talks.id)
@@ -124,10 +168,15 @@ def csrf_of(html: str) -> str:
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> TestClient:
     page = client.get("/login")
-    resp = client.post("/login", data={"username": username, "password": password,
-                                       "csrf_token": csrf_of(page.text), "next": "/"},
-                       follow_redirects=False)
+    resp = client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": password,
+            "csrf_token": csrf_of(page.text),
+            "next": "/",
+        },
+        follow_redirects=False,
+    )
     assert resp.status_code == 303, resp.text
     return client
-
-

@@ -131,8 +131,25 @@ _SHORT = {
     "recognition_withdrawn": "withdr.",
 }
 
-_TEXT = {"who", "period", "group", "measure", "kind", "as_of", "wording", "publisher", "url",
-         "date", "origin", "title", "first_day", "last_day", "label", "band", "source"}
+_TEXT = {
+    "who",
+    "period",
+    "group",
+    "measure",
+    "kind",
+    "as_of",
+    "wording",
+    "publisher",
+    "url",
+    "date",
+    "origin",
+    "title",
+    "first_day",
+    "last_day",
+    "label",
+    "band",
+    "source",
+}
 
 
 def _cell(value: Any) -> str:
@@ -164,24 +181,29 @@ def series_cmd(
     rows = [r.flat() for r in result.rows]
     if fmt is Format.TABLE:
         rows = [{k: v for k, v in r.items() if k not in ("first_day", "last_day")} for r in rows]
-    _emit(rows, fmt, f"Held, inflow and outflow per {unit.value}, {period.label()}",
-          result.as_dict())
+    _emit(
+        rows, fmt, f"Held, inflow and outflow per {unit.value}, {period.label()}", result.as_dict()
+    )
 
 
 @app.command("compare")
 def compare_cmd(
     around_day: Annotated[
         str | None,
-        typer.Option("--around", help="Compare before vs after this day (YYYY-MM-DD).",
-                     show_default=False),
+        typer.Option(
+            "--around", help="Compare before vs after this day (YYYY-MM-DD).", show_default=False
+        ),
     ] = None,
     length: Annotated[
         str, typer.Option("--length", help="Length of each side with --around, e.g. '12 months'.")
     ] = "12 months",
     first: Annotated[
         str | None,
-        typer.Option("--first", help="First period: 2024, 2024-09 or 2024-01-01..2024-06-30.",
-                     show_default=False),
+        typer.Option(
+            "--first",
+            help="First period: 2024, 2024-09 or 2024-01-01..2024-06-30.",
+            show_default=False,
+        ),
     ] = None,
     second: Annotated[
         str | None, typer.Option("--second", help="Second period.", show_default=False)
@@ -225,13 +247,20 @@ def compare_cmd(
 def durations_cmd(
     on: Annotated[
         str | None,
-        typer.Option("--on", help="Time held so far by those held on this day (default today).",
-                     show_default=False),
+        typer.Option(
+            "--on",
+            help="Time held so far by those held on this day (default today).",
+            show_default=False,
+        ),
     ] = None,
     released_in: Annotated[
         str | None,
-        typer.Option("--released-in", help="Also: length of custody of those released in this "
-                     "period (2024, 2024-09, or A..B).", show_default=False),
+        typer.Option(
+            "--released-in",
+            help="Also: length of custody of those released in this "
+            "period (2024, 2024-09, or A..B).",
+            show_default=False,
+        ),
     ] = None,
     include_private: PrivateOption = False,
     fmt: FormatOption = Format.TABLE,
@@ -248,15 +277,14 @@ def durations_cmd(
     with database.session() as s:
         doc[f"held {day.isoformat()}"] = held_durations(s, day, include_private=include_private)
         if period is not None:
-            for kind, st in released_durations(
-                s, period, include_private=include_private
-            ).items():
+            for kind, st in released_durations(s, period, include_private=include_private).items():
                 doc[f"released: {kind}"] = st
     rows = []
     for who, st in doc.items():
         d = st.as_dict()
-        rows.append({"who": who, "count": d["count"], "median_days": d["median_days"],
-                     **d["bands"]})
+        rows.append(
+            {"who": who, "count": d["count"], "median_days": d["median_days"], **d["bands"]}
+        )
     title = "Time in custody" + (f" (released {period.label()})" if period else "")
     _emit(rows, fmt, title, {k: v.as_dict() for k, v in doc.items()})
 
@@ -266,8 +294,13 @@ def releases_cmd(
     first: FromOption = "2020-01-01",
     last: ToOption = None,
     threshold: Annotated[
-        int, typer.Option("--threshold", min=1, help="Same-date outflows of one kind that count "
-                          "as a mass release when no deal is recorded.")
+        int,
+        typer.Option(
+            "--threshold",
+            min=1,
+            help="Same-date outflows of one kind that count "
+            "as a mass release when no deal is recorded.",
+        ),
     ] = DEFAULT_THRESHOLD,
     include_private: PrivateOption = False,
     fmt: FormatOption = Format.TABLE,
@@ -309,8 +342,13 @@ def chart_cmd(
     with database.session() as s:
         result = series(s, period, unit, dimension=breakdown, include_private=include_private)
         marks = mass_releases(s, period, threshold=threshold, include_private=include_private)
-        outside = figures(s, kind="count_held", first=period.first, last=period.last,
-                          include_private=include_private)
+        outside = figures(
+            s,
+            kind="count_held",
+            first=period.first,
+            last=period.last,
+            include_private=include_private,
+        )
     try:
         write_chart(series_chart(result, marks=marks, figures=outside), output)
     except ChartError as exc:
@@ -329,8 +367,8 @@ def figure_add(
     url: Annotated[str | None, typer.Option("--url", show_default=False)] = None,
     publisher: Annotated[str | None, typer.Option("--publisher", show_default=False)] = None,
     published: Annotated[
-        str | None, typer.Option("--published", help="Publication date (partial ok).",
-                                 show_default=False)
+        str | None,
+        typer.Option("--published", help="Publication date (partial ok).", show_default=False),
     ] = None,
     title: Annotated[str | None, typer.Option("--title", show_default=False)] = None,
     source_id: Annotated[
@@ -349,8 +387,16 @@ def figure_add(
     try:
         with database.session() as s:
             claim = add_figure(
-                s, kind=kind, value=value, as_of=day, wording=wording, actor=acting_user(actor),
-                source_url=url, publisher=publisher, published=published, title=title,
+                s,
+                kind=kind,
+                value=value,
+                as_of=day,
+                wording=wording,
+                actor=acting_user(actor),
+                source_url=url,
+                publisher=publisher,
+                published=published,
+                title=title,
                 source_id=source_id,
             )
             claim_id = claim.id

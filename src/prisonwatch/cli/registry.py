@@ -111,14 +111,16 @@ def import_cmd(
     try:
         with _progress() as prog:
             task = prog.add_task(f"importing {file.name}", total=None)
-            summary = retrying(lambda: import_file(
-                database,
-                file,
-                actor=acting_user(as_),
-                mapping=mapping,
-                id_scheme=id_scheme,
-                progress=lambda done, total: prog.update(task, completed=done, total=total),
-            ))
+            summary = retrying(
+                lambda: import_file(
+                    database,
+                    file,
+                    actor=acting_user(as_),
+                    mapping=mapping,
+                    id_scheme=id_scheme,
+                    progress=lambda done, total: prog.update(task, completed=done, total=total),
+                )
+            )
     except ImportFailed as exc:
         console.print(
             f"[bold red]Import rejected, nothing was written.[/] {len(exc.issues)} problem(s):",

@@ -29,10 +29,12 @@ from prisonwatch.store.users import (
 )
 
 app = typer.Typer(help="Serve the web app and the JSON API.", no_args_is_help=True)
-user_app = typer.Typer(help="Accounts of the web app (viewer, editor, admin).",
-                       no_args_is_help=True)
-token_app = typer.Typer(help="API tokens for scripts (Authorization: Bearer …).",
-                        no_args_is_help=True)
+user_app = typer.Typer(
+    help="Accounts of the web app (viewer, editor, admin).", no_args_is_help=True
+)
+token_app = typer.Typer(
+    help="API tokens for scripts (Authorization: Bearer …).", no_args_is_help=True
+)
 user_app.add_typer(token_app, name="token")
 
 
@@ -40,10 +42,12 @@ def serve_cmd(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    public: Annotated[bool, typer.Option(
-        "--public", help="Let anonymous readers see public facts (read-only).")] = False,
-    workers: Annotated[int, typer.Option(help="Worker processes (each builds its own name "
-                                               "index).")] = 1,
+    public: Annotated[
+        bool, typer.Option("--public", help="Let anonymous readers see public facts (read-only).")
+    ] = False,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (each builds its own name index).")
+    ] = 1,
 ) -> None:
     """Serve the registry at http://HOST:PORT (secret key: $PRISONWATCH_SECRET_KEY)."""
     import uvicorn
@@ -51,8 +55,10 @@ def serve_cmd(
     from prisonwatch.web.app import create_app
 
     database = open_db(db)
-    console.print(f"Serving {database.describe()} at [bold]http://{host}:{port}/[/]"
-                  + (" (public read-only view on)" if public else ""))
+    console.print(
+        f"Serving {database.describe()} at [bold]http://{host}:{port}/[/]"
+        + (" (public read-only view on)" if public else "")
+    )
     if workers > 1:
         import os
         import secrets
@@ -71,8 +77,15 @@ def serve_cmd(
     web = create_app(database, public=public, build_index_in_background=True)
     # proxy headers are read by the app itself, from configured proxies only (web.proxy); on
     # SIGTERM, requests still running after 10 s are cancelled (a list upload's work stops)
-    uvicorn.run(web, host=host, port=port, log_level="info", access_log=False,
-                proxy_headers=False, timeout_graceful_shutdown=10)
+    uvicorn.run(
+        web,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,
+        proxy_headers=False,
+        timeout_graceful_shutdown=10,
+    )
 
 
 app.command("serve")(serve_cmd)
@@ -85,9 +98,14 @@ def _role(value: str) -> Role:
         fail(f"role: {value!r} is not one of viewer, editor, admin")
 
 
-PasswordStdin = Annotated[bool, typer.Option(
-    "--password-stdin", help="Read the password from the first line of standard input "
-    "(for scripts); otherwise it is asked for. Never on the command line, where `ps` shows it.")]
+PasswordStdin = Annotated[
+    bool,
+    typer.Option(
+        "--password-stdin",
+        help="Read the password from the first line of standard input "
+        "(for scripts); otherwise it is asked for. Never on the command line, where `ps` shows it.",
+    ),
+]
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -114,8 +132,15 @@ def user_add(
     database = open_db(db)
     try:
         with database.session() as s:
-            create_user(s, username, password, _role(role), actor=acting_user(as_),
-                        display_name=display_name, locale=locale)
+            create_user(
+                s,
+                username,
+                password,
+                _role(role),
+                actor=acting_user(as_),
+                display_name=display_name,
+                locale=locale,
+            )
     except UserError as exc:
         fail(str(exc))
     console.print(f"created {username} ({role})")
@@ -128,8 +153,13 @@ def user_list(db: DbOption = None) -> None:
     table = Table("username", "role", "disabled", "display name", "created")
     with database.session() as s:
         for u in list_users(s):
-            table.add_row(u.username, u.role, "yes" if u.disabled else "",
-                          u.display_name or "", u.created_at.strftime("%Y-%m-%d"))
+            table.add_row(
+                u.username,
+                u.role,
+                "yes" if u.disabled else "",
+                u.display_name or "",
+                u.created_at.strftime("%Y-%m-%d"),
+            )
     console.print(table)
 
 
@@ -157,8 +187,9 @@ def user_enable(username: str, db: DbOption = None, as_: AsOption = None) -> Non
 
 
 @user_app.command("password")
-def user_password(username: str, password_stdin: PasswordStdin = False, db: DbOption = None,
-                  as_: AsOption = None) -> None:
+def user_password(
+    username: str, password_stdin: PasswordStdin = False, db: DbOption = None, as_: AsOption = None
+) -> None:
     """Set a new password; the account's web sessions end."""
     password = _read_password(password_stdin)
     database = open_db(db)
@@ -215,10 +246,14 @@ def token_list(
     except UserError as exc:
         fail(str(exc))
     for t in tokens:
-        table.add_row(str(t.id), t.username, t.label or "",
-                      t.created_at.strftime("%Y-%m-%d %H:%M"),
-                      t.last_used_at.strftime("%Y-%m-%d %H:%M") if t.last_used_at else "",
-                      "yes" if t.revoked else "")
+        table.add_row(
+            str(t.id),
+            t.username,
+            t.label or "",
+            t.created_at.strftime("%Y-%m-%d %H:%M"),
+            t.last_used_at.strftime("%Y-%m-%d %H:%M") if t.last_used_at else "",
+            "yes" if t.revoked else "",
+        )
     console.print(table)
 
 

@@ -866,8 +866,12 @@ def _write(
         # touching the same people in different orders used to deadlock on PostgreSQL.
         touched = sorted({existing[r.ext_id] for r in rows if r.ext_id in existing})
         for start in range(0, len(touched), 5000):
-            s.execute(select(Person.id).where(Person.id.in_(touched[start:start + 5000]))
-                      .order_by(Person.id).with_for_update())
+            s.execute(
+                select(Person.id)
+                .where(Person.id.in_(touched[start : start + 5000]))
+                .order_by(Person.id)
+                .with_for_update()
+            )
         w = _Writer(s, actor, label, id_scheme)
         w.writing = writing
         pending: list[ImportRow] = []

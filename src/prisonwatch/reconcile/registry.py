@@ -33,9 +33,7 @@ from prisonwatch.store.db import Database
 from prisonwatch.store.schema import ListEntry, ListLink, Name, NameList, Person, Source
 
 
-def registry_rows(
-    session: Session, person_ids: Collection[int] | None = None
-) -> list[ListRow]:
+def registry_rows(session: Session, person_ids: Collection[int] | None = None) -> list[ListRow]:
     """Every public name of every person (or of ``person_ids``), as right-side rows keyed
     ``person:<id>``."""
     people_stmt = select(Person.id, Person.birth_date, Person.gender, Person.region)
@@ -49,8 +47,7 @@ def registry_rows(
         people_stmt = people_stmt.where(Person.id.in_(ids))
         stmt = stmt.where(Name.person_id.in_(ids))
     people = {
-        pid: (birth, gender, region)
-        for pid, birth, gender, region in session.execute(people_stmt)
+        pid: (birth, gender, region) for pid, birth, gender, region in session.execute(people_stmt)
     }
     rows: list[ListRow] = []
     for name_id, pid, text in session.execute(stmt):

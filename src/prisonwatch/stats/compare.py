@@ -90,8 +90,12 @@ def compare(
     ``reference_day`` (default: the later period's last day) for both periods."""
     ref = reference_day or max(first.last, second.last)
     rows_a, rows_b = totals_of(
-        session, [first, second], dimension=dimension, reference_day=ref,
-        include_private=include_private, recognition=recognition,
+        session,
+        [first, second],
+        dimension=dimension,
+        reference_day=ref,
+        include_private=include_private,
+        recognition=recognition,
     )
     a = {r.group: r for r in rows_a}
     b = {r.group: r for r in rows_b}

@@ -91,9 +91,7 @@ def mass_releases(
         day = deal_date or first_event
         if not period.first <= day <= period.last:
             continue
-        mr = out.setdefault(
-            deal_id, MassRelease(day, 0, {}, "deal", deal_id, title, concessions)
-        )
+        mr = out.setdefault(deal_id, MassRelease(day, 0, {}, "deal", deal_id, title, concessions))
         mr.event_kinds[str(kind)] = int(n)
 
     cc = CustodyChange.__table__.c

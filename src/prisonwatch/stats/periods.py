@@ -107,8 +107,9 @@ def parse_length(text: str) -> tuple[int, str]:
     """``"12 months"`` → ``(12, "month")``; also ``d``/``w``/``m``/``y`` abbreviations."""
     m = _LENGTH.match(text[:40])
     if not m or len(text) > 40 or int(m.group(1)) <= 0:
-        raise PeriodError(f"{text[:40]!r} is not a length: use e.g. '12 months', '6m', '2 years', "
-                          "'30d'")
+        raise PeriodError(
+            f"{text[:40]!r} is not a length: use e.g. '12 months', '6m', '2 years', '30d'"
+        )
     unit = {"d": "day", "w": "week", "m": "month", "y": "year"}[m.group(2).lower()[0]]
     count = int(m.group(1))
     if count * _DAYS_PER[unit] > MAX_LENGTH_DAYS:
@@ -132,7 +133,7 @@ def shift(day: dt.date, count: int, unit: str) -> dt.date:
 
 
 def around(pivot: dt.date, length: str) -> tuple[Period, Period]:
-    """"``length`` before vs after ``pivot``": ``[pivot - length, pivot - 1]`` and
+    """ "``length`` before vs after ``pivot``": ``[pivot - length, pivot - 1]`` and
     ``[pivot, pivot + length - 1]``. The pivot day (e.g. the day of a release) is in *after*."""
     count, unit = parse_length(length)
     try:

@@ -50,9 +50,7 @@ def _conds(
     return conds
 
 
-def custody_transitions(
-    *, include_private: bool = False, until: dt.date | None = None
-) -> Subquery:
+def custody_transitions(*, include_private: bool = False, until: dt.date | None = None) -> Subquery:
     """Columns: event_id, person_id, kind, date_start, date_precision, deal_id, delta (±1)."""
     held = case((StatusEvent.kind.in_(HELD_KINDS), 1), else_=0)
     order = (StatusEvent.date_start, StatusEvent.date_precision, StatusEvent.id)

@@ -352,4 +352,3 @@ __all__ = [
     "recognition_select",
     "refresh_people",
 ]
-

@@ -424,4 +424,3 @@ __all__ = [
     "tally_count",
     "valid_until_expression",
 ]
-

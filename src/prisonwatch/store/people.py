@@ -261,9 +261,7 @@ def list_people(
     page_ids: list[int] = []
     if offset < total:  # past the end there is nothing to look for (it could take long)
         page_ids = list(
-            session.connection().scalars(
-                stmt.order_by(*order_by).limit(per_page).offset(offset)
-            )
+            session.connection().scalars(stmt.order_by(*order_by).limit(per_page).offset(offset))
         )
     rows = describe_people(
         session, page_ids, on, include_private=include_private, stored_status=current

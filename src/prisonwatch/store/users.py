@@ -137,8 +137,9 @@ def set_disabled(session: Session, username: str, disabled: bool, *, actor: str)
     session.flush()
     if disabled:
         end_user_sessions(session, user.id)
-        for token in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
-                                                            ApiToken.revoked.is_(False))):
+        for token in session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
+        ):
             _revoke(session, token, actor=actor, reason="account disabled")
     audit.record(
         session,
@@ -350,8 +351,10 @@ def touch_token(db: Database, token_id: int) -> bool:
                 done = s.execute(
                     update(ApiToken)
                     .where(ApiToken.id == token_id)
-                    .where((ApiToken.last_used_at.is_(None))
-                           | (ApiToken.last_used_at < now - TOKEN_TOUCH_EVERY))
+                    .where(
+                        (ApiToken.last_used_at.is_(None))
+                        | (ApiToken.last_used_at < now - TOKEN_TOUCH_EVERY)
+                    )
                     .values(last_used_at=now)
                 )
             finally:

@@ -113,8 +113,9 @@ def create_app(
     key = secret_key or os.environ.get("PRISONWATCH_SECRET_KEY") or secrets.token_urlsafe(48)
     if secure_cookies is None:
         secure_cookies = os.environ.get("PRISONWATCH_SECURE_COOKIES", "") in ("1", "true", "yes")
-    proxies = parse_networks(trusted_proxies if trusted_proxies is not None
-                             else trusted_proxies_from_env())
+    proxies = parse_networks(
+        trusted_proxies if trusted_proxies is not None else trusted_proxies_from_env()
+    )
 
     app = FastAPI(
         title="PrisonWatch",

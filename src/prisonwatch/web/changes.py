@@ -137,8 +137,7 @@ def _comparison_periods(
         return _period_param(params, "first"), _period_param(params, "second")
     pivot = q.pivot
     if pivot is None:
-        marks = mass_releases(s, q.period, threshold=q.threshold,
-                              include_private=q.include_private)
+        marks = mass_releases(s, q.period, threshold=q.threshold, include_private=q.include_private)
         pivot = marks[-1].date if marks else q.period.last - dt.timedelta(days=365)
     try:
         return around(pivot, q.length)
@@ -168,8 +167,9 @@ def changes_page(
     q = parse_query(params, r)
     data = series(s, q.period, q.unit, dimension=q.breakdown, include_private=q.include_private)
     marks = mass_releases(s, q.period, threshold=q.threshold, include_private=q.include_private)
-    outside = figures(s, first=q.period.first, last=q.period.last,
-                      include_private=q.include_private)
+    outside = figures(
+        s, first=q.period.first, last=q.period.last, include_private=q.include_private
+    )
     a, b = _comparison_periods(s, q, params)
     comparison = compare(s, a, b, include_private=q.include_private)[0]
     held_time = held_durations(s, q.period.last, include_private=q.include_private)
@@ -199,8 +199,13 @@ def changes_chart(
     q = parse_query(dict(request.query_params), r)
     data = series(s, q.period, q.unit, dimension=q.breakdown, include_private=q.include_private)
     marks = mass_releases(s, q.period, threshold=q.threshold, include_private=q.include_private)
-    outside = figures(s, kind="count_held", first=q.period.first, last=q.period.last,
-                      include_private=q.include_private)
+    outside = figures(
+        s,
+        kind="count_held",
+        first=q.period.first,
+        last=q.period.last,
+        include_private=q.include_private,
+    )
     spec = series_chart(data, marks=marks, figures=outside)
     if fmt == "svg":
         return Response(to_svg(spec), media_type="image/svg+xml")
@@ -266,8 +271,9 @@ def api_figures(
     params = dict(request.query_params)
     q = parse_query(params, r)
     kind = opt_str(params, "kind", 50)
-    found = figures(s, kind=kind, first=q.period.first, last=q.period.last,
-                    include_private=q.include_private)
+    found = figures(
+        s, kind=kind, first=q.period.first, last=q.period.last, include_private=q.include_private
+    )
     return {"figures": [f.as_dict() for f in found]}
 
 
@@ -291,9 +297,17 @@ def api_add_figure(
     registry's own count."""
     try:
         claim = add_figure(
-            s, kind=body.kind, value=body.value, as_of=body.as_of, wording=body.wording,
-            actor=r.actor, source_url=body.source_url, publisher=body.publisher,
-            published=body.published, title=body.title, source_id=body.source_id,
+            s,
+            kind=body.kind,
+            value=body.value,
+            as_of=body.as_of,
+            wording=body.wording,
+            actor=r.actor,
+            source_url=body.source_url,
+            publisher=body.publisher,
+            published=body.published,
+            title=body.title,
+            source_id=body.source_id,
         )
     except (FigureError, PartialDateError) as exc:
         field, _, message = str(exc).partition(": ")

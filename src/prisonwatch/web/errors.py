@@ -41,7 +41,12 @@ class ApiError(Exception):
     """An error with an HTTP status, a stable code, a readable message and optional details."""
 
     def __init__(
-        self, status: int, message: str, *, code: str | None = None, details: Any = None,
+        self,
+        status: int,
+        message: str,
+        *,
+        code: str | None = None,
+        details: Any = None,
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
@@ -110,7 +115,11 @@ def install(app: FastAPI) -> None:
     from prisonwatch.web.render import render_error
 
     def respond(
-        request: Request, status: int, code: str, message: str, details: Any = None,
+        request: Request,
+        status: int,
+        code: str,
+        message: str,
+        details: Any = None,
         headers: dict[str, str] | None = None,
     ) -> Response:
         if is_api(request):
@@ -126,7 +135,8 @@ def install(app: FastAPI) -> None:
         if is_api(request):
             return JSONResponse(
                 error_body("unauthorized", "log in or send an API token (Authorization: Bearer)"),
-                401, headers={"WWW-Authenticate": "Bearer"},
+                401,
+                headers={"WWW-Authenticate": "Bearer"},
             )
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         from urllib.parse import quote
@@ -137,8 +147,7 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = _CODES.get(exc.status_code, "error")
         message = str(exc.detail) if exc.detail else code.replace("_", " ")
-        return respond(request, exc.status_code, code, message, None,
-                       getattr(exc, "headers", None))
+        return respond(request, exc.status_code, code, message, None, getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
@@ -149,13 +158,24 @@ def install(app: FastAPI) -> None:
     def unexpected(request: Request, exc: Exception) -> Response:
         if is_busy(exc):  # another writer holds the lock: try again, never a 500
             log.warning("database busy on %s %s", request.method, request.url.path)
-            return respond(request, 503, "busy",
-                           "the registry is busy with another change: try again shortly",
-                           None, {"Retry-After": str(RETRY_AFTER)})
+            return respond(
+                request,
+                503,
+                "busy",
+                "the registry is busy with another change: try again shortly",
+                None,
+                {"Retry-After": str(RETRY_AFTER)},
+            )
         incident = secrets.token_hex(6)
-        log.error("incident %s: %s on %s %s", incident, type(exc).__name__, request.method,
-                  request.url.path)
-        return respond(request, 500, "internal_error",
-                       f"internal error (incident {incident})", None)
+        log.error(
+            "incident %s: %s on %s %s",
+            incident,
+            type(exc).__name__,
+            request.method,
+            request.url.path,
+        )
+        return respond(
+            request, 500, "internal_error", f"internal error (incident {incident})", None
+        )
 
     app.add_middleware(Incidents, handler=unexpected)

@@ -68,12 +68,8 @@ def run(
             path = Path(tmp) / f"{i}{Path(name).suffix.lower()}"
             path.write_bytes(upload.content)
             paths.append(path)
-        lrows = read_list(
-            paths[0], id_col, name_col, original_filename=left_name, limits=limits
-        )
-        rrows = read_list(
-            paths[1], id_col, name_col, original_filename=right_name, limits=limits
-        )
+        lrows = read_list(paths[0], id_col, name_col, original_filename=left_name, limits=limits)
+        rrows = read_list(paths[1], id_col, name_col, original_filename=right_name, limits=limits)
     if stop is not None:
         try:
             stop.check()
@@ -90,5 +86,6 @@ def run(
     with db.session() as s:
         queued = enqueue(s, result, f"{left_name} × {right_name}")
     left_label, right_label = Path(left_name).stem, Path(right_name).stem
-    return WebReconciliation(result, sections(result, left_label, right_label), queued,
-                             left_label, right_label)
+    return WebReconciliation(
+        result, sections(result, left_label, right_label), queued, left_label, right_label
+    )

@@ -12,14 +12,24 @@ from prisonwatch.web.errors import ApiError
 
 MAX_PER_PAGE = 200
 PEOPLE_FIELDS = (
-    "status", "region", "article", "facility", "min_sentence_months", "max_sentence_months",
-    "detained_from", "detained_to", "recognised_by", "gender", "text",
+    "status",
+    "region",
+    "article",
+    "facility",
+    "min_sentence_months",
+    "max_sentence_months",
+    "detained_from",
+    "detained_to",
+    "recognised_by",
+    "gender",
+    "text",
 )
 
 
 def invalid(field: str, message: str) -> ApiError:
-    return ApiError(422, f"{field}: {message}", code="invalid",
-                    details=[{"field": field, "message": message}])
+    return ApiError(
+        422, f"{field}: {message}", code="invalid", details=[{"field": field, "message": message}]
+    )
 
 
 def opt_str(params: Mapping[str, str], key: str, max_len: int = 300) -> str | None:

@@ -57,9 +57,7 @@ def _base_context(request: Request) -> dict[str, Any]:
     }
 
 
-def render(
-    request: Request, template: str, status: int = 200, **values: Any
-) -> HTMLResponse:
+def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
     context = _base_context(request)
     context.update(values)
     templates = ctx(request).templates
@@ -67,13 +65,22 @@ def render(
 
 
 def render_error(
-    request: Request, status: int, message: str, details: Any = None,
+    request: Request,
+    status: int,
+    message: str,
+    details: Any = None,
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
     # query="" keeps the rejected input out of the page's links
-    response = render(request, "error.html", status, status_code=status, message=message,
-                      query="",
-                      details=details if isinstance(details, list) else None)
+    response = render(
+        request,
+        "error.html",
+        status,
+        status_code=status,
+        message=message,
+        query="",
+        details=details if isinstance(details, list) else None,
+    )
     if headers:
         response.headers.update(headers)
     return response

@@ -29,28 +29,41 @@ def _client(request: Request) -> str | None:
 
 
 @router.get("/login")
-def login_page(request: Request, next: str | None = None,
-               r: Reader = Depends(optional_reader)) -> Response:
+def login_page(
+    request: Request, next: str | None = None, r: Reader = Depends(optional_reader)
+) -> Response:
     return render(request, "login.html", next=safe_next(next), error=None, username="")
 
 
 @router.post("/login")
-def login(request: Request, form: FormData = Depends(checked_form),
-          r: Reader = Depends(optional_reader)) -> Response:
+def login(
+    request: Request, form: FormData = Depends(checked_form), r: Reader = Depends(optional_reader)
+) -> Response:
     username = str(form.get("username", ""))
     password = str(form.get("password", ""))
     target = safe_next(str(form.get("next", "/")))
     try:
         account = check_login(ctx(request).db, username, password, _client(request))
     except LoginThrottled as exc:
-        response = render(request, "login.html", 429, next=target,
-                          error="too many failed logins: try again in a few minutes",
-                          username=username)
+        response = render(
+            request,
+            "login.html",
+            429,
+            next=target,
+            error="too many failed logins: try again in a few minutes",
+            username=username,
+        )
         response.headers["Retry-After"] = str(int(exc.retry_after.total_seconds()) + 1)
         return response
     if account is None:
-        return render(request, "login.html", 401, next=target,
-                      error="wrong username or password", username=username)
+        return render(
+            request,
+            "login.html",
+            401,
+            next=target,
+            error="wrong username or password",
+            username=username,
+        )
     login_session(request, account)
     return RedirectResponse(target, 303)
 
@@ -72,8 +85,9 @@ def logout(request: Request, form: FormData = Depends(checked_form)) -> Response
 
 
 @router.get("/prefs")
-def preferences(request: Request, lang: str | None = None, script: str | None = None,
-                next: str | None = None) -> Response:
+def preferences(
+    request: Request, lang: str | None = None, script: str | None = None, next: str | None = None
+) -> Response:
     """Plain links (no JavaScript) switch the interface language and the script of names."""
     if lang in LANGUAGES:
         request.session["lang"] = lang

@@ -60,11 +60,20 @@ def _person_exists(request: Request, person_id: int) -> None:
             raise ApiError(404, f"no person with id {person_id}")
 
 
-def _form_page(request: Request, template: str, error: str | None, form: Any,
-               status: int = 200, **values: Any) -> Response:
-    return render(request, template, status, error=error, form=form,
-                  event_kinds=EVENT_KINDS, name_kinds=NAME_KINDS,
-                  sources=_recent_sources(request), **values)
+def _form_page(
+    request: Request, template: str, error: str | None, form: Any, status: int = 200, **values: Any
+) -> Response:
+    return render(
+        request,
+        template,
+        status,
+        error=error,
+        form=form,
+        event_kinds=EVENT_KINDS,
+        name_kinds=NAME_KINDS,
+        sources=_recent_sources(request),
+        **values,
+    )
 
 
 # -- person -----------------------------------------------------------------------------------
@@ -76,10 +85,14 @@ def new_person_form(request: Request, r: Reader = Depends(editor)) -> Response:
 
 
 @router.post("/people/new")
-def new_person(request: Request, form: FormData = Depends(checked_form),
-               r: Reader = Depends(editor)) -> Response:
-    names = [NameInput(text=t, kind="official", visibility="public")
-             for t in ((_f(form, "name") or ""), (_f(form, "name_other") or "")) if t]
+def new_person(
+    request: Request, form: FormData = Depends(checked_form), r: Reader = Depends(editor)
+) -> Response:
+    names = [
+        NameInput(text=t, kind="official", visibility="public")
+        for t in ((_f(form, "name") or ""), (_f(form, "name_other") or ""))
+        if t
+    ]
     data = PersonInput(
         names=names,
         birth_date=_f(form, "birth_date"),
@@ -108,8 +121,12 @@ def new_name_form(request: Request, person_id: int, r: Reader = Depends(editor))
 
 
 @router.post("/people/{person_id:row_id}/names/new")
-def new_name(request: Request, person_id: int, form: FormData = Depends(checked_form),
-             r: Reader = Depends(editor)) -> Response:
+def new_name(
+    request: Request,
+    person_id: int,
+    form: FormData = Depends(checked_form),
+    r: Reader = Depends(editor),
+) -> Response:
     try:
         data = NameInput(
             text=_f(form, "text") or "",
@@ -136,8 +153,12 @@ def new_event_form(request: Request, person_id: int, r: Reader = Depends(editor)
 
 
 @router.post("/people/{person_id:row_id}/events/new")
-def new_event(request: Request, person_id: int, form: FormData = Depends(checked_form),
-              r: Reader = Depends(editor)) -> Response:
+def new_event(
+    request: Request,
+    person_id: int,
+    form: FormData = Depends(checked_form),
+    r: Reader = Depends(editor),
+) -> Response:
     try:
         data = EventInput(
             kind=_f(form, "kind") or "",
@@ -166,8 +187,9 @@ def new_source_form(request: Request, r: Reader = Depends(editor)) -> Response:
 
 
 @router.post("/sources/new")
-def new_source(request: Request, form: FormData = Depends(checked_form),
-               r: Reader = Depends(editor)) -> Response:
+def new_source(
+    request: Request, form: FormData = Depends(checked_form), r: Reader = Depends(editor)
+) -> Response:
     data = SourceInput(
         url=_f(form, "url"),
         title=_f(form, "title"),

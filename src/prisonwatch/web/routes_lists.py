@@ -33,8 +33,9 @@ def _staff(r: Reader) -> None:
 
 
 @router.get("/lists")
-def lists_page(request: Request, r: Reader = Depends(reader),
-               s: Session = Depends(db_session)) -> Response:
+def lists_page(
+    request: Request, r: Reader = Depends(reader), s: Session = Depends(db_session)
+) -> Response:
     _staff(r)
     return render(request, "lists.html", error=None, waiting=pending_count(s))
 
@@ -47,22 +48,29 @@ async def _upload(form: FormData, field: str) -> Upload:
 
 
 @router.post("/lists/reconcile")
-async def reconcile_upload(request: Request, form: FormData = Depends(checked_form),
-                           r: Reader = Depends(editor)) -> Response:
+async def reconcile_upload(
+    request: Request, form: FormData = Depends(checked_form), r: Reader = Depends(editor)
+) -> Response:
     left, right = await _upload(form, "left"), await _upload(form, "right")
     id_col = str(form.get("id_col") or "").strip() or None
     name_col = str(form.get("name_col") or "").strip() or "name"
     stop = StopSignal(seconds=WORK_SECONDS)
     try:
-        outcome = await _until_stopped(request, stop, functools.partial(
-            run, ctx(request).db, left, right, id_col=id_col, name_col=name_col, stop=stop))
+        outcome = await _until_stopped(
+            request,
+            stop,
+            functools.partial(
+                run, ctx(request).db, left, right, id_col=id_col, name_col=name_col, stop=stop
+            ),
+        )
     except InputError as exc:
         return render(request, "lists.html", 422, error=str(exc), waiting=None)
     return render(request, "report.html", outcome=outcome)
 
 
-async def _until_stopped(request: Request, stop: StopSignal,
-                         work: Callable[[], WebReconciliation]) -> WebReconciliation:
+async def _until_stopped(
+    request: Request, stop: StopSignal, work: Callable[[], WebReconciliation]
+) -> WebReconciliation:
     """Run ``work`` in a worker thread; stop it (through ``stop``, which it checks as it goes)
     when the client goes away, or when this request is cancelled — the server shutting down
     (uvicorn's graceful-shutdown timeout) — so no thread keeps working for nobody."""
@@ -81,18 +89,30 @@ async def _until_stopped(request: Request, stop: StopSignal,
 
 
 @router.get("/review")
-def review_queue(request: Request, r: Reader = Depends(reader),
-                 s: Session = Depends(db_session)) -> Response:
+def review_queue(
+    request: Request, r: Reader = Depends(reader), s: Session = Depends(db_session)
+) -> Response:
     _staff(r)
     pg = paging(dict(request.query_params))
     items = pending(s, limit=pg.per_page, offset=(pg.page - 1) * pg.per_page)
-    return render(request, "review.html", items=items, total=pending_count(s), page=pg.page,
-                  per_page=pg.per_page, decisions=DECISIONS)
+    return render(
+        request,
+        "review.html",
+        items=items,
+        total=pending_count(s),
+        page=pg.page,
+        per_page=pg.per_page,
+        decisions=DECISIONS,
+    )
 
 
 @router.post("/review/{item_id:row_id}")
-def review_decide(request: Request, item_id: int, form: FormData = Depends(checked_form),
-                  r: Reader = Depends(editor)) -> Response:
+def review_decide(
+    request: Request,
+    item_id: int,
+    form: FormData = Depends(checked_form),
+    r: Reader = Depends(editor),
+) -> Response:
     decision = str(form.get("decision") or "")
     if decision not in DECISIONS:
         raise ApiError(422, f"decision: use one of {', '.join(DECISIONS)}", code="invalid")

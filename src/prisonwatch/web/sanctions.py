@@ -156,9 +156,7 @@ def sanctions_target_page(
     deals = concessions_for_target(
         s, view.target.authority, view.target.ref, include_private=r.include_private
     )
-    return render(
-        request, "sanctions/target.html", v=view, t=view.target, lists=lists, deals=deals
-    )
+    return render(request, "sanctions/target.html", v=view, t=view.target, lists=lists, deals=deals)
 
 
 # -- JSON API ---------------------------------------------------------------------------------

@@ -143,8 +143,8 @@ class NameSearch:
         if self.cache_dir is not None and len(rows) >= CACHE_MIN_NAMES:
             db_key = hashlib.sha256(self.db.url.encode()).hexdigest()[:12]
             index, self.loaded_from_cache = cached_index(
-                self.cache_dir, f"web-{db_key}", _digest(rows),
-                lambda: CandidateIndex.build(rows))
+                self.cache_dir, f"web-{db_key}", _digest(rows), lambda: CandidateIndex.build(rows)
+            )
         else:
             index = CandidateIndex.build(rows)
             self.loaded_from_cache = False
@@ -152,8 +152,9 @@ class NameSearch:
             self._index = index
             self._max_id = rows[-1][0] if rows else 0
             self._restore_seen = restore_seen
-        log.info("name index %s: %d names",
-                 "loaded" if self.loaded_from_cache else "built", len(rows))
+        log.info(
+            "name index %s: %d names", "loaded" if self.loaded_from_cache else "built", len(rows)
+        )
         self.catch_up()
 
     def catch_up(self, session: Session | None = None) -> int:
@@ -222,8 +223,16 @@ class NameSearch:
             best: tuple[tuple[bool, bool, int, float], int, SearchHit] | None = None
             for _score, rank, name, nid, ref in candidates:  # only these are explained
                 result = matcher.compare(text, name)
-                hit = SearchHit(ref.person_id, nid, name, float(result.score),
-                                str(result.verdict), result.why, ref.private, answer(result))
+                hit = SearchHit(
+                    ref.person_id,
+                    nid,
+                    name,
+                    float(result.score),
+                    str(result.verdict),
+                    result.why,
+                    ref.private,
+                    answer(result),
+                )
                 order = hit.answer.sort_key(hit.score)
                 if best is None or (order, rank) < (best[0], best[1]):
                     best = (order, rank, hit)
@@ -243,8 +252,9 @@ class NameSearch:
 
     def _fallback(self, text: str, limit: int, include_private: bool) -> list[SearchHit]:
         """Substring match while the index is being built."""
-        pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
-            "_", "\\_") + "%"
+        pattern = (
+            "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
         stmt = select(Name.id, Name.person_id, Name.full_text, Name.visibility).where(
             func.lower(Name.full_text).like(pattern, escape="\\")
         )
@@ -254,8 +264,19 @@ class NameSearch:
         with self.db.session() as s:
             for nid, pid, full, vis in s.execute(stmt.order_by(Name.id).limit(limit * 3)):
                 why = "substring match (index still being built)"
-                hits.setdefault(pid, SearchHit(pid, nid, full, 1.0, "match", why,
-                                               vis == "private", Answer(1, 1, False, why)))
+                hits.setdefault(
+                    pid,
+                    SearchHit(
+                        pid,
+                        nid,
+                        full,
+                        1.0,
+                        "match",
+                        why,
+                        vis == "private",
+                        Answer(1, 1, False, why),
+                    ),
+                )
         return list(hits.values())[:limit]
 
 

@@ -80,8 +80,9 @@ def _check_csrf(request: Request, given: object) -> None:
         or not isinstance(given, str)
         or not hmac.compare_digest(expected.encode(), given.encode())
     ):
-        raise ApiError(403, "the form has expired or did not come from this site: reload it",
-                       code="csrf")
+        raise ApiError(
+            403, "the form has expired or did not come from this site: reload it", code="csrf"
+        )
 
 
 async def checked_form(request: Request) -> FormData:
@@ -98,12 +99,18 @@ def _account(
     if is_api(request) and auth:
         scheme, _, token = auth.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise ApiError(401, "Authorization must be 'Bearer <token>'",
-                           headers={"WWW-Authenticate": "Bearer"})
+            raise ApiError(
+                401,
+                "Authorization must be 'Bearer <token>'",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         found = account_for_token(session, token.strip())
         if found is None:
-            raise ApiError(401, "unknown, revoked or disabled API token",
-                           headers={"WWW-Authenticate": "Bearer"})
+            raise ApiError(
+                401,
+                "unknown, revoked or disabled API token",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         account, touch = found
         if touch is not None:  # after the response, best effort: a read never writes
             background.add_task(touch_token, ctx(request).db, touch)
@@ -119,8 +126,9 @@ def _account(
     return None, False
 
 
-def reader(request: Request, background: BackgroundTasks,
-           session: Session = Depends(db_session)) -> Reader:
+def reader(
+    request: Request, background: BackgroundTasks, session: Session = Depends(db_session)
+) -> Reader:
     """The reader of a page or API call; anonymous only when the app is public."""
     account, via_token = _account(request, session, background)
     if account is None and not ctx(request).public:
@@ -137,8 +145,9 @@ def reader(request: Request, background: BackgroundTasks,
     return r
 
 
-def optional_reader(request: Request, background: BackgroundTasks,
-                    session: Session = Depends(db_session)) -> Reader:
+def optional_reader(
+    request: Request, background: BackgroundTasks, session: Session = Depends(db_session)
+) -> Reader:
     """Like :func:`reader` but never demands a login (the login page itself, language switch)."""
     account, via_token = _account(request, session, background)
     r = Reader(account, via_token)

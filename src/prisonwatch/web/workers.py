@@ -60,10 +60,18 @@ class _OwnSocketProcess(multiprocess.Process):
 def serve_workers(host: str, port: int, workers: int) -> None:
     """Serve :func:`~prisonwatch.web.app.app_from_env` on ``workers`` processes until
     interrupted. Raises :class:`OSError` when the address cannot be used."""
-    config = uvicorn.Config(APP, factory=True, host=host, port=port, workers=workers,
-                            log_level="warning", access_log=False, proxy_headers=False,
-                            timeout_worker_healthcheck=HEALTHCHECK_TIMEOUT,
-                            timeout_graceful_shutdown=10)
+    config = uvicorn.Config(
+        APP,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=False,
+        timeout_worker_healthcheck=HEALTHCHECK_TIMEOUT,
+        timeout_graceful_shutdown=10,
+    )
     sockets: list[socket.socket] = []
     if own_sockets_supported():
         # Fail here if anything holds the port — another server, or another PrisonWatch whose
