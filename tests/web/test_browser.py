@@ -6,20 +6,21 @@ missing browser fails the run."""
 
 from __future__ import annotations
 
-import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from webhelpers import PASSWORD, free_port, seed_registry
+from webhelpers import (
+    PASSWORD,
+    launch_chromium,
+    require_chromium,
+    seed_registry,
+    serving,
+)
 
 from prisonwatch.store.db import Database
 from prisonwatch.store.users import create_user
-from prisonwatch.web.app import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 pytestmark = pytest.mark.browser
@@ -31,55 +32,26 @@ DEMANDED = (
 RELEASED = "id,name\na,Mikalai Statkevich\nb,Igor Losik\nc,Lukashenka Aliaksandr\nd,Maksym Znakh\n"
 
 
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"CI must run the browser tests, but {CHROMIUM} is missing")
-    pytest.skip(f"{CHROMIUM} not found: install Debian's chromium to run the browser tests")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _require_chromium()
-    import uvicorn
-
+    require_chromium()
     path = tmp_path_factory.mktemp("browser") / "registry.db"
     db = Database(f"sqlite:///{path}")
     db.migrate()
     seed_registry(db)
     with db.session() as s:
         create_user(s, "editor", PASSWORD, "editor", actor="test")
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(db, secret_key="browser-test"), host="127.0.0.1", port=port, log_level="warning"
-    )
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(10)
-        db.dispose()
+    with serving(db) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        b = launch_chromium(pw)
         try:
             yield b
         finally:

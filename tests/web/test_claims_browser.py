@@ -4,34 +4,24 @@ marked in the article, edits it and accepts it (no JavaScript needed)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from webhelpers import PASSWORD, free_port, seed_registry
+from webhelpers import PASSWORD, launch_chromium, require_chromium, seed_registry, serving
 
 from prisonwatch.news.extract import extract_claims
 from prisonwatch.store.db import Database
 from prisonwatch.store.news import add_article
 from prisonwatch.store.users import create_user
-from prisonwatch.web.app import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 SEED = Path(__file__).parent.parent / "news" / "data" / "belarus-prisoners-article.txt"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"CI must run the browser tests, but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} not found")
-    import uvicorn
-
+    require_chromium()
     db = Database(f"sqlite:///{tmp_path_factory.mktemp('claims') / 'registry.db'}")
     db.migrate()
     seeded = seed_registry(db)
@@ -50,35 +40,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proposals=[c.as_json() for c in claims],
             links={"Mikal Statkevich": (seeded.statkevich, 0.96)},
         )
-    port = free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(
-            create_app(db, secret_key="b"), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(10)
-        db.dispose()
+    with serving(db, secret_key="b") as url:
+        yield url
 
 
 def test_editor_reviews_a_claim(server: str) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(pw)
         try:
             ctx = browser.new_context(
                 viewport={"width": 1200, "height": 900}, java_script_enabled=False

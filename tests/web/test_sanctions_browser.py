@@ -4,14 +4,12 @@ file with two versions of a list. Screenshots go to artifacts/screenshots/sancti
 from __future__ import annotations
 
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, _require_chromium, _shot
-from webhelpers import PASSWORD, free_port, seed_registry
+from test_browser import _shot
+from webhelpers import PASSWORD, launch_chromium, require_chromium, seed_registry, serving
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -19,15 +17,13 @@ import sanctions_testformat as tf
 from prisonwatch.store.db import Database
 from prisonwatch.store.sanctions import import_list
 from prisonwatch.store.users import create_user
-from prisonwatch.web.app import create_app
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _require_chromium()
-    import uvicorn
+    require_chromium()
 
     folder = tmp_path_factory.mktemp("sanctions-browser")
     db = Database(f"sqlite:///{folder / 'registry.db'}")
@@ -78,35 +74,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             ),
             actor="test",
         )
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(db, secret_key="browser-test"), host="127.0.0.1", port=port, log_level="warning"
-    )
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(10)
-        db.dispose()
+    with serving(db) as url:
+        yield url
 
 
 def test_sanctions_pages_in_a_browser(server: str) -> None:
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(pw)
         try:
             context = browser.new_context(
                 viewport={"width": 1200, "height": 800}, java_script_enabled=False

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import socket
+import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
@@ -180,3 +187,52 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> TestCl
     )
     assert resp.status_code == 303, resp.text
     return client
+
+
+# -- browser tests: a real server in a thread, Debian's chromium -----------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def require_chromium() -> None:
+    """Skip without Debian's chromium — except under CI, where the browser tests must run."""
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"CI must run the browser tests, but {CHROMIUM} is missing")
+    pytest.skip(f"{CHROMIUM} not found: install Debian's chromium to run the browser tests")
+
+
+def launch_chromium(pw: Any) -> Any:
+    """A headless chromium from a ``sync_playwright()`` handle."""
+    return pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@contextlib.contextmanager
+def serving(db: Database, secret_key: str = "browser-test") -> Iterator[str]:
+    """The real web app over ``db`` served by uvicorn in a thread; yields its base URL and
+    stops it (and disposes ``db``) afterwards."""
+    import uvicorn
+
+    from prisonwatch.web.app import create_app
+
+    port = free_port()
+    srv = uvicorn.Server(
+        uvicorn.Config(
+            create_app(db, secret_key=secret_key), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(10)
+        db.dispose()
