@@ -23,8 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _pg import temp_pg_database
-from prisonwatch.demo import ARTICLES, COURTS, FACILITIES, MALE, PATRONYMICS, REGIONS, SURNAMES
+from prisonwatch.demo import ARTICLES, COURTS, FACILITIES, FATHERS, MALE, REGIONS, SURNAMES
 from prisonwatch.io.importer import FIELDS
+from prisonwatch.names.patronymic import patronymic
 
 HEADER = list(FIELDS[:16])  # the default import columns, without the optional extras
 
@@ -37,7 +38,7 @@ def make_csv(path: Path, n: int, seed: int = 1) -> None:
         for i in range(n):
             sur = rng.choice(SURNAMES)
             given = rng.choice(MALE)
-            pat = rng.choice(PATRONYMICS)
+            father = rng.choice(FATHERS)
             year = rng.randint(2020, 2024)
             detained = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
             released = rng.random() < 0.4
@@ -45,8 +46,8 @@ def make_csv(path: Path, n: int, seed: int = 1) -> None:
             w.writerow(
                 [
                     f"b-{i}",
-                    f"{sur[0]} {given[0]} {pat[0]}авіч",
-                    f"{sur[1]} {given[1]} {pat[1]}ович; {given[0]} {sur[0]} {i}",
+                    f"{sur[0]} {given[0]} {patronymic(father[0], 'be')}",
+                    f"{sur[1]} {given[1]} {patronymic(father[1], 'ru')}; {given[0]} {sur[0]} {i}",
                     str(rng.randint(1950, 2004)),
                     "male",
                     rng.choice(REGIONS)[0],
