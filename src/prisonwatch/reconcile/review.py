@@ -19,6 +19,7 @@ from prisonwatch.reconcile.errors import ReviewError
 from prisonwatch.reconcile.judgements import JudgementGraph
 from prisonwatch.store import audit
 from prisonwatch.store.schema import Judgement, ReviewItem, utcnow
+from prisonwatch.store.visibility import review_item_visible
 from prisonwatch.validation import check_text
 
 _CHUNK = 500
@@ -83,11 +84,14 @@ def enqueue(session: Session, result: ReconcileResult, context: str) -> int:
     return added
 
 
-def pending(session: Session, limit: int = 50, offset: int = 0) -> list[ReviewItem]:
-    """Items waiting for a decision, oldest first."""
+def pending(
+    session: Session, limit: int = 50, offset: int = 0, *, include_private: bool = True
+) -> list[ReviewItem]:
+    """Items waiting for a decision, oldest first; ``include_private=False`` (readers below
+    editor) leaves out pairs that would show a private name (store/visibility.py)."""
     stmt = (
         select(ReviewItem)
-        .where(ReviewItem.judgement_id.is_(None))
+        .where(ReviewItem.judgement_id.is_(None), *review_item_visible(include_private))
         .order_by(ReviewItem.id)
         .limit(limit)
         .offset(offset)
@@ -95,8 +99,12 @@ def pending(session: Session, limit: int = 50, offset: int = 0) -> list[ReviewIt
     return list(session.scalars(stmt))
 
 
-def pending_count(session: Session) -> int:
-    stmt = select(func.count()).select_from(ReviewItem).where(ReviewItem.judgement_id.is_(None))
+def pending_count(session: Session, *, include_private: bool = True) -> int:
+    stmt = (
+        select(func.count())
+        .select_from(ReviewItem)
+        .where(ReviewItem.judgement_id.is_(None), *review_item_visible(include_private))
+    )
     return int(session.scalar(stmt) or 0)
 
 

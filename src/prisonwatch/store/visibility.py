@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_
+from sqlalchemy import String, and_, cast, exists, func, literal, or_
 from sqlalchemy.sql.elements import ColumnElement
 
 from prisonwatch.store.schema import (
@@ -38,6 +38,7 @@ from prisonwatch.store.schema import (
     Citation,
     Claim,
     Name,
+    ReviewItem,
     Source,
     StatusEvent,
 )
@@ -71,6 +72,31 @@ def case_visible(include_private: bool) -> list[ColumnElement[bool]]:
 
 def source_visible(include_private: bool) -> list[ColumnElement[bool]]:
     return [] if include_private else [Source.visibility == PUBLIC]
+
+
+def _registry_side_public(key: Any, name: Any) -> ColumnElement[bool]:
+    """A review pair's side is fine for a reader without private access unless it is a
+    registry person (``person:N``) shown under a name that is not one of N's public names (a
+    private name, or any name of a hidden person)."""
+    return or_(
+        ~key.like("person:%"),
+        exists().where(
+            literal("person:") + cast(Name.person_id, String) == key,
+            Name.full_text == name,
+            Name.visibility == PUBLIC,
+        ),
+    )
+
+
+def review_item_visible(include_private: bool) -> list[ColumnElement[bool]]:
+    """Conditions on ``ReviewItem``: below editor, pairs that would show a private name of a
+    registry person (or a hidden person) are left out of the review queue."""
+    if include_private:
+        return []
+    return [
+        _registry_side_public(ReviewItem.left_key, ReviewItem.left_name),
+        _registry_side_public(ReviewItem.right_key, ReviewItem.right_name),
+    ]
 
 
 #: Keys of audit values that are private facts of a person: never shown below editor.
@@ -134,6 +160,22 @@ def audit_entry_private() -> ColumnElement[bool]:
             ),
         ),
         and_(
+            a.entity_type == "judgement",
+            a.person_id.is_not(None),
+            ~exists().where(
+                Name.person_id == a.person_id,
+                Name.visibility == PUBLIC,
+                Name.full_text.in_(
+                    [
+                        _value(after, "left_name"),
+                        _value(after, "right_name"),
+                        _value(before, "left_name"),
+                        _value(before, "right_name"),
+                    ]
+                ),
+            ),
+        ),
+        and_(
             a.entity_type == "person",
             a.action == "update",
             or_(
@@ -152,5 +194,6 @@ __all__ = [
     "event_visible",
     "name_visible",
     "person_public",
+    "review_item_visible",
     "source_visible",
 ]

@@ -394,7 +394,7 @@ def review_queue(
 
     if r.account is None:
         raise ApiError(403, "the review queue is for logged-in staff")
-    total = pending_count(s)
+    total = pending_count(s, include_private=r.include_private)
     items = [
         {
             "id": i.id,
@@ -406,7 +406,9 @@ def review_queue(
             "why": i.why,
             "context": i.context,
         }
-        for i in pending(s, limit=per_page, offset=(page - 1) * per_page)
+        for i in pending(
+            s, limit=per_page, offset=(page - 1) * per_page, include_private=r.include_private
+        )
     ]
     return {
         "items": items,

@@ -37,7 +37,8 @@ def lists_page(
     request: Request, r: Reader = Depends(reader), s: Session = Depends(db_session)
 ) -> Response:
     _staff(r)
-    return render(request, "lists.html", error=None, waiting=pending_count(s))
+    waiting = pending_count(s, include_private=r.include_private)
+    return render(request, "lists.html", error=None, waiting=waiting)
 
 
 async def _upload(form: FormData, field: str) -> Upload:
@@ -94,12 +95,17 @@ def review_queue(
 ) -> Response:
     _staff(r)
     pg = paging(dict(request.query_params))
-    items = pending(s, limit=pg.per_page, offset=(pg.page - 1) * pg.per_page)
+    items = pending(
+        s,
+        limit=pg.per_page,
+        offset=(pg.page - 1) * pg.per_page,
+        include_private=r.include_private,
+    )
     return render(
         request,
         "review.html",
         items=items,
-        total=pending_count(s),
+        total=pending_count(s, include_private=r.include_private),
         page=pg.page,
         per_page=pg.per_page,
         decisions=DECISIONS,
