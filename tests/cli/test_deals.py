@@ -161,3 +161,57 @@ def test_a_bad_link_writes_nothing(env: str) -> None:
     assert code == 1 and "no deal with id 7" in out
     code, out = run("deal", "add", "Deal", "--date", "2025-02-30")
     assert code == 1 and "date" in out
+
+
+def test_edit_and_unlink_are_audited_and_refuse_foreign_ids(env: str, db_url: str) -> None:
+    ales = _released("Алесь Бяляцкі", "expelled_abroad", "--destination", "Lithuania")
+    maria = _released("Марыя Калеснікава", "expelled_abroad", "--destination", "Lithuania")
+    assert run("deal", "add", "Deal", "--date", "2025-09-11")[0] == 0
+    assert run("deal", "add", "Other deal", "--date", "2025-09-11")[0] == 0
+    code, out = run(
+        "deal", "link", "1", "--person", str(ales), "--person", str(maria),
+        "--concession", "delisting", "--certainty", "reported", "--authority", "US OFAC",
+    )  # fmt: skip
+    assert code == 0, out
+    code, out = run(
+        "deal", "edit", "1", "--title", "Release of 52 for Belavia",
+        "--party", "United States", "--party", "Belarus", "--visibility", "private",
+    )  # fmt: skip
+    assert code == 0, out
+    got = json.loads(run("deal", "show", "1", "--private", "--format", "json")[1])
+    assert (got["title"], got["parties"], got["visibility"]) == (
+        "Release of 52 for Belavia",
+        ["United States", "Belarus"],
+        "private",
+    )
+    assert run("deal", "edit", "1")[0] == 1
+    code, out = run("deal", "edit", "1", "--date", "2025-13-01")
+    assert code == 1 and "date" in out
+    # a concession or person of deal 1 cannot be removed through deal 2
+    concession_id = got["concessions"][0]["id"]
+    code, out = run("deal", "unlink", "2", "--concession", str(concession_id))
+    assert code == 1 and f"no concession with id {concession_id} of deal 2" in out
+    code, out = run("deal", "unlink", "2", "--person", str(ales))
+    assert code == 1 and "names no event" in out
+    # one bad id in a command undoes the good ones before it
+    code, out = run("deal", "unlink", "1", "--person", str(ales), "--concession", "999")
+    assert code == 1
+    assert (
+        len(json.loads(run("deal", "show", "1", "--private", "--format", "json")[1])["released"])
+        == 2
+    )
+    code, out = run(
+        "deal", "unlink", "1", "--person", str(ales), "--concession", str(concession_id)
+    )
+    assert code == 0 and "1 release event(s) unlinked, 1 concession(s) deleted" in out
+    got = json.loads(run("deal", "show", "1", "--private", "--format", "json")[1])
+    assert [p["person_id"] for p in got["released"]] == [maria]
+    assert got["concessions"] == []
+    with Database(db_url).session() as s:
+        entries = {
+            (e.action, e.entity_type)
+            for e in s.scalars(
+                select(AuditEntry).where(AuditEntry.context.in_(("deal edit", "deal unlink")))
+            )
+        }
+    assert entries == {("update", "deal"), ("update", "event"), ("delete", "concession")}

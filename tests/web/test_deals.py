@@ -221,3 +221,89 @@ def test_deal_pages_in_belarusian(public_app: FastAPI, seeded: Seeded) -> None:
     html = c.get(f"/deals/{seeded.deal}").text
     for text in ("Што было дадзена", "генеральная ліцэнзія", "заяўлена афіцыйна", "Здзелкі"):
         assert text in html, text
+
+
+def test_editors_edit_a_deal_unlink_a_release_and_delete_a_concession(
+    client_for: Client, seeded: Seeded, db: Database, public_app: FastAPI
+) -> None:
+    editor = client_for("editor")
+    viewer = client_for("viewer")
+    page = editor.get(f"/deals/{seeded.deal}")
+    assert f'href="/deals/{seeded.deal}/edit"' in page.text
+    assert f'/deals/{seeded.deal}/edit"' not in viewer.get(f"/deals/{seeded.deal}").text
+    assert viewer.get(f"/deals/{seeded.deal}/edit").status_code == 403
+    form = editor.get(f"/deals/{seeded.deal}/edit")
+    assert form.status_code == 200 and 'value="Release of 52 (Belavia)"' in form.text
+    token = csrf_of(form.text)
+    bad = editor.post(
+        f"/deals/{seeded.deal}/edit",
+        data={"csrf_token": token, "title": "", "visibility": "public"},
+    )
+    assert bad.status_code == 422 and "a deal needs a title" in bad.text
+    resp = editor.post(
+        f"/deals/{seeded.deal}/edit",
+        data={
+            "csrf_token": token,
+            "title": "Release of 52 for Belavia",
+            "date": "2025-09-11",
+            "parties": "United States; Belarus",
+            "visibility": "public",
+        },
+        follow_redirects=False,
+    )
+    assert resp.status_code == 303
+    public = TestClient(public_app)
+    assert "Release of 52 for Belavia" in public.get(f"/deals/{seeded.deal}").text
+    # the JSON API: PATCH, then unlink the (private) release event and delete the concession
+    headers = {"X-CSRF-Token": token}
+    assert viewer.patch(f"/api/v1/deals/{seeded.deal}", json={"summary": "x"}).status_code == 403
+    resp = editor.patch(
+        f"/api/v1/deals/{seeded.deal}", json={"summary": "GL for Belavia"}, headers=headers
+    )
+    assert resp.status_code == 200 and resp.json()["summary"] == "GL for Belavia"
+    assert (
+        editor.patch(
+            f"/api/v1/deals/{seeded.deal}", json={"visibility": "secret"}, headers=headers
+        ).json()["error"]["details"][0]["field"]
+        == "visibility"
+    )
+    view = editor.get(f"/api/v1/deals/{seeded.deal}").json()
+    event_id = view["released"][0]["event_id"]
+    concession_ids = [c["id"] for c in view["concessions"]]
+    assert (
+        editor.delete(
+            f"/api/v1/deals/{seeded.private_deal}/events/{event_id}", headers=headers
+        ).status_code
+        == 422
+    )
+    resp = editor.delete(f"/api/v1/deals/{seeded.deal}/events/{event_id}", headers=headers)
+    assert resp.status_code == 200 and resp.json() == {"event_id": event_id, "deal_id": None}
+    # the page's form deletes one concession, the API the others; a foreign id is a 404
+    resp = editor.post(
+        f"/deals/{seeded.private_deal}/concessions/{concession_ids[0]}/delete",
+        data={"csrf_token": token},
+    )
+    assert resp.status_code == 404
+    resp = editor.post(
+        f"/deals/{seeded.deal}/concessions/{concession_ids[0]}/delete",
+        data={"csrf_token": token},
+        follow_redirects=False,
+    )
+    assert resp.status_code == 303
+    for cid in concession_ids[1:]:
+        path = f"/api/v1/deals/{seeded.deal}/concessions/{cid}"
+        assert editor.delete(path, headers=headers).status_code == 204
+    after = editor.get(f"/api/v1/deals/{seeded.deal}").json()
+    assert after["released"] == [] and after["concessions"] == []
+    with db.session() as s:
+        done = {
+            (e.actor, e.context, e.action, e.entity_type)
+            for e in s.scalars(select(AuditEntry).where(AuditEntry.context.in_(("web", "api"))))
+        }
+    assert {
+        ("web:editor", "web", "update", "deal"),
+        ("web:editor", "api", "update", "deal"),
+        ("web:editor", "api", "update", "event"),
+        ("web:editor", "web", "delete", "concession"),
+        ("web:editor", "api", "delete", "concession"),
+    } <= done

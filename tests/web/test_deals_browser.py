@@ -49,4 +49,20 @@ def test_editor_links_a_release_to_a_deal(server: str, browser: object) -> None:
     timeline = page.locator("ol.timeline").inner_text()
     assert "Part of a deal: Release of 52 (Belavia)" in timeline
     _shot(page, "deal-person-page")
+
+    # the editor corrects the deal's title, then takes Maria's release off the deal again
+    page.goto(server + "/deals")
+    page.click("text=Release of 52 (Belavia)")
+    page.click("text=Edit the deal")
+    page.wait_for_load_state()
+    _shot(page, "deal-edit-form")
+    page.fill("input[name=title]", "Release of 52 for Belavia")
+    page.click("form.form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().startswith("Release of 52 for Belavia")
+    row = page.locator("table.released tr", has_text="Maria Kolesnikova")
+    row.locator("button", has_text="Unlink").click()
+    page.wait_for_load_state()
+    assert "Maria Kolesnikova" not in page.locator("table.released").inner_text()
+    _shot(page, "deal-page-after-unlink")
     context.close()  # type: ignore[attr-defined]

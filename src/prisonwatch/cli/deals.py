@@ -1,4 +1,4 @@
-"""``prisonwatch deal add|show|list|link``: deals — what was given for whose release.
+"""``prisonwatch deal add|show|list|link|edit|unlink``: deals — what was given for whose release.
 
 The commands only parse arguments, call :mod:`prisonwatch.store.deals` (writes, audited) and
 :mod:`prisonwatch.store.deal_views` (reads), and print. Each command is one transaction: a bad
@@ -333,3 +333,93 @@ def deal_link(
             console.print(f"  no match: row {row['row']} {escape(row['name'])}")
     if report["concession_id"]:
         console.print(f"Added concession {report['concession_id']}.")
+
+
+@app.command("edit")
+def deal_edit(
+    deal_id: Annotated[int, typer.Argument()],
+    title: Annotated[str | None, typer.Option(help="A new title.")] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(help="YYYY, YYYY-MM or YYYY-MM-DD ('~' approximate); '' clears it."),
+    ] = None,
+    party: Annotated[
+        list[str] | None,
+        typer.Option("--party", help="Replace the parties (repeat for each)."),
+    ] = None,
+    intermediary: Annotated[
+        list[str] | None,
+        typer.Option("--intermediary", help="Replace the intermediaries (repeat for each)."),
+    ] = None,
+    summary: Annotated[str | None, typer.Option(help="One line: what was given.")] = None,
+    description: Annotated[str | None, typer.Option()] = None,
+    visibility: Annotated[
+        str | None, typer.Option("--visibility", help="public or private.")
+    ] = None,
+    db: DbOption = None,
+    as_: AsOption = None,
+) -> None:
+    """Change a deal's title, date, parties, intermediaries, summary, notes or visibility."""
+    changes: dict[str, Any] = {}
+    for key, value in (
+        ("title", title),
+        ("date", date),
+        ("summary", summary),
+        ("description", description),
+        ("visibility", visibility),
+    ):
+        if value is not None:
+            changes[key] = value
+    if party is not None:
+        changes["parties"] = "; ".join(party) or None
+    if intermediary is not None:
+        changes["intermediaries"] = "; ".join(intermediary) or None
+    if not changes:
+        fail(
+            "nothing to change: give --title, --date, --party, --intermediary, --summary, "
+            "--description or --visibility"
+        )
+    try:
+        with open_db(db).session() as s:
+            Deals(s, acting_user(as_), context="deal edit").edit_deal(deal_id, changes)
+    except (NotFound, RegistryValidationError) as exc:
+        fail(str(exc))
+    console.print(f"Deal {deal_id}: changed {', '.join(sorted(changes))}.")
+
+
+@app.command("unlink")
+def deal_unlink(
+    deal_id: Annotated[int, typer.Argument()],
+    person: Annotated[
+        list[int] | None,
+        typer.Option("--person", help="A person id (repeat): their events naming the deal."),
+    ] = None,
+    event: Annotated[
+        list[int] | None, typer.Option("--event", help="A release event's id (repeat).")
+    ] = None,
+    concession: Annotated[
+        list[int] | None,
+        typer.Option("--concession", help="A concession id of this deal to delete (repeat)."),
+    ] = None,
+    db: DbOption = None,
+    as_: AsOption = None,
+) -> None:
+    """Take released people off a deal (their events stay) or delete its concessions."""
+    if not (person or event or concession):
+        fail("nothing to unlink: give --person, --event or --concession")
+    unlinked: list[int] = []
+    try:
+        with open_db(db).session() as s:
+            deals = Deals(s, acting_user(as_), context="deal unlink")
+            for pid in person or []:
+                unlinked += [ev.id for ev in deals.unlink_person(deal_id, pid)]
+            for eid in event or []:
+                unlinked.append(deals.unlink_event(eid, deal_id).id)
+            for cid in concession or []:
+                deals.remove_concession(cid, deal_id)
+    except (NotFound, RegistryValidationError) as exc:
+        fail(str(exc))
+    console.print(
+        f"Deal {deal_id}: {len(unlinked)} release event(s) unlinked, "
+        f"{len(concession or [])} concession(s) deleted."
+    )

@@ -285,10 +285,13 @@ class Deals:
         self._registry().cite_all("concession", conc.id, source_ids, None)
         return conc
 
-    def remove_concession(self, concession_id: int) -> None:
+    def remove_concession(self, concession_id: int, deal_id: int | None = None) -> None:
+        """Delete a concession (audited with its values). With ``deal_id``, only one of that
+        deal's: a concession id typed on the wrong deal's page is refused, not deleted."""
         conc = self.session.get(Concession, concession_id)
-        if conc is None:
-            raise NotFound(f"no concession with id {concession_id}")
+        if conc is None or (deal_id is not None and conc.deal_id != deal_id):
+            where = f" of deal {deal_id}" if deal_id is not None else ""
+            raise NotFound(f"no concession with id {concession_id}{where}")
         before = audit.snapshot(conc)
         self.session.delete(conc)
         self.session.flush()
@@ -315,13 +318,36 @@ class Deals:
             )
         return self._set_deal(ev, deal_id)
 
-    def unlink_event(self, event_id: int) -> StatusEvent:
+    def unlink_event(self, event_id: int, deal_id: int | None = None) -> StatusEvent:
+        """Take the deal off a release event (the event itself stays). With ``deal_id``, the
+        event must name that deal."""
         ev = self.session.get(StatusEvent, event_id)
         if ev is None:
             raise NotFound(f"no event with id {event_id}")
         if ev.deal_id is None:
             raise RegistryValidationError("event", f"event {event_id} names no deal")
+        if deal_id is not None and ev.deal_id != deal_id:
+            raise RegistryValidationError(
+                "event", f"event {event_id} names deal {ev.deal_id}, not deal {deal_id}"
+            )
         return self._set_deal(ev, None)
+
+    def unlink_person(self, deal_id: int, person_id: int) -> list[StatusEvent]:
+        """Take the deal off every event of the person that names it; refuses a person the
+        deal does not name."""
+        self.get_deal(deal_id)
+        events = list(
+            self.session.scalars(
+                select(StatusEvent)
+                .where(StatusEvent.deal_id == deal_id, StatusEvent.person_id == person_id)
+                .order_by(StatusEvent.id)
+            )
+        )
+        if not events:
+            raise RegistryValidationError(
+                "person", f"deal {deal_id} names no event of person {person_id}"
+            )
+        return [self._set_deal(ev, None) for ev in events]
 
     def _set_deal(self, ev: StatusEvent, deal_id: int | None) -> StatusEvent:
         # the event's visibility goes with the values, so the audit log redacts the link of a

@@ -37,6 +37,16 @@ ID_MAX = 2**31 - 1
 RowId = Annotated[int, Path(ge=1, le=ID_MAX)]
 CONCESSION_KINDS = [k.value for k in ConcessionKind]
 CERTAINTIES = [c.value for c in LinkCertainty]
+#: The fields of the deal form, as :meth:`Deals.edit_deal` names them.
+DEAL_FORM_FIELDS = (
+    "title",
+    "date",
+    "parties",
+    "intermediaries",
+    "summary",
+    "description",
+    "visibility",
+)
 
 
 def _invalid(exc: RegistryValidationError) -> ApiError:
@@ -195,6 +205,82 @@ def add_concession_form(
     return RedirectResponse(f"/deals/{deal_id}#concessions", 303)
 
 
+def _edit_form_of(view: DealView) -> dict[str, str]:
+    return {
+        "title": view.title,
+        "date": view.date or "",
+        "parties": "; ".join(view.parties),
+        "intermediaries": "; ".join(view.intermediaries),
+        "summary": view.summary or "",
+        "description": view.description or "",
+        "visibility": view.visibility,
+    }
+
+
+@router.get("/deals/{deal_id:row_id}/edit", include_in_schema=False)
+def edit_deal_form(
+    request: Request, deal_id: int, r: Reader = Depends(editor), s: Session = Depends(db_session)
+) -> Response:
+    form = _edit_form_of(_view(s, deal_id, r))
+    return render(request, "deals/edit.html", error=None, form=form, deal_id=deal_id)
+
+
+@router.post("/deals/{deal_id:row_id}/edit", include_in_schema=False)
+def edit_deal(
+    request: Request,
+    deal_id: int,
+    form: FormData = Depends(checked_form),
+    r: Reader = Depends(editor),
+) -> Response:
+    changes = {key: _f(form, key) for key in DEAL_FORM_FIELDS}
+    changes["title"] = changes["title"] or ""
+    changes["visibility"] = changes["visibility"] or "public"
+    try:
+        with ctx(request).db.session() as s:
+            Deals(s, r.actor, context="web").edit_deal(deal_id, changes)
+    except NotFound as exc:
+        raise ApiError(404, str(exc)) from exc
+    except RegistryValidationError as exc:
+        return render(request, "deals/edit.html", 422, error=str(exc), form=form, deal_id=deal_id)
+    return RedirectResponse(f"/deals/{deal_id}", 303)
+
+
+@router.post("/deals/{deal_id:row_id}/events/{event_id:row_id}/unlink", include_in_schema=False)
+def unlink_event_form(
+    request: Request,
+    deal_id: int,
+    event_id: int,
+    form: FormData = Depends(checked_form),
+    r: Reader = Depends(editor),
+) -> Response:
+    try:
+        with ctx(request).db.session() as s:
+            Deals(s, r.actor, context="web").unlink_event(event_id, deal_id)
+    except NotFound as exc:
+        raise ApiError(404, str(exc)) from exc
+    except RegistryValidationError as exc:
+        return _deal_form_error(request, deal_id, r, str(exc), form)
+    return RedirectResponse(f"/deals/{deal_id}#released", 303)
+
+
+@router.post(
+    "/deals/{deal_id:row_id}/concessions/{concession_id:row_id}/delete", include_in_schema=False
+)
+def delete_concession_form(
+    request: Request,
+    deal_id: int,
+    concession_id: int,
+    form: FormData = Depends(checked_form),
+    r: Reader = Depends(editor),
+) -> Response:
+    try:
+        with ctx(request).db.session() as s:
+            Deals(s, r.actor, context="web").remove_concession(concession_id, deal_id)
+    except NotFound as exc:
+        raise ApiError(404, str(exc)) from exc
+    return RedirectResponse(f"/deals/{deal_id}#concessions", 303)
+
+
 # -- JSON API ---------------------------------------------------------------------------------
 
 
@@ -319,6 +405,75 @@ def api_link_person(
         raise ApiError(404, str(exc)) from exc
     except RegistryValidationError as exc:
         raise _invalid(exc) from exc
+
+
+class DealPatch(BaseModel):
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    date: str | None = Field(default=None, max_length=20)
+    parties: list[Annotated[str, Field(max_length=200)]] | None = Field(default=None, max_length=20)
+    intermediaries: list[Annotated[str, Field(max_length=200)]] | None = Field(
+        default=None, max_length=20
+    )
+    summary: str | None = Field(default=None, max_length=2000)
+    description: str | None = Field(default=None, max_length=10000)
+    visibility: str | None = Field(default=None, max_length=10)
+
+
+@router.patch("/api/v1/deals/{deal_id}", tags=["deals"], summary="Change a deal (editors)")
+def api_edit_deal(
+    request: Request, deal_id: RowId, body: DealPatch, r: Reader = Depends(editor)
+) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for key, value in body.model_dump(exclude_unset=True).items():
+        if key in ("parties", "intermediaries"):
+            value = "; ".join(value or []) or None
+        changes[key] = value
+    if not changes:
+        raise ApiError(422, "nothing to change", code="invalid")
+    try:
+        with ctx(request).db.session() as s:
+            Deals(s, r.actor, context="api").edit_deal(deal_id, changes)
+            view = deal_view(s, deal_id, include_private=r.include_private)
+            return view.as_dict()
+    except NotFound as exc:
+        raise ApiError(404, str(exc)) from exc
+    except RegistryValidationError as exc:
+        raise _invalid(exc) from exc
+
+
+@router.delete(
+    "/api/v1/deals/{deal_id}/events/{event_id}",
+    tags=["deals"],
+    summary="Take a release event off a deal; the event stays (editors)",
+)
+def api_unlink_event(
+    request: Request, deal_id: RowId, event_id: RowId, r: Reader = Depends(editor)
+) -> dict[str, Any]:
+    try:
+        with ctx(request).db.session() as s:
+            ev = Deals(s, r.actor, context="api").unlink_event(event_id, deal_id)
+            return {"event_id": ev.id, "deal_id": None}
+    except NotFound as exc:
+        raise ApiError(404, str(exc)) from exc
+    except RegistryValidationError as exc:
+        raise _invalid(exc) from exc
+
+
+@router.delete(
+    "/api/v1/deals/{deal_id}/concessions/{concession_id}",
+    tags=["deals"],
+    status_code=204,
+    summary="Delete a concession of a deal (editors)",
+)
+def api_delete_concession(
+    request: Request, deal_id: RowId, concession_id: RowId, r: Reader = Depends(editor)
+) -> Response:
+    try:
+        with ctx(request).db.session() as s:
+            Deals(s, r.actor, context="api").remove_concession(concession_id, deal_id)
+    except NotFound as exc:
+        raise ApiError(404, str(exc)) from exc
+    return Response(status_code=204)
 
 
 @router.get(
