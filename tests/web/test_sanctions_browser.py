@@ -31,6 +31,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     seed_registry(db)
     with db.session() as s:
         create_user(s, "viewer", PASSWORD, "viewer", actor="test")
+        create_user(s, "editor", PASSWORD, "editor", actor="test")
     with pytest.MonkeyPatch.context() as mp:
         tf.register(mp)
         targets = tf.base_targets(12)
@@ -130,5 +131,39 @@ def test_sanctions_pages_in_a_browser(server: str) -> None:
             assert "Санкцыйныя спісы" in page.locator("h1").inner_text()
             _shot(page, "sanctions-06-lists-be")
             assert outside == []
+        finally:
+            browser.close()
+
+
+def test_an_editor_uploads_a_list_in_a_browser(server: str, shared_data: Path) -> None:
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    uk = shared_data / "sanctions-samples" / "uk-fcdo-sanctions-list-2026-08-14-excerpt.xml"
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            context = browser.new_context(
+                viewport={"width": 1200, "height": 800}, java_script_enabled=False
+            )
+            page = context.new_page()
+            page.goto(server + "/login")
+            page.fill("input[name=username]", "editor")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("form.narrow button[type=submit]")
+            page.wait_for_url(server + "/")
+            page.goto(server + "/sanctions")
+            page.click("text=Import a sanctions list")
+            page.wait_for_url(server + "/sanctions/import")
+            _shot(page, "sanctions-07-import-form")
+            page.set_input_files("input[name=files]", str(uk))
+            page.click("form.form button[type=submit]")
+            page.wait_for_load_state()
+            main = page.locator("main").inner_text()
+            assert "Imported" in main and "uk_fcdo_xml" in main, main
+            _shot(page, "sanctions-08-imported")
+            page.click("main section.card a >> nth=0")
+            page.wait_for_load_state()
+            assert "UK" in page.locator("h1").inner_text()
         finally:
             browser.close()

@@ -75,6 +75,7 @@ def _optional_routers(app: FastAPI, nav: list[tuple[str, str]]) -> None:
     for module_name in (
         "prisonwatch.web.changes",
         "prisonwatch.web.sanctions",
+        "prisonwatch.web.sanctions_import",
         "prisonwatch.web.deals",
         "prisonwatch.web.claims",
     ):

@@ -2,9 +2,9 @@
 version, and a search by publisher reference or name), ``/sanctions/lists/{id}`` (its versions
 and the difference of two of them, by default the latest against the one before),
 ``/sanctions/targets/{id}`` (names in every script, facts, listings and delistings over time),
-and the same under ``/api/v1/sanctions``. Read-only: lists are imported with
-``prisonwatch sanctions import`` (editors). Sanctions lists are public documents; nothing
-private of the registry is read here.
+and the same under ``/api/v1/sanctions``. Read-only: editors import lists with
+``prisonwatch sanctions import`` or at ``/sanctions/import`` (:mod:`.sanctions_import`).
+Sanctions lists are public documents; nothing private of the registry is read here.
 """
 
 from __future__ import annotations
