@@ -124,3 +124,26 @@ def test_add_review_and_stats(env: str) -> None:
         "2025-09-12",
     )
     assert code == 0 and "unchanged" in out
+
+
+def test_a_lifting_accepted_for_a_deal_becomes_its_concession(env: str) -> None:
+    assert run("init")[0] == 0
+    code, out = run(
+        "news", "add", str(SEED), "--url", "https://example.org/a",
+        "--publisher", "LRT", "--published", "2025-09-12",
+    )  # fmt: skip
+    assert code == 0, out
+    assert run("deal", "add", "Release of 52", "--date", "2025-09-11")[0] == 0
+    code, out = run("claims", "list", "--format", "jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    lifting = next(r for r in rows if r["proposal"]["kind"] == "sanction_change")
+    count = next(r for r in rows if r["proposal"]["kind"] == "count")
+    code, out = run("claims", "accept", str(count["id"]), "--deal", "1")
+    assert code == 1 and "only a sanction_change claim" in out
+    code, out = run("claims", "accept", str(lifting["id"]), "--deal", "1")
+    assert code == 0 and "concession" in out, out
+    deal = json.loads(run("deal", "show", "1", "--format", "json")[1])
+    [conc] = deal["concessions"]
+    assert (conc["kind"], conc["certainty"], conc["authority"]) == ("delisting", "reported", "US")
+    assert conc["target_name"] == "Belarusian state airline Belavia"
+    assert conc["sources"][0]["url"] == "https://example.org/a"

@@ -20,6 +20,7 @@ from prisonwatch.store.news import (
     list_claims,
     reject_claim,
     review_stats,
+    sanction_subject,
 )
 from prisonwatch.store.registry import NameInput, PersonInput, Registry
 from prisonwatch.store.schema import AuditEntry, Citation, Name, Source, StatusEvent
@@ -211,3 +212,64 @@ def test_bad_input_writes_nothing(db: Database) -> None:
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Article)) == 0
         assert s.scalar(select(func.count()).select_from(Source)) == 0
+
+
+@pytest.mark.parametrize(
+    ("subject", "imposer", "target"),
+    [
+        ("US sanctions on Belavia", "US", "Belavia"),
+        (
+            "EU sanctions on Belarusian state airline Belavia",
+            "EU",
+            "Belarusian state airline Belavia",
+        ),
+        ("sanctions on «Беларуськалий»", None, "Беларуськалий"),
+        ("a general licence for nine companies", None, None),
+    ],
+)
+def test_the_subject_of_a_sanction_change(
+    subject: str, imposer: str | None, target: str | None
+) -> None:
+    assert sanction_subject(subject) == (imposer, target)
+
+
+def test_a_lifting_becomes_a_concession_of_the_deal_it_is_accepted_for(db: Database) -> None:
+    from prisonwatch.store.deal_views import deal_view
+    from prisonwatch.store.deals import DealInput, Deals
+
+    _add(db)
+    lifting = _claim(db, kind="sanction_change")
+    count = _claim(db, kind="count", value="52")
+    with db.session() as s:
+        deal_id = Deals(s, "editor1").add_deal(DealInput("Release of 52", date="2025-09-11")).id
+    with db.session() as s, pytest.raises(NewsError, match="only a sanction_change"):
+        accept_claim(s, count, actor="editor1", deal_id=deal_id)
+    with db.session() as s, pytest.raises(NewsError, match="no deal with id 999"):
+        accept_claim(s, lifting, actor="editor1", deal_id=999)
+    # an imposed sanction is not a concession, whatever kind the reviewer picks
+    with db.session() as s:
+        edit_claim(s, lifting, {"value": "imposed"}, actor="editor1")
+    with db.session() as s, pytest.raises(NewsError, match="not a concession"):
+        accept_claim(s, lifting, actor="editor1", deal_id=deal_id, concession="delisting")
+    with db.session() as s:
+        edit_claim(s, lifting, {"value": "lifted", "date": "2025-09-11"}, actor="editor1")
+    with db.session() as s:
+        claim = accept_claim(s, lifting, actor="editor1", deal_id=deal_id)
+        assert (claim.state, claim.result_type) == ("accepted", "concession")
+        view = deal_view(s, deal_id, include_private=True)
+    [conc] = view.concessions
+    assert (conc.kind, conc.certainty, conc.authority, conc.target_authority) == (
+        "delisting",
+        "reported",
+        "US",
+        "US",
+    )
+    assert conc.target_name == "Belarusian state airline Belavia"
+    assert conc.date == "2025-09-11" and conc.id == claim.result_id
+    [src] = conc.sources
+    assert src.url == URL and "lift sanctions against the Belarusian state airline" in (
+        src.quote or ""
+    )
+    with db.session() as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.entity_type == "concession")).one()
+        assert (entry.actor, entry.context) == ("editor1", f"claims accept {lifting}")

@@ -154,3 +154,77 @@ def test_api_review(app: FastAPI, db: Database, claim_ids: dict[str, int]) -> No
     assert api.get("/api/v1/claims?state=bogus").status_code == 422
     figs = api.get("/api/v1/changes/figures").json()
     assert any(f.get("value") == 14 for f in figs.get("items", figs.get("figures", [])))
+
+
+LIFT = (
+    "In exchange, the United States lifted sanctions on Belavia. "
+    "The EU extended sanctions on Belaruskali."
+)
+
+
+def test_a_lifting_is_accepted_as_a_concession_of_a_deal(
+    app: FastAPI, db: Database, seeded: Seeded
+) -> None:
+    def prop(quote: str, value: str, subject: str) -> dict[str, object]:
+        start = LIFT.index(quote)
+        return {
+            **dict.fromkeys(("hedge", "status", "person"), None),
+            "kind": "sanction_change",
+            "quote": quote,
+            "start": start,
+            "end": start + len(quote),
+            "value": value,
+            "subject": subject,
+            "date": "2025-09-11",
+        }
+
+    with db.session() as s:
+        res = add_article(
+            s,
+            text=LIFT,
+            url="https://example.org/news-belavia",
+            lang="en",
+            actor="test",
+            publisher="Example",
+            published="2025-09-12",
+            proposals=[
+                prop(
+                    "the United States lifted sanctions on Belavia",
+                    "lifted",
+                    "US sanctions on Belavia",
+                ),
+                prop(
+                    "The EU extended sanctions on Belaruskali",
+                    "extended",
+                    "EU sanctions on Belaruskali",
+                ),
+            ],
+            links={},
+        )
+        lifted, extended = (c.id for c in res.claims)
+    editor = login(TestClient(app), "editor")
+    page = editor.get(f"/claims/{lifted}").text
+    assert 'name="deal_id"' in page and f'<option value="{seeded.deal}">' in page
+    assert '<option value="delisting" selected>' in page
+    token = csrf_of(page)
+    resp = editor.post(
+        f"/claims/{lifted}/accept",
+        data={"csrf_token": token, "deal_id": str(seeded.deal), "concession": "general_licence"},
+        follow_redirects=False,
+    )
+    assert resp.status_code == 303
+    page = editor.get(f"/claims/{lifted}").text
+    assert f'href="/deals/{seeded.deal}#concessions"' in page
+    deal = editor.get(f"/api/v1/deals/{seeded.deal}").json()
+    mine = [c for c in deal["concessions"] if c["certainty"] == "reported"]
+    assert [(c["kind"], c["authority"], c["target_name"]) for c in mine] == [
+        ("general_licence", "US", "Belavia")
+    ]
+    # an extension of sanctions is not a concession: refused, nothing accepted
+    with db.session() as s:
+        _, secret = create_token(s, "editor", "tests", actor="test")
+    api = TestClient(app, headers={"Authorization": f"Bearer {secret}"})
+    resp = api.post(f"/api/v1/claims/{extended}/accept", json={"deal_id": seeded.deal})
+    assert resp.status_code == 422 and "not a concession" in resp.json()["error"]["message"]
+    assert api.get(f"/api/v1/claims/{extended}").json()["state"] == "pending"
+    assert api.post(f"/api/v1/claims/{extended}/accept", json={}).json()["state"] == "accepted"

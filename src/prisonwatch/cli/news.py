@@ -295,18 +295,43 @@ def claims_edit(
 def claims_accept(
     claim_id: Annotated[int, typer.Argument()],
     note: Annotated[str | None, typer.Option("--note", show_default=False)] = None,
+    deal: Annotated[
+        int | None,
+        typer.Option(
+            "--deal",
+            help="A sanction change: make it a concession of this deal (certainty: reported).",
+            show_default=False,
+        ),
+    ] = None,
+    concession: Annotated[
+        str | None,
+        typer.Option(
+            "--concession",
+            help="With --deal: the concession kind (default: lifted → delisting, eased → "
+            "general_licence).",
+            show_default=False,
+        ),
+    ] = None,
     actor: AsOption = None,
     db: DbOption = None,
 ) -> None:
     """Accept a claim: a person status becomes a status event (the article as source, the
-    quote kept), a count an outside figure; a sanction change is kept with its subject."""
+    quote kept), a count an outside figure; a sanction change is kept with its subject, or
+    with --deal becomes a concession of that deal."""
     from prisonwatch.config import acting_user
     from prisonwatch.store.news import NewsError, accept_claim
 
     database = open_db(db)
     try:
         with database.session() as s:
-            c = accept_claim(s, claim_id, actor=acting_user(actor), note=note)
+            c = accept_claim(
+                s,
+                claim_id,
+                actor=acting_user(actor),
+                note=note,
+                deal_id=deal,
+                concession=concession,
+            )
             result = f" → {c.result_type} #{c.result_id}" if c.result_type else ""
     except NewsError as exc:
         fail(f"claim #{claim_id}: {exc}")

@@ -12,8 +12,11 @@
   - ``count`` → an outside figure for the "has anything changed?" page
     (:func:`prisonwatch.stats.claims.add_figure`), never the registry's own count;
   - ``sanction_change`` → kept, accepted, with its subject text ("US sanctions on Belavia");
-    sanctions targets and deals are another area's tables, so linking them is left to a later
-    step that reads these subjects;
+    given a deal (``deal_id``), a lifting or easing becomes one of the deal's **concessions**
+    (:class:`prisonwatch.store.deals.Deals`): kind from the change (lifted → delisting, eased
+    → general licence, or the reviewer's choice), authority and target from the subject,
+    certainty "reported" (it is a news report), the article as its source with the quote.
+    Imposed, expanded, extended or remaining sanctions are not concessions and are refused;
   - ``statement`` → kept, accepted.
 * :func:`reject_claim`; :func:`review_stats` counts accepted-as-proposed vs edited per
   extractor version.
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +41,7 @@ from prisonwatch.store import audit
 from prisonwatch.store.registry import EventInput, Registry, RegistryError, SourceInput
 from prisonwatch.store.schema import Claim, Name, Person, Source
 from prisonwatch.store.schema_news import Article, NewsClaim
+from prisonwatch.validation import FieldError
 
 STATES = ("pending", "accepted", "rejected")
 #: person_status → the registry's event kind (statuses missing here are accepted without an
@@ -320,11 +325,24 @@ def _event_date(c: dict[str, Any], article: Article) -> str:
 
 
 def accept_claim(
-    session: Session, claim_id: int, *, actor: str, note: str | None = None
+    session: Session,
+    claim_id: int,
+    *,
+    actor: str,
+    note: str | None = None,
+    deal_id: int | None = None,
+    concession: str | None = None,
 ) -> NewsClaim:
+    """Accept a claim and apply it (see the module docstring). ``deal_id`` (and optionally
+    ``concession``, a concession kind) only for a ``sanction_change`` claim: it becomes a
+    concession of that deal."""
     claim = get_claim(session, claim_id)
     if claim.state == "accepted":
         raise NewsError("state: already accepted")
+    if (deal_id is not None or concession) and claim.kind != "sanction_change":
+        raise NewsError("deal: only a sanction_change claim becomes a deal's concession")
+    if concession and deal_id is None:
+        raise NewsError("deal: a concession kind needs the deal it belongs to")
     article = session.get(Article, claim.article_id)
     assert article is not None
     c = effective(claim)
@@ -337,6 +355,8 @@ def accept_claim(
         _accept_status(session, claim, c, article, actor)
     elif claim.kind == "count":
         _accept_count(session, claim, c, article, actor)
+    elif claim.kind == "sanction_change" and deal_id is not None:
+        _accept_concession(session, claim, c, article, actor, deal_id, concession)
     claim.state = "accepted"
     claim.review_reason = None
     claim.reviewed_by = actor
@@ -380,6 +400,66 @@ def _accept_status(
     except RegistryError as exc:
         raise NewsError(f"{exc} (edit the claim)") from exc
     claim.result_type, claim.result_id = "status_event", event.id
+
+
+#: the concession a change of sanctions is, by default (the reviewer may choose another)
+CONCESSION_OF_CHANGE = {"lifted": "delisting", "eased": "general_licence"}
+_SUBJECT = re.compile(r"^(?:(?P<imposer>.+?)\s+)?sanctions on\s+(?P<target>.+)$", re.IGNORECASE)
+
+
+def sanction_subject(subject: str) -> tuple[str | None, str | None]:
+    """("US", "Belavia") from "US sanctions on Belavia"; (None, "Belavia") without an
+    imposer; (None, None) for a subject of another shape (an edited one)."""
+    m = _SUBJECT.match(subject.strip())
+    if m is None:
+        return None, None
+    return m.group("imposer"), m.group("target").strip(' «»“”"') or None
+
+
+def _accept_concession(
+    session: Session,
+    claim: NewsClaim,
+    c: dict[str, Any],
+    article: Article,
+    actor: str,
+    deal_id: int,
+    concession: str | None,
+) -> None:
+    from prisonwatch.store.deals import ConcessionInput, Deals
+
+    change = str(c.get("value") or "")
+    if change not in CONCESSION_OF_CHANGE:
+        raise NewsError(
+            f"value: sanctions {change or 'without a change'} are not a concession "
+            "(only lifted or eased ones are); edit the claim or accept it without a deal"
+        )
+    kind = concession or CONCESSION_OF_CHANGE[change]
+    imposer, target = sanction_subject(str(c.get("subject") or ""))
+    context = f"claims accept {claim.id}"
+    reg = Registry(session, actor, context=context)
+    source = reg.add_source(
+        SourceInput(
+            url=article.url,
+            title=article.title,
+            publisher=article.publisher,
+            published=article.published,
+            quote=c.get("quote"),
+        )
+    )
+    data = ConcessionInput(
+        kind=kind,
+        certainty="reported",
+        authority=imposer,
+        target_authority=imposer if target else None,
+        target_name=target if imposer else None,
+        date=_event_date(c, article),
+        description=f"{c.get('subject')} ({change}) — news claim {claim.id}",
+    )
+    try:
+        conc = Deals(session, actor, context=context).add_concession(deal_id, data, [source.id])
+    except (RegistryError, FieldError) as exc:
+        raise NewsError(f"{exc} (edit the claim)") from exc
+    claim.result_type, claim.result_id = "concession", conc.id
 
 
 def _accept_count(

@@ -17,7 +17,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from prisonwatch.model import ConcessionKind
+from prisonwatch.store.deal_views import list_deals
 from prisonwatch.store.news import (
+    CONCESSION_OF_CHANGE,
     EDITABLE,
     STATES,
     NewsError,
@@ -30,6 +33,7 @@ from prisonwatch.store.news import (
     visible,
 )
 from prisonwatch.store.schema import Person
+from prisonwatch.store.schema_deals import Concession
 from prisonwatch.store.schema_news import Article, NewsClaim
 from prisonwatch.web.context import ctx
 from prisonwatch.web.errors import ApiError
@@ -171,6 +175,13 @@ def _detail(
     after = article.text[end : end + CONTEXT_CHARS]
     person = s.get(Person, claim.person_id) if claim.person_id and r.account else None
     fields = [f for f in ("value", "hedge", "status", "person", "subject", "date")]
+    # a sanction change may become a concession of a deal: editors choose the deal
+    deals = (
+        list_deals(s, include_private=True)
+        if claim.kind == "sanction_change" and r.can_edit and claim.state != "accepted"
+        else []
+    )
+    concession = s.get(Concession, claim.result_id) if claim.result_type == "concession" else None
     return render(
         request,
         "claim.html",
@@ -185,6 +196,10 @@ def _detail(
         editable=EDITABLE,
         error=error,
         linked=person,
+        deals=deals,
+        concession_kinds=[k.value for k in ConcessionKind],
+        default_concession=CONCESSION_OF_CHANGE.get(str(effective(claim).get("value") or "")),
+        concession=concession,
         head_cut=start > CONTEXT_CHARS,
         tail_cut=end + CONTEXT_CHARS < len(article.text),
     )
@@ -207,7 +222,17 @@ def _act(request: Request, claim_id: int, r: Reader, action: str, form: FormData
     try:
         with ctx(request).db.session() as s:
             if action == "accept":
-                accept_claim(s, claim_id, actor=r.actor, note=note)
+                raw_deal = _form_text(form, "deal_id")
+                if raw_deal and not raw_deal.isdigit():
+                    raise NewsError(f"deal: {raw_deal!r} is not a deal id")
+                accept_claim(
+                    s,
+                    claim_id,
+                    actor=r.actor,
+                    note=note,
+                    deal_id=int(raw_deal) if raw_deal else None,
+                    concession=_form_text(form, "concession") if raw_deal else None,
+                )
             elif action == "reject":
                 reject_claim(s, claim_id, actor=r.actor, note=note)
             else:
@@ -269,6 +294,18 @@ class ReviewIn(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
 
 
+class AcceptIn(ReviewIn):
+    deal_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**31 - 1,
+        description="A sanction_change claim: make it a concession of this deal",
+    )
+    concession: str | None = Field(
+        default=None, max_length=30, description="The concession kind (with deal_id)"
+    )
+
+
 class EditIn(BaseModel):
     changes: dict[str, str | None] = Field(default_factory=dict, description=", ".join(EDITABLE))
     person_id: int | None = Field(default=None, ge=1)
@@ -313,9 +350,17 @@ def _api_act(request: Request, claim_id: int, r: Reader, fn: Any, **kw: Any) -> 
 
 @router.post("/api/v1/claims/{claim_id}/accept", tags=["api"], summary="Accept (editors)")
 def api_accept(
-    request: Request, claim_id: ClaimId, body: ReviewIn, r: Reader = Depends(editor)
+    request: Request, claim_id: ClaimId, body: AcceptIn, r: Reader = Depends(editor)
 ) -> dict[str, Any]:
-    return _api_act(request, claim_id, r, accept_claim, note=body.note)
+    return _api_act(
+        request,
+        claim_id,
+        r,
+        accept_claim,
+        note=body.note,
+        deal_id=body.deal_id,
+        concession=body.concession,
+    )
 
 
 @router.post("/api/v1/claims/{claim_id}/reject", tags=["api"], summary="Reject (editors)")
