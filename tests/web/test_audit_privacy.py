@@ -161,3 +161,25 @@ def test_editors_see_the_entries_admins_the_values(
     admin = login(TestClient(app), "admin").get("/api/v1/audit?per_page=200").text
     for value in (NEW_CONTACT, PRIVATE_URL, WORDING):
         assert value in admin
+
+
+def test_account_and_token_entries_are_staff_business(
+    app: FastAPI, db: Database, seeded: Seeded
+) -> None:
+    from prisonwatch.store.users import create_token
+
+    with db.session() as s:
+        create_token(s, "editor", "SECRET-TOKEN-LABEL", actor="cli:admin")
+    viewer = login(TestClient(app), "viewer")
+    for path in ("/api/v1/audit?per_page=200", "/api/v1/audit?entity_type=user&per_page=200"):
+        got = viewer.get(path).json()
+        assert {e["entity_type"] for e in got["items"]} & {"user", "api_token"} == set()
+        assert got["total"] == len(got["items"])
+    page = viewer.get("/audit?entity_type=api_token").text
+    assert "SECRET-TOKEN-LABEL" not in page
+    editor = login(TestClient(app), "editor").get("/api/v1/audit?per_page=200").json()
+    kinds = {e["entity_type"] for e in editor["items"]}
+    assert {"user", "api_token"} <= kinds
+    assert "SECRET-TOKEN-LABEL" not in str(editor["items"])  # values redacted for editors
+    admin = login(TestClient(app), "admin").get("/api/v1/audit?per_page=200").text
+    assert "SECRET-TOKEN-LABEL" in admin

@@ -31,7 +31,16 @@ def _fill(path: str, seeded: Seeded) -> str:
     filled = path
     for name in ("{person_id:row_id}", "{person_id}"):
         filled = filled.replace(name, str(seeded.statkevich))
-    for name in ("{item_id:row_id}", "{item_id}", "{claim_id:row_id}", "{claim_id}"):
+    for name in (
+        "{item_id:row_id}",
+        "{item_id}",
+        "{claim_id:row_id}",
+        "{claim_id}",
+        "{event_id:row_id}",
+        "{event_id}",
+        "{concession_id:row_id}",
+        "{concession_id}",
+    ):
         filled = filled.replace(name, "1")
     for name in ("{deal_id:row_id}", "{deal_id}"):
         filled = filled.replace(name, str(seeded.deal))
@@ -232,3 +241,24 @@ def test_security_headers_forbid_outside_resources(app: FastAPI) -> None:
     assert static.headers["cache-control"] == "public, max-age=86400"
     assert "default-src 'self'" in static.headers["content-security-policy"]
     assert "http" not in resp.text.split("<body>")[0].replace('charset="utf-8"', "")
+
+
+def test_every_api_patch_and_delete_needs_an_editor_and_the_csrf_header(
+    app: FastAPI, db: Database, seeded: Seeded
+) -> None:
+    routes = [
+        (method, route.path)
+        for route in all_routes(app)
+        if route.path.startswith("/api/")
+        for method in sorted(route.methods & {"PATCH", "PUT", "DELETE"})
+    ]
+    assert ("DELETE", "/api/v1/deals/{deal_id}/concessions/{concession_id}") in routes
+    with db.session() as s:
+        _, secret = create_token(s, "viewer", actor="test")
+    viewer = TestClient(app, headers={"Authorization": f"Bearer {secret}"})
+    editor = login(TestClient(app), "editor")  # a session cookie, no X-CSRF-Token header
+    for method, path in routes:
+        for client in (viewer, editor):
+            resp = client.request(method, _fill(path, seeded), json={"title": "t"})
+            assert resp.status_code == 403, (method, path)
+            assert resp.json()["error"]["code"] in ("forbidden", "csrf"), (method, path)

@@ -101,6 +101,10 @@ def review_item_visible(include_private: bool) -> list[ColumnElement[bool]]:
 
 #: Keys of audit values that are private facts of a person: never shown below editor.
 PRIVATE_AUDIT_KEYS = (*PRIVATE_PERSON_FIELDS, "private_names")
+#: Audited kinds that are about the staff, not the registry (accounts, API tokens): their
+#: entries are private — a viewer (a journalist, a partner) does not learn who has an account,
+#: with which role, or when a token was made.
+STAFF_ENTITY_TYPES = ("user", "api_token")
 #: Audited kinds of rows with a ``visibility`` column.
 _FACTS: tuple[tuple[str, Any], ...] = (
     ("name", Name),
@@ -130,6 +134,8 @@ def audit_entry_private() -> ColumnElement[bool]:
     )
     subject_id = func.coalesce(after["subject_id"].as_integer(), before["subject_id"].as_integer())
     return or_(
+        # accounts and API tokens: who works on the registry, with which role, is staff business
+        a.entity_type.in_(STAFF_ENTITY_TYPES),
         and_(a.person_id.is_not(None), ~person_public(a.person_id)),
         _value(before, "visibility") == PRIVATE,
         _value(after, "visibility") == PRIVATE,
@@ -189,6 +195,7 @@ __all__ = [
     "PRIVATE",
     "PRIVATE_AUDIT_KEYS",
     "PUBLIC",
+    "STAFF_ENTITY_TYPES",
     "audit_entry_private",
     "case_visible",
     "event_visible",
