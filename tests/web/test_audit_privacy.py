@@ -183,3 +183,30 @@ def test_account_and_token_entries_are_staff_business(
     assert "SECRET-TOKEN-LABEL" not in str(editor["items"])  # values redacted for editors
     admin = login(TestClient(app), "admin").get("/api/v1/audit?per_page=200").text
     assert "SECRET-TOKEN-LABEL" in admin
+
+
+def test_an_organisation_named_only_by_private_events_stays_with_the_staff(
+    app: FastAPI, db: Database, seeded: Seeded
+) -> None:
+    org = "SECRET-ORG Human Rights Watchers"
+    with db.session() as s:
+        reg = Registry(s, "cli:editor")
+        reg.add_event(
+            seeded.kolesnikova,
+            EventInput("recognised", "2024-05-01", organisation=org, visibility="private"),
+        )
+    viewer = login(TestClient(app), "viewer")
+
+    def seen() -> bool:
+        got = viewer.get("/api/v1/audit?entity_type=organisation&per_page=200").json()
+        return org in str(got["items"])
+
+    assert not seen()
+    assert org not in viewer.get("/audit?per_page=200").text
+    assert org in login(TestClient(app), "admin").get("/api/v1/audit?per_page=200").text
+    # once a public event of a public person names it, the organisation is public
+    with db.session() as s:
+        Registry(s, "cli:editor").add_event(
+            seeded.statkevich, EventInput("recognised", "2024-06-01", organisation=org)
+        )
+    assert seen()

@@ -136,6 +136,16 @@ def audit_entry_private() -> ColumnElement[bool]:
     return or_(
         # accounts and API tokens: who works on the registry, with which role, is staff business
         a.entity_type.in_(STAFF_ENTITY_TYPES),
+        # an organisation is public once a public event of a public person names it: until
+        # then its name (say, from a private recognition) stays with the staff
+        and_(
+            a.entity_type == "organisation",
+            ~exists().where(
+                StatusEvent.organisation_id == a.entity_id,
+                StatusEvent.visibility == PUBLIC,
+                person_public(StatusEvent.person_id),
+            ),
+        ),
         and_(a.person_id.is_not(None), ~person_public(a.person_id)),
         _value(before, "visibility") == PRIVATE,
         _value(after, "visibility") == PRIVATE,
