@@ -76,3 +76,35 @@ def test_editor_reviews_a_claim(server: str) -> None:
             assert "status event" in page.content()
         finally:
             browser.close()
+
+
+def test_editor_accepts_a_lifting_as_a_concession_of_the_deal(server: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            ctx = browser.new_context(
+                viewport={"width": 1200, "height": 900}, java_script_enabled=False
+            )
+            page = ctx.new_page()
+            page.goto(f"{server}/login")
+            page.fill("input[name=username]", "editor")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("form.narrow button[type=submit]")
+            page.goto(f"{server}/claims?kind=sanction_change")
+            page.locator("tr", has_text="Belavia").locator("a").first.click()
+            page.wait_for_load_state()
+            deal = page.locator("select[name=deal_id] option", has_text="Release of 52")
+            page.select_option("select[name=deal_id]", deal.get_attribute("value"))
+            assert page.locator("select[name=concession]").input_value() == "delisting"
+            page.screenshot(path=str(SHOTS / "claim-sanction-deal.png"), full_page=True)
+            page.click("form[action$='/accept'] button")
+            assert "(accepted)" in page.locator("h1").inner_text()
+            page.click("text=a concession of a deal")
+            page.wait_for_load_state()
+            given = page.locator("table.concessions").inner_text()
+            assert "delisting" in given and "reported" in given and "Belavia" in given
+            page.screenshot(path=str(SHOTS / "deal-with-news-concession.png"), full_page=True)
+        finally:
+            browser.close()
