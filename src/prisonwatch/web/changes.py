@@ -41,7 +41,7 @@ from prisonwatch.stats import (
 from prisonwatch.stats.charts import series_chart, to_png, to_svg
 from prisonwatch.stats.mass import DEFAULT_THRESHOLD
 from prisonwatch.stats.periods import parse_length
-from prisonwatch.stats.tabular import to_csv
+from prisonwatch.stats.table_output import to_csv
 from prisonwatch.web.convertors import ID_MAX
 from prisonwatch.web.errors import ApiError
 from prisonwatch.web.params import invalid, opt_day, opt_int, opt_str
