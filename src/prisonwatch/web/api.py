@@ -27,7 +27,7 @@ from prisonwatch.store.registry import (
 from prisonwatch.store.status import held_on
 from prisonwatch.validation import LIMITS
 from prisonwatch.web.context import ctx
-from prisonwatch.web.errors import ApiError
+from prisonwatch.web.errors import ApiError, review_error
 from prisonwatch.web.params import opt_day, paging, people_filter, people_sort
 from prisonwatch.web.security import Reader, db_session, editor, reader
 
@@ -442,5 +442,4 @@ def review_decide(
     except RegistryValidationError as exc:
         raise _registry_error(exc) from exc
     except ReviewError as exc:
-        status = 404 if "there is no review item" in str(exc) else 409
-        raise ApiError(status, str(exc)) from exc
+        raise review_error(exc) from exc
