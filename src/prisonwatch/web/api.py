@@ -185,8 +185,6 @@ def get_person(
         view = people_store.person_view(s, person_id, include_private=r.include_private)
     except NotFound as exc:
         raise ApiError(404, str(exc)) from exc
-    if not view.names:
-        raise ApiError(404, f"no person with id {person_id}")
     data = view.as_dict()
     if not r.include_private:
         for key in ("relatives_contact", "internal_notes"):

@@ -168,8 +168,6 @@ def person(
         view = people_store.person_view(s, person_id, include_private=r.include_private)
     except NotFound as exc:
         raise ApiError(404, str(exc)) from exc
-    if not view.names:  # only private names: the person is not visible to this reader
-        raise ApiError(404, f"no person with id {person_id}")
     shown = names_in_script(
         s, [person_id], locale_of(request).script, include_private=r.include_private
     ).get(person_id, view.primary_name)
