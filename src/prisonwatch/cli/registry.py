@@ -19,7 +19,7 @@ from rich.table import Table
 from prisonwatch.cli.common import AsOption, DbOption, console, err_console, fail, open_db
 from prisonwatch.config import acting_user
 from prisonwatch.dates import PartialDateError, parse_day
-from prisonwatch.model import EventKind, Role
+from prisonwatch.model import EventKind
 from prisonwatch.store.busy import retrying
 from prisonwatch.store.db import Database
 from prisonwatch.store.derived import rebuild_derived
@@ -34,7 +34,6 @@ from prisonwatch.store.registry import (
     Registry,
     RegistryValidationError,
 )
-from prisonwatch.store.schema import User
 from prisonwatch.store.status import held_on
 
 person_app = typer.Typer(help="Add, show and edit one person.", no_args_is_help=True)
@@ -144,16 +143,19 @@ def import_cmd(
         )
 
 
-def _require_admin(database: Database, actor: str) -> None:
-    from sqlalchemy import select
+def _private_scope(database: Database, actor: str, private: bool) -> bool:
+    """``--include-private`` under the one export rule (store/private_export.py)."""
+    from prisonwatch.store.private_export import PrivateExportRefused, active_role, export_scope
 
     with database.session() as s:
-        user = s.scalar(select(User).where(User.username == actor))
-        if user is None or user.disabled or user.role != Role.ADMIN.value:
-            fail(
-                f"--include-private needs an admin: {actor!r} is not an active admin user "
-                "(pass --as ADMIN_USERNAME; see `prisonwatch user add --role admin`)"
-            )
+        role = active_role(s, actor)
+    try:
+        return export_scope(role, repr(actor), private=private)
+    except PrivateExportRefused as exc:
+        fail(
+            f"--include-private needs an admin: {exc} "
+            "(pass --as ADMIN_USERNAME; see `prisonwatch user add --role admin`)"
+        )
 
 
 def export_cmd(
@@ -174,9 +176,7 @@ def export_cmd(
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}")
     database = open_db(db)
-    actor = acting_user(as_)
-    if include_private:
-        _require_admin(database, actor)
+    include_private = _private_scope(database, acting_user(as_), include_private)
     if str(output) == "-":
         n = export(database, sys.stdout, fmt, include_private=include_private, id_scheme=id_scheme)
         return

@@ -98,6 +98,11 @@ def people_filter(params: Mapping[str, str]) -> PeopleFilter:
     )
 
 
+def wants_private(params: Mapping[str, str]) -> bool:
+    """``private=1`` (or ``true``, ``yes``): the reader asks for private facts too."""
+    return opt_str(params, "private", 5) in ("1", "true", "yes")
+
+
 def people_sort(params: Mapping[str, str]) -> str:
     sort = opt_str(params, "sort") or "name"
     if sort not in SORTS:
