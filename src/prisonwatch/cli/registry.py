@@ -23,7 +23,7 @@ from prisonwatch.model import EventKind
 from prisonwatch.store.busy import retrying
 from prisonwatch.store.db import Database
 from prisonwatch.store.derived import rebuild_derived
-from prisonwatch.store.people import PeopleFilter, list_people, person_view
+from prisonwatch.store.people import list_people, person_view
 from prisonwatch.store.registry import (
     PERSON_EDITABLE,
     CaseInput,
@@ -410,12 +410,22 @@ def event_add(
     console.print(f"Recorded event {eid} ({kind} {date}) for person {person_id}.")
 
 
+#: the CLI's option for each field of the people filter, for its error messages
+_PEOPLE_OPTIONS = {
+    "text": "--name",
+    "min_sentence_months": "--min-sentence",
+    "max_sentence_months": "--max-sentence",
+    "sort": "--sort",
+}
+
+
 def people_cmd(
     status: Annotated[str | None, typer.Option(help="held, released, died or unknown.")] = None,
     region: Annotated[str | None, typer.Option()] = None,
     article: Annotated[str | None, typer.Option(help="Criminal-code article, e.g. 342.")] = None,
     facility: Annotated[str | None, typer.Option(help="Part of the facility name.")] = None,
     recognised_by: Annotated[str | None, typer.Option()] = None,
+    gender: Annotated[str | None, typer.Option(help="male, female or other.")] = None,
     name: Annotated[str | None, typer.Option(help="Part of a name.")] = None,
     min_sentence: Annotated[int | None, typer.Option(help="Months.")] = None,
     max_sentence: Annotated[int | None, typer.Option(help="Months.")] = None,
@@ -431,24 +441,30 @@ def people_cmd(
     db: DbOption = None,
 ) -> None:
     """List people, with filters."""
+    from prisonwatch.store.people_filter import FilterError, parse_people_filter, parse_sort
+
     database = open_db(db)
-    flt = PeopleFilter(
-        status=status,
-        region=region,
-        article=article,
-        facility=facility,
-        recognised_by=recognised_by,
-        text=name,
-        min_sentence_months=min_sentence,
-        max_sentence_months=max_sentence,
-        detained_from=_day(detained_from, "--detained-from") if detained_from else None,
-        detained_to=_day(detained_to, "--detained-to") if detained_to else None,
-    )
-    try:
-        with database.session() as s:
-            pg = list_people(s, flt, sort=sort, page=page, per_page=limit, on=_day(on, "--on"))
-    except ValueError as exc:
-        fail(str(exc))
+    given = {
+        "status": status,
+        "region": region,
+        "article": article,
+        "facility": facility,
+        "recognised_by": recognised_by,
+        "gender": gender,
+        "text": name,
+        "min_sentence_months": min_sentence,
+        "max_sentence_months": max_sentence,
+        "detained_from": detained_from,
+        "detained_to": detained_to,
+    }
+    try:  # the web's parser too (store/people_filter.py)
+        flt = parse_people_filter(given)
+        order = parse_sort(sort)
+    except FilterError as exc:
+        fail(f"{_PEOPLE_OPTIONS.get(exc.field, '--' + exc.field.replace('_', '-'))}: {exc.message}")
+    day = _day(on, "--on")
+    with database.session() as s:
+        pg = list_people(s, flt, sort=order, page=page, per_page=limit, on=day)
     if fmt == "json":
         print(
             json.dumps(

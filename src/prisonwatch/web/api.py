@@ -145,11 +145,14 @@ def list_people(
     region: str | None = None,
     article: str | None = None,
     facility: str | None = None,
-    min_sentence_months: int | None = Query(None, ge=0, le=1200),
-    max_sentence_months: int | None = Query(None, ge=0, le=1200),
+    # declared for the API's documentation; every filter value is read by the one parser
+    # of the people filter (store/people_filter.py), which the pages and the CLI use too
+    min_sentence_months: str | None = Query(None, description="months, 0-1200"),
+    max_sentence_months: str | None = Query(None, description="months, 0-1200"),
     detained_from: str | None = Query(None, description="YYYY-MM-DD"),
     detained_to: str | None = Query(None, description="YYYY-MM-DD"),
     recognised_by: str | None = None,
+    gender: str | None = Query(None, description="male, female, other"),
     text: str | None = None,
     sort: str = Query("name"),
     page: int = Query(1, ge=1, le=1_000_000),

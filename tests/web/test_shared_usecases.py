@@ -1,0 +1,122 @@
+"""The use cases the CLI and the web share give the same answer for the same input, on both
+backends: the people filter (store/people_filter.py), the invisible person (store/visibility.py
+through person_view), the private-export rule (store/private_export.py)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+from webhelpers import SECRETS, Seeded
+
+from prisonwatch.cli import app as cli_app
+from prisonwatch.store.db import Database
+
+Client = Callable[[str | None], TestClient]
+runner = CliRunner()
+
+
+def cli(db: Database, *args: str) -> tuple[int, str]:
+    result = runner.invoke(cli_app, [*args, "--db", db.url])
+    return result.exit_code, result.output
+
+
+# (web query string, the same filter as CLI options)
+FILTERS = [
+    ("", ()),
+    ("status=held", ("--status", "held")),
+    ("status=held&article=293", ("--status", "held", "--article", "293")),
+    ("detained_from=2020-09-01", ("--detained-from", "2020-09-01")),
+    ("recognised_by=Viasna&sort=-name", ("--recognised-by", "Viasna", "--sort", "-name")),
+    ("min_sentence_months=100", ("--min-sentence", "100")),
+    ("gender=female", ("--gender", "female")),
+    ("text=Statk", ("--name", "Statk")),
+    ("region=Minsk&sort=-id", ("--region", "Minsk", "--sort", "-id")),
+]
+
+
+@pytest.mark.parametrize(("query", "options"), FILTERS)
+def test_people_filter_same_rows_from_cli_and_web(
+    db: Database, client_for: Client, seeded: Seeded, query: str, options: tuple[str, ...]
+) -> None:
+    code, out = cli(db, "people", *options, "--format", "json", "--limit", "200")
+    assert code == 0, out
+    from_cli = [p["id"] for p in json.loads(out)["people"]]
+    # the CLI reads the public registry: the web's answer to a viewer
+    web = client_for("viewer").get(f"/api/v1/people?{query}&per_page=200")
+    assert web.status_code == 200, web.text
+    assert from_cli == [p["id"] for p in web.json()["items"]]
+    page = client_for("viewer").get(f"/people.csv?{query}")
+    assert [int(r["id"]) for r in csv.DictReader(io.StringIO(page.text))] == from_cli
+    assert seeded.hidden not in from_cli
+
+
+# (web query string, CLI options, the field both name)
+BAD_FILTERS = [
+    ("status=escaped", ("--status", "escaped"), "status", "use one of held, released"),
+    ("gender=x", ("--gender", "x"), "gender", "use one of male, female, other"),
+    ("detained_to=2020-13-01", ("--detained-to", "2020-13-01"), "detained_to", "YYYY-MM-DD"),
+    ("min_sentence_months=5000", ("--min-sentence", "5000"), "min_sentence_months", "between"),
+    ("sort=age", ("--sort", "age"), "sort", "use one of name, -name"),
+]
+
+
+@pytest.mark.parametrize(("query", "options", "field", "message"), BAD_FILTERS)
+def test_people_filter_same_refusal_from_cli_and_web(
+    db: Database, client_for: Client, query: str, options: tuple[str, ...], field: str, message: str
+) -> None:
+    code, out = cli(db, "people", *options)
+    assert code == 1 and message in out, out
+    option = {"min_sentence_months": "--min-sentence", "detained_to": "--detained-to"}
+    assert option.get(field, f"--{field}") in out
+    for path in ("/api/v1/people", "/people", "/people.csv"):
+        resp = client_for("viewer").get(f"{path}?{query}")
+        assert resp.status_code == 422, path
+        assert message in resp.text, path
+    details = client_for("viewer").get(f"/api/v1/people?{query}").json()["error"]["details"]
+    assert details[0]["field"] == field
+
+
+def test_hidden_person_is_not_found_from_cli_and_web(
+    db: Database, client_for: Client, seeded: Seeded
+) -> None:
+    """A person with only private names: 'no person' to the public CLI and to a viewer, shown
+    to whoever may see private facts (the CLI's --private, an editor)."""
+    code, out = cli(db, "person", "show", str(seeded.hidden))
+    assert code == 1 and f"no person with id {seeded.hidden}" in out
+    assert SECRETS["private_name"] not in out
+    for path in (f"/people/{seeded.hidden}", f"/api/v1/people/{seeded.hidden}"):
+        resp = client_for("viewer").get(path)
+        assert resp.status_code == 404 and f"no person with id {seeded.hidden}" in resp.text
+        assert SECRETS["private_name"] not in resp.text
+        assert client_for("editor").get(path).status_code == 200
+    code, out = cli(db, "person", "show", str(seeded.hidden), "--private")
+    assert code == 0 and SECRETS["private_name"] in out
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("editor", False), ("admin", True)])
+def test_private_export_same_rule_from_cli_and_web(
+    db: Database, client_for: Client, tmp_path: object, role: str, allowed: bool
+) -> None:
+    code, out = cli(db, "export", "-", "--format", "jsonl", "--include-private", "--as", role)
+    assert (code == 0) is allowed, out
+    assert (SECRETS["relatives_contact"] in out) is allowed
+    if not allowed:
+        assert "only admins may export private fields" in out
+    c = client_for(role)
+    for path in ("/people.csv?private=1", "/changes/series.csv?private=1"):
+        resp = c.get(path)
+        assert resp.status_code == (200 if allowed else 403), path
+        if not allowed:
+            assert "only admins may export private fields" in resp.text
+    people = c.get("/people.csv?private=1").text
+    assert (SECRETS["private_name"] in people) is allowed
+    # without asking, everyone's export is public
+    assert SECRETS["private_name"] not in c.get("/people.csv").text
+    code, out = cli(db, "export", "-", "--format", "jsonl", "--as", role)
+    assert code == 0 and SECRETS["relatives_contact"] not in out
