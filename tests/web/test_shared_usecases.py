@@ -120,3 +120,21 @@ def test_private_export_same_rule_from_cli_and_web(
     assert SECRETS["private_name"] not in c.get("/people.csv").text
     code, out = cli(db, "export", "-", "--format", "jsonl", "--as", role)
     assert code == 0 and SECRETS["relatives_contact"] not in out
+
+
+@pytest.mark.parametrize("query", ["Statkevich Nikolai", "Калеснікава", "Zzyzxprivat", "Losik"])
+def test_name_search_same_hits_from_cli_and_web(
+    db: Database, client_for: Client, seeded: Seeded, query: str
+) -> None:
+    """`prisonwatch search` and /api/v1/search run the same use case (name_search.py): the
+    same people, names, scores and order; private names only with --private / for editors."""
+    for role, flags in (("viewer", ()), ("editor", ("--private",))):
+        code, out = cli(db, "search", query, "--format", "json", *flags)
+        assert code == 0, out
+        from_cli = json.loads(out)
+        web = client_for(role).get("/api/v1/search", params={"q": query}).json()
+        assert from_cli == web, role
+        shown = [h["name"] for h in web["items"]]
+        assert (SECRETS["private_name"] in shown) is (role == "editor" and query == "Zzyzxprivat")
+    code, out = cli(db, "search", "Statkevich")  # the table
+    assert code == 0 and "Mikalai Statkevich" in out and "1 found" in out

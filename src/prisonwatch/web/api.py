@@ -297,22 +297,7 @@ def search(
     hits = ctx(request).search.search(q, limit=limit, include_private=r.include_private, session=s)
     return {
         "query": q,
-        "items": [
-            {
-                "person_id": h.person_id,
-                "name_id": h.name_id,
-                "name": h.name,
-                "score": h.score,
-                "verdict": h.verdict,
-                "why": h.why,
-                "full_hit": h.answer.full,
-                "exact": h.answer.exact,
-                "typed_parts": h.answer.typed,
-                "typed_parts_found": h.answer.found,
-                "reason": h.answer.reason,
-            }
-            for h in hits
-        ],
+        "items": [h.as_dict() for h in hits],
     }
 
 
