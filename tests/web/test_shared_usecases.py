@@ -1,6 +1,7 @@
 """The use cases the CLI and the web share give the same answer for the same input, on both
 backends: the people filter (store/people_filter.py), the invisible person (store/visibility.py
-through person_view), the private-export rule (store/private_export.py)."""
+through person_view), the private-export rule (store/private_export.py), the name search
+(name_search.py) and list-to-list reconciliation (reconcile/usecase.py)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
-from webhelpers import SECRETS, Seeded
+from webhelpers import SECRETS, Seeded, csrf_of
 
 from prisonwatch.cli import app as cli_app
 from prisonwatch.store.db import Database
@@ -138,3 +140,64 @@ def test_name_search_same_hits_from_cli_and_web(
         assert (SECRETS["private_name"] in shown) is (role == "editor" and query == "Zzyzxprivat")
     code, out = cli(db, "search", "Statkevich")  # the table
     assert code == 0 and "Mikalai Statkevich" in out and "1 found" in out
+
+
+DEMANDED = (
+    "id,name\n1,Мікалай Статкевіч\n2,Марыя Калеснікава\n3,Ihar Losik\n"
+    "4,Aliaksandr Milinkevich\n5,Maksim Znak\n"
+)
+RELEASED = "id,name\na,Mikalai Statkevich\nb,Igor Losik\nc,Lukashenka Aliaksandr\nd,Maksym Znakh\n"
+
+
+def test_list_reconciliation_same_from_cli_and_web(
+    db: Database, client_for: Client, tmp_path: Path
+) -> None:
+    """`prisonwatch reconcile A B` and the Lists page run one use case (reconcile/usecase.py):
+    the same verdicts, the same review pairs queued under the same keys and context, and a
+    decision taken on the web is honoured by the CLI."""
+    from prisonwatch.reconcile.report import pair_row
+    from prisonwatch.web.lists import Upload, run
+
+    left, right = tmp_path / "demanded.csv", tmp_path / "released.csv"
+    left.write_text(DEMANDED, encoding="utf-8")
+    right.write_text(RELEASED, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    code, text = cli(db, "reconcile", str(left), str(right), "-o", str(out))
+    assert code == 0 and "1 new pair(s) queued" in text, text
+    from_cli = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))[1:]
+    web = run(
+        db,
+        Upload("demanded.csv", DEMANDED.encode()),
+        Upload("released.csv", RELEASED.encode()),
+        id_col="id",
+        name_col="name",
+    )
+    assert [list(pair_row(p).cells()) for p in web.result.pairs] == from_cli
+    assert web.queued == 0  # the CLI queued the very same pair (same keys)
+    editor = client_for("editor")
+    items = editor.get("/api/v1/review").json()["items"]
+    assert [(i["left_name"], i["right_name"], i["context"]) for i in items] == [
+        ("Maksim Znak", "Maksym Znakh", "demanded.csv × released.csv")
+    ]
+    # the same over HTTP: the upload queues nothing new
+    token = csrf_of(editor.get("/lists").text)
+    resp = editor.post(
+        "/lists/reconcile",
+        data={"csrf_token": token, "name_col": "name", "id_col": "id"},
+        files={
+            "left": ("demanded.csv", DEMANDED.encode(), "text/csv"),
+            "right": ("released.csv", RELEASED.encode(), "text/csv"),
+        },
+    )
+    assert resp.status_code == 200 and "demanded × released" in resp.text
+    assert editor.get("/api/v1/review").json()["total"] == 1
+    decided = editor.post(
+        f"/api/v1/review/{items[0]['id']}",
+        json={"decision": "same"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert decided.status_code == 200, decided.text
+    code, text = cli(db, "reconcile", str(left), str(right), "-o", str(out))
+    assert code == 0 and "queued" not in text
+    rows = {r[0]: r for r in csv.reader(io.StringIO(out.read_text(encoding="utf-8")))}
+    assert rows["5"][2:4] == ["d", "Maksym Znakh"] and rows["5"][5] == "match"
