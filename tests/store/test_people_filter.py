@@ -17,6 +17,7 @@ from prisonwatch.store.people_filter import FilterError, parse_people_filter, pa
         ({}, PeopleFilter()),
         ({"status": "held", "region": "  Minsk "}, PeopleFilter(status="held", region="Minsk")),
         ({"status": "", "text": "   "}, PeopleFilter()),  # empty means no filter
+        ({"text": " Ivan   Petrov "}, PeopleFilter(text="Ivan Petrov")),  # spaces folded
         ({"min_sentence_months": 12}, PeopleFilter(min_sentence_months=12)),  # the CLI's int
         ({"max_sentence_months": "1200"}, PeopleFilter(max_sentence_months=1200)),
         ({"detained_from": "2020-09-01"}, PeopleFilter(detained_from=dt.date(2020, 9, 1))),
@@ -35,15 +36,16 @@ def test_parses(raw: dict[str, str | int], expected: PeopleFilter) -> None:
         ({"min_sentence_months": "ten"}, "min_sentence_months", "not a whole number"),
         ({"max_sentence_months": -1}, "max_sentence_months", "must be between 0 and 1200"),
         ({"detained_to": "2020-09"}, "detained_to", "use a full date YYYY-MM-DD"),
-        ({"article": "3" * 31}, "article", "longer than 30 characters"),
-        ({"text": "x" * 301}, "text", "longer than 300 characters"),
+        ({"article": "3" * 31}, "article", "longer than 30 characters (31)"),
+        ({"text": "x" * 301}, "text", "longer than 300 characters (301)"),
+        ({"region": "Minsk\u202e"}, "region", "U+202E"),
     ],
 )
 def test_refuses_naming_the_field(raw: dict[str, str | int], field: str, message: str) -> None:
     with pytest.raises(FilterError) as caught:
         parse_people_filter(raw)
-    assert (caught.value.field, caught.value.message) == (field, message)
-    assert str(caught.value) == f"{field}: {message}"
+    assert caught.value.field == field and message in caught.value.message
+    assert str(caught.value) == f"{field}: {caught.value.message}"
     assert str(next(iter(raw.values()))) not in message  # the value is not echoed
 
 

@@ -5,7 +5,8 @@ runs.
 
 Values arrive as text under the names of :data:`FIELDS` (the query-string names). A value
 that is not usable raises :class:`FilterError` naming the field; the value itself is not
-echoed (it could be anything, even a private value). Empty values mean "no filter".
+echoed (it could be anything, even a private value). Empty values mean "no filter". Text goes
+through the input rule of :mod:`prisonwatch.validation` (characters, spaces, length).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 from prisonwatch.dates import PartialDateError, parse_day
 from prisonwatch.model import Gender
 from prisonwatch.store.people import SORTS, STATUSES, PeopleFilter
+from prisonwatch.validation import FieldError, check_text
 
 #: The filter's fields, by their query-string names.
 FIELDS = (
@@ -39,23 +41,17 @@ GENDERS = tuple(g.value for g in Gender)
 Raw = Mapping[str, str | int | None]
 
 
-class FilterError(ValueError):
+class FilterError(FieldError):
     """A filter value cannot be used; ``field`` is its query-string name."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 def _text(raw: Raw, key: str, max_len: int = MAX_TEXT) -> str | None:
+    """The input rule of every text (validation.py: characters, spaces, length)."""
     value = raw.get(key)
-    if value is None:
-        return None
-    value = str(value).strip()
-    if len(value) > max_len:
-        raise FilterError(key, f"longer than {max_len} characters")
-    return value or None
+    try:
+        return check_text(key, value, limit=max_len)
+    except FieldError as exc:
+        raise FilterError(exc.field, exc.message) from None
 
 
 def _choice(raw: Raw, key: str, allowed: tuple[str, ...]) -> str | None:
