@@ -103,7 +103,7 @@ def test_hidden_person_is_not_found_from_cli_and_web(
 
 @pytest.mark.parametrize(("role", "allowed"), [("editor", False), ("admin", True)])
 def test_private_export_same_rule_from_cli_and_web(
-    db: Database, client_for: Client, tmp_path: object, role: str, allowed: bool
+    db: Database, client_for: Client, role: str, allowed: bool
 ) -> None:
     code, out = cli(db, "export", "-", "--format", "jsonl", "--include-private", "--as", role)
     assert (code == 0) is allowed, out
