@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from prisonwatch.cli.reconcile import app, review_app
-from prisonwatch.reconcile import ReviewError, read_list, reconcile
+from prisonwatch.reconcile import read_list, reconcile
+from prisonwatch.reconcile.errors import ReviewConflict, ReviewInvalid, ReviewNotFound
 from prisonwatch.reconcile.review import (
     decide,
     enqueue,
@@ -179,20 +180,20 @@ def test_review_errors(db: Database) -> None:
         )
     with db.session() as s:
         (item,) = pending(s)
-        with pytest.raises(ReviewError, match="not one of same, different, unsure"):
+        with pytest.raises(ReviewInvalid, match="not one of same, different, unsure"):
             decide(s, item.id, "maybe", "ana")
-        with pytest.raises(ReviewError, match="no review item 999"):
+        with pytest.raises(ReviewNotFound, match="no review item 999"):
             decide(s, 999, "same", "ana")
         j = decide(s, item.id, "SAME", "ana")
         assert j.decision == "same"
-        with pytest.raises(ReviewError, match="already decided as same by ana"):
+        with pytest.raises(ReviewConflict, match="already decided as same by ana"):
             decide(s, item.id, "different", "ben")
         withdraw(s, j.id, "ben")
-        with pytest.raises(ReviewError, match="already withdrawn by ben"):
+        with pytest.raises(ReviewConflict, match="already withdrawn by ben"):
             withdraw(s, j.id, "ana")
-        with pytest.raises(ReviewError, match="no judgement 999"):
+        with pytest.raises(ReviewNotFound, match="no judgement 999"):
             withdraw(s, 999, "ana")
-        with pytest.raises(ReviewError, match="against itself"):
+        with pytest.raises(ReviewInvalid, match="against itself"):
             judge(s, "person:1", "person:1", "same", "ana")
     # the failed calls wrote nothing; the withdrawn judgement is kept and audited with the person
     assert count(db, Judgement) == 1

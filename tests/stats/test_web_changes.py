@@ -134,7 +134,7 @@ def test_public_pages_never_show_private_sources(db: Database, timeline: dict[st
 
 
 def test_series_csv_neutralises_formula_cells() -> None:
-    from prisonwatch.stats.tabular import to_csv
+    from prisonwatch.stats.table_output import to_csv
 
     text = to_csv([{"region": "=HYPERLINK(1)", "net": -51}, {"region": "@x", "net": 3}])
     assert text.splitlines() == ["region,net", "'=HYPERLINK(1),-51", "'@x,3"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, select
 
 from prisonwatch.store.db import Database
@@ -52,3 +53,13 @@ def test_name_writes_move_a_person_in_and_out_of_public_counts(db: Database) -> 
     with db.session() as s:  # a public name again: back in every public count
         Registry(s, "t").add_name(pid, NameInput("Алесь Бяляцкі"))
     assert _public_view(db) == (1, 1, 1, 1, [pid])
+
+
+@pytest.mark.parametrize(
+    ("names", "public"),
+    [((), False), (("private",), False), (("private", "public"), True), (("public",), True)],
+)
+def test_has_public_name_is_the_person_rule(names: tuple[str, ...], public: bool) -> None:
+    from prisonwatch.store.visibility import has_public_name
+
+    assert has_public_name(iter(names)) is public

@@ -55,6 +55,37 @@ def test_upload_reconcile_and_decide(
     assert again.status_code == 409
 
 
+def test_review_errors_answer_by_their_type(
+    client_for: Callable[[str | None], TestClient], db: Database
+) -> None:
+    """The page and the API map the same review failure to the same status, chosen by the
+    error's type (an unknown item is 404, a decided one 409) — not by its message."""
+    from prisonwatch.store.schema import ReviewItem
+
+    with db.session() as s:
+        item = ReviewItem(left_key="l:1", right_key="r:1", left_name="A", right_name="B", score=0.7)
+        s.add(item)
+        s.flush()
+        item_id = item.id
+    c = client_for("editor")
+    token = csrf_of(c.get("/lists").text)
+    headers = {"X-CSRF-Token": token}
+
+    def page(target: int) -> int:
+        form = {"csrf_token": token, "decision": "same"}
+        return c.post(f"/review/{target}", data=form, follow_redirects=False).status_code
+
+    def api(target: int) -> int:
+        body = {"decision": "same"}
+        return c.post(f"/api/v1/review/{target}", json=body, headers=headers).status_code
+
+    for post in (page, api):
+        assert post(item_id + 1000) == 404, post.__name__
+    assert page(item_id) == 303
+    for post in (page, api):
+        assert post(item_id) == 409, post.__name__
+
+
 def test_bad_uploads_are_explained(client_for: Callable[[str | None], TestClient]) -> None:
     c = client_for("editor")
     token = csrf_of(c.get("/lists").text)

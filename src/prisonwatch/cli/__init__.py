@@ -80,6 +80,9 @@ COMMANDS: dict[str, Lazy] = {
         "Export the registry (public fields only, unless an admin asks for private ones).",
     ),
     "people": Lazy("registry", "people_cmd", "List people, with filters."),
+    "search": Lazy(
+        "search", "search_cmd", "Find people by name across scripts and spellings, best first."
+    ),
     "status": Lazy(
         "registry",
         "status_cmd",

@@ -36,7 +36,7 @@ from prisonwatch.stats import (
 )
 from prisonwatch.stats.charts import ChartError, series_chart, write_chart
 from prisonwatch.stats.mass import DEFAULT_THRESHOLD
-from prisonwatch.stats.tabular import columns_of, to_csv
+from prisonwatch.stats.table_output import columns_of, to_csv
 
 app = typer.Typer(
     help="Has anything changed? Held over time, inflow and outflow, periods compared, charts.",

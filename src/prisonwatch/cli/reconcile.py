@@ -23,28 +23,20 @@ from rich.table import Table
 
 from prisonwatch.cli.common import AsOption, DbOption, console, err_console, fail, open_db
 from prisonwatch.config import DEFAULT_DB_URL, acting_user, database_url
-from prisonwatch.reconcile import (
-    InputError,
-    ReconcileOptions,
-    ReconcileResult,
-    ReviewError,
-    read_list,
-    reconcile,
-)
+from prisonwatch.reconcile import InputError, ReconcileOptions, ReconcileResult, ReviewError
 from prisonwatch.reconcile.atomic import temp_path_for
 from prisonwatch.reconcile.engine import AMBIGUITY_MARGIN
 from prisonwatch.reconcile.registry import reconcile_with_registry
 from prisonwatch.reconcile.report import write_csv, write_html, write_right_unmatched, write_xlsx
 from prisonwatch.reconcile.review import (
     decide,
-    enqueue,
     judge,
     judgements,
-    load_graph,
     pending,
     pending_count,
     withdraw,
 )
+from prisonwatch.reconcile.usecase import ListFile, reconcile_lists
 from prisonwatch.store.db import Database
 from prisonwatch.validation import FieldError
 
@@ -285,35 +277,31 @@ def reconcile_cmd(
         fail("RIGHT is missing (or use --registry)", 2)
     if output is None and html is None and xlsx is None:
         fail("say where to write: -o OUT.csv, --html or --xlsx", 2)
+    store = _registry_for_judgements(db, no_db)
     try:
-        lrows = read_list(left, left_id or None, left_name, list_key=left_key)
-        rrows = read_list(right, right_id or None, right_name, list_key=right_key)
+        with RichProgress() as bar:
+            done = reconcile_lists(
+                ListFile(left, left_id or None, left_name, list_key=left_key),
+                ListFile(right, right_id or None, right_name, list_key=right_key),
+                registry=store,
+                options=opts,
+                progress=bar,
+            )
     except InputError as exc:
         fail(str(exc), 2)
-    store = _registry_for_judgements(db, no_db)
-    graph = None
-    if store is not None:
-        with store.session() as s:
-            graph = load_graph(s)
-    with RichProgress() as bar:
-        result = reconcile(lrows, rrows, opts, judgements=graph, progress=bar)
-    report_title = title or f"{left.stem} × {right.stem}"
     _write_outputs(
-        result,
+        done.result,
         output=output,
         html=html,
         xlsx=xlsx,
         right_unmatched=right_unmatched,
-        title=report_title,
-        left_label=left.stem,
-        right_label=right.stem,
+        title=title or done.title,
+        left_label=done.left_label,
+        right_label=done.right_label,
     )
-    _print_counts(result, left.stem, right.stem)
-    if store is not None:
-        with store.session() as s:
-            queued = enqueue(s, result, f"{left.name} × {right.name}")
-        if queued:
-            console.print(f"{queued} new pair(s) queued: see `prisonwatch review list`")
+    _print_counts(done.result, done.left_label, done.right_label)
+    if done.queued:
+        console.print(f"{done.queued} new pair(s) queued: see `prisonwatch review list`")
 
 
 @review_app.command("list")

@@ -19,11 +19,11 @@ from rich.table import Table
 from prisonwatch.cli.common import AsOption, DbOption, console, err_console, fail, open_db
 from prisonwatch.config import acting_user
 from prisonwatch.dates import PartialDateError, parse_day
-from prisonwatch.model import EventKind, Role
+from prisonwatch.model import EventKind
 from prisonwatch.store.busy import retrying
 from prisonwatch.store.db import Database
 from prisonwatch.store.derived import rebuild_derived
-from prisonwatch.store.people import PeopleFilter, list_people, person_view
+from prisonwatch.store.people import list_people, person_view
 from prisonwatch.store.registry import (
     PERSON_EDITABLE,
     CaseInput,
@@ -34,7 +34,6 @@ from prisonwatch.store.registry import (
     Registry,
     RegistryValidationError,
 )
-from prisonwatch.store.schema import User
 from prisonwatch.store.status import held_on
 
 person_app = typer.Typer(help="Add, show and edit one person.", no_args_is_help=True)
@@ -144,16 +143,19 @@ def import_cmd(
         )
 
 
-def _require_admin(database: Database, actor: str) -> None:
-    from sqlalchemy import select
+def _private_scope(database: Database, actor: str, private: bool) -> bool:
+    """``--include-private`` under the one export rule (store/private_export.py)."""
+    from prisonwatch.store.private_export import PrivateExportRefused, active_role, export_scope
 
     with database.session() as s:
-        user = s.scalar(select(User).where(User.username == actor))
-        if user is None or user.disabled or user.role != Role.ADMIN.value:
-            fail(
-                f"--include-private needs an admin: {actor!r} is not an active admin user "
-                "(pass --as ADMIN_USERNAME; see `prisonwatch user add --role admin`)"
-            )
+        role = active_role(s, actor)
+    try:
+        return export_scope(role, repr(actor), private=private)
+    except PrivateExportRefused as exc:
+        fail(
+            f"--include-private needs an admin: {exc} "
+            "(pass --as ADMIN_USERNAME; see `prisonwatch user add --role admin`)"
+        )
 
 
 def export_cmd(
@@ -174,9 +176,7 @@ def export_cmd(
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}")
     database = open_db(db)
-    actor = acting_user(as_)
-    if include_private:
-        _require_admin(database, actor)
+    include_private = _private_scope(database, acting_user(as_), include_private)
     if str(output) == "-":
         n = export(database, sys.stdout, fmt, include_private=include_private, id_scheme=id_scheme)
         return
@@ -410,12 +410,22 @@ def event_add(
     console.print(f"Recorded event {eid} ({kind} {date}) for person {person_id}.")
 
 
+#: the CLI's option for each field of the people filter, for its error messages
+_PEOPLE_OPTIONS = {
+    "text": "--name",
+    "min_sentence_months": "--min-sentence",
+    "max_sentence_months": "--max-sentence",
+    "sort": "--sort",
+}
+
+
 def people_cmd(
     status: Annotated[str | None, typer.Option(help="held, released, died or unknown.")] = None,
     region: Annotated[str | None, typer.Option()] = None,
     article: Annotated[str | None, typer.Option(help="Criminal-code article, e.g. 342.")] = None,
     facility: Annotated[str | None, typer.Option(help="Part of the facility name.")] = None,
     recognised_by: Annotated[str | None, typer.Option()] = None,
+    gender: Annotated[str | None, typer.Option(help="male, female or other.")] = None,
     name: Annotated[str | None, typer.Option(help="Part of a name.")] = None,
     min_sentence: Annotated[int | None, typer.Option(help="Months.")] = None,
     max_sentence: Annotated[int | None, typer.Option(help="Months.")] = None,
@@ -431,24 +441,30 @@ def people_cmd(
     db: DbOption = None,
 ) -> None:
     """List people, with filters."""
+    from prisonwatch.store.people_filter import FilterError, parse_people_filter, parse_sort
+
     database = open_db(db)
-    flt = PeopleFilter(
-        status=status,
-        region=region,
-        article=article,
-        facility=facility,
-        recognised_by=recognised_by,
-        text=name,
-        min_sentence_months=min_sentence,
-        max_sentence_months=max_sentence,
-        detained_from=_day(detained_from, "--detained-from") if detained_from else None,
-        detained_to=_day(detained_to, "--detained-to") if detained_to else None,
-    )
-    try:
-        with database.session() as s:
-            pg = list_people(s, flt, sort=sort, page=page, per_page=limit, on=_day(on, "--on"))
-    except ValueError as exc:
-        fail(str(exc))
+    given = {
+        "status": status,
+        "region": region,
+        "article": article,
+        "facility": facility,
+        "recognised_by": recognised_by,
+        "gender": gender,
+        "text": name,
+        "min_sentence_months": min_sentence,
+        "max_sentence_months": max_sentence,
+        "detained_from": detained_from,
+        "detained_to": detained_to,
+    }
+    try:  # the web's parser too (store/people_filter.py)
+        flt = parse_people_filter(given)
+        order = parse_sort(sort)
+    except FilterError as exc:
+        fail(f"{_PEOPLE_OPTIONS.get(exc.field, '--' + exc.field.replace('_', '-'))}: {exc.message}")
+    day = _day(on, "--on")
+    with database.session() as s:
+        pg = list_people(s, flt, sort=order, page=page, per_page=limit, on=day)
     if fmt == "json":
         print(
             json.dumps(

@@ -14,7 +14,7 @@ by default: a restore keeps the registry's current accounts and tokens, so resto
 backup cannot bring back a revoked token or a disabled account. ``include_credentials=True``
 (``restore --with-credentials``) restores the backup's instead. A restore is audited
 (``entity_type`` ``registry``, action ``restore``); the web app's name search watches for that
-entry and rebuilds its index (:mod:`prisonwatch.web.search`).
+entry and rebuilds its index (:mod:`prisonwatch.name_search`).
 
 A restore that fails names the file and the table, never the values it tried to write.
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from prisonwatch.model import JudgementDecision
 from prisonwatch.reconcile.engine import REVIEW, ReconcileResult
-from prisonwatch.reconcile.errors import ReviewError
+from prisonwatch.reconcile.errors import ReviewConflict, ReviewInvalid, ReviewNotFound
 from prisonwatch.reconcile.judgements import JudgementGraph
 from prisonwatch.store import audit
 from prisonwatch.store.schema import Judgement, ReviewItem, utcnow
@@ -37,7 +37,7 @@ def _decision(value: str) -> JudgementDecision:
         return JudgementDecision(value.strip().lower())
     except ValueError as exc:
         allowed = ", ".join(d.value for d in JudgementDecision)
-        raise ReviewError(f"decision {value!r} is not one of {allowed}") from exc
+        raise ReviewInvalid(f"decision {value!r} is not one of {allowed}") from exc
 
 
 def enqueue(session: Session, result: ReconcileResult, context: str) -> int:
@@ -123,7 +123,7 @@ def judge(
 ) -> Judgement:
     """Record a decision on a pair of keys (audited)."""
     if left_key == right_key:
-        raise ReviewError(f"a record cannot be judged against itself ({left_key})")
+        raise ReviewInvalid(f"a record cannot be judged against itself ({left_key})")
     note = check_text("note", note)  # the one input rule; FieldError (a ValueError) names it
     j = Judgement(
         left_key=left_key,
@@ -157,11 +157,11 @@ def decide(
     """Decide a queued pair: store the judgement and take the item off the queue."""
     item = session.get(ReviewItem, item_id)
     if item is None:
-        raise ReviewError(f"there is no review item {item_id}")
+        raise ReviewNotFound(f"there is no review item {item_id}")
     if item.judgement_id is not None:
         done = session.get(Judgement, item.judgement_id)
         who = f" as {done.decision} by {done.user}" if done is not None else ""
-        raise ReviewError(
+        raise ReviewConflict(
             f"review item {item_id} is already decided{who}; withdraw that judgement first"
         )
     j = judge(
@@ -186,9 +186,9 @@ def withdraw(session: Session, judgement_id: int, actor: str, note: str | None =
     again if it came from the queue."""
     j = session.get(Judgement, judgement_id)
     if j is None:
-        raise ReviewError(f"there is no judgement {judgement_id}")
+        raise ReviewNotFound(f"there is no judgement {judgement_id}")
     if j.withdrawn_at is not None:
-        raise ReviewError(
+        raise ReviewConflict(
             f"judgement {judgement_id} was already withdrawn by {j.withdrawn_by} "
             f"on {j.withdrawn_at:%Y-%m-%d}"
         )

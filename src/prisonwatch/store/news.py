@@ -79,6 +79,14 @@ class NewsError(ValueError):
     """Bad input for storing or reviewing; the message names the field."""
 
 
+class ClaimNotFound(NewsError):
+    """No claim with that id."""
+
+
+class ClaimConflict(NewsError):
+    """The claim's state does not allow the action (already accepted or rejected)."""
+
+
 @dataclass
 class AddResult:
     article: Article
@@ -272,7 +280,7 @@ def effective(claim: NewsClaim) -> dict[str, Any]:
 def get_claim(session: Session, claim_id: int) -> NewsClaim:
     claim = session.get(NewsClaim, claim_id)
     if claim is None:
-        raise NewsError(f"claim: no claim with id {claim_id}")
+        raise ClaimNotFound(f"claim: no claim with id {claim_id}")
     return claim
 
 
@@ -287,7 +295,7 @@ def edit_claim(
     """Keep the reviewer's changes beside the proposal (only fields that differ from it)."""
     claim = get_claim(session, claim_id)
     if claim.state == "accepted":
-        raise NewsError("state: an accepted claim can't be edited")
+        raise ClaimConflict("state: an accepted claim can't be edited")
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise NewsError(f"{sorted(unknown)[0]}: not an editable field ({', '.join(EDITABLE)})")
@@ -338,7 +346,7 @@ def accept_claim(
     concession of that deal."""
     claim = get_claim(session, claim_id)
     if claim.state == "accepted":
-        raise NewsError("state: already accepted")
+        raise ClaimConflict("state: already accepted")
     if (deal_id is not None or concession) and claim.kind != "sanction_change":
         raise NewsError("deal: only a sanction_change claim becomes a deal's concession")
     if concession and deal_id is None:
@@ -500,9 +508,11 @@ def reject_claim(
 ) -> NewsClaim:
     claim = get_claim(session, claim_id)
     if claim.state == "accepted":
-        raise NewsError("state: an accepted claim can't be rejected (its registry change stays)")
+        raise ClaimConflict(
+            "state: an accepted claim can't be rejected (its registry change stays)"
+        )
     if claim.state == "rejected":
-        raise NewsError("state: already rejected")
+        raise ClaimConflict("state: already rejected")
     snap = audit.snapshot(claim)
     _figure_state(session, claim, "rejected", actor)
     claim.state = "rejected"

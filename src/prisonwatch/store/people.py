@@ -51,7 +51,12 @@ from prisonwatch.store.status import (
     status_case_expression,
     status_word,
 )
-from prisonwatch.store.visibility import case_visible, event_visible, person_public
+from prisonwatch.store.visibility import (
+    case_visible,
+    event_visible,
+    has_public_name,
+    person_public,
+)
 
 STATUSES = ("held", "released", "died", "unknown")
 SORTS = ("name", "-name", "detained", "-detained", "region", "-region", "id", "-id")
@@ -524,9 +529,12 @@ def custody_days(events: list[EventView], on: dt.date) -> int:
 def person_view(
     session: Session, person_id: int, *, include_private: bool = False, on: dt.date | None = None
 ) -> PersonView:
+    """One person as ``include_private`` lets the reader see them. A person hidden from the
+    reader (all names private: :func:`~prisonwatch.store.visibility.has_public_name`) is
+    :class:`NotFound`, with the same message as a person who does not exist."""
     on = on or dt.date.today()
     p = session.get(Person, person_id)
-    if p is None:
+    if p is None or not (include_private or has_public_name(n.visibility for n in p.names)):
         raise NotFound(f"no person with id {person_id}")
     name_rows = [n for n in p.names if include_private or n.visibility == "public"]
     name_rows.sort(key=lambda n: (not n.is_primary, n.id))

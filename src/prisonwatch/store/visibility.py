@@ -26,6 +26,7 @@ redacted, admins in full. Other entries are shown to viewers without the private
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import String, and_, cast, exists, func, literal, or_
@@ -50,6 +51,11 @@ PRIVATE = "private"
 def person_public(person_id: Any) -> ColumnElement[bool]:
     """SQL: the person ``person_id`` (a column or a value) has at least one public name."""
     return exists().where(Name.person_id == person_id, Name.visibility == PUBLIC)
+
+
+def has_public_name(name_visibilities: Iterable[str]) -> bool:
+    """The same rule as :func:`person_public`, over a person's names already loaded."""
+    return PUBLIC in name_visibilities
 
 
 def name_visible(include_private: bool) -> list[ColumnElement[bool]]:
@@ -209,6 +215,7 @@ __all__ = [
     "audit_entry_private",
     "case_visible",
     "event_visible",
+    "has_public_name",
     "name_visible",
     "person_public",
     "review_item_visible",

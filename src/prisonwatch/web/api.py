@@ -27,7 +27,7 @@ from prisonwatch.store.registry import (
 from prisonwatch.store.status import held_on
 from prisonwatch.validation import LIMITS
 from prisonwatch.web.context import ctx
-from prisonwatch.web.errors import ApiError
+from prisonwatch.web.errors import ApiError, review_error
 from prisonwatch.web.params import opt_day, paging, people_filter, people_sort
 from prisonwatch.web.security import Reader, db_session, editor, reader
 
@@ -145,11 +145,14 @@ def list_people(
     region: str | None = None,
     article: str | None = None,
     facility: str | None = None,
-    min_sentence_months: int | None = Query(None, ge=0, le=1200),
-    max_sentence_months: int | None = Query(None, ge=0, le=1200),
+    # declared for the API's documentation; every filter value is read by the one parser
+    # of the people filter (store/people_filter.py), which the pages and the CLI use too
+    min_sentence_months: str | None = Query(None, description="months, 0-1200"),
+    max_sentence_months: str | None = Query(None, description="months, 0-1200"),
     detained_from: str | None = Query(None, description="YYYY-MM-DD"),
     detained_to: str | None = Query(None, description="YYYY-MM-DD"),
     recognised_by: str | None = None,
+    gender: str | None = Query(None, description="male, female, other"),
     text: str | None = None,
     sort: str = Query("name"),
     page: int = Query(1, ge=1, le=1_000_000),
@@ -185,8 +188,6 @@ def get_person(
         view = people_store.person_view(s, person_id, include_private=r.include_private)
     except NotFound as exc:
         raise ApiError(404, str(exc)) from exc
-    if not view.names:
-        raise ApiError(404, f"no person with id {person_id}")
     data = view.as_dict()
     if not r.include_private:
         for key in ("relatives_contact", "internal_notes"):
@@ -296,22 +297,7 @@ def search(
     hits = ctx(request).search.search(q, limit=limit, include_private=r.include_private, session=s)
     return {
         "query": q,
-        "items": [
-            {
-                "person_id": h.person_id,
-                "name_id": h.name_id,
-                "name": h.name,
-                "score": h.score,
-                "verdict": h.verdict,
-                "why": h.why,
-                "full_hit": h.answer.full,
-                "exact": h.answer.exact,
-                "typed_parts": h.answer.typed,
-                "typed_parts_found": h.answer.found,
-                "reason": h.answer.reason,
-            }
-            for h in hits
-        ],
+        "items": [h.as_dict() for h in hits],
     }
 
 
@@ -442,5 +428,4 @@ def review_decide(
     except RegistryValidationError as exc:
         raise _registry_error(exc) from exc
     except ReviewError as exc:
-        status = 404 if "there is no review item" in str(exc) else 409
-        raise ApiError(status, str(exc)) from exc
+        raise review_error(exc) from exc

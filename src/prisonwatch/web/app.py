@@ -17,13 +17,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from prisonwatch import __version__
 from prisonwatch.config import index_cache_dir, trusted_proxies_from_env
+from prisonwatch.name_search import NameSearch
 from prisonwatch.store.db import Database
 from prisonwatch.web import errors
 from prisonwatch.web.context import AppContext
 from prisonwatch.web.limits import ApiBodyLimit
 from prisonwatch.web.proxy import SecureCookieOverHttps, TrustedProxies, parse_networks
 from prisonwatch.web.render import make_templates
-from prisonwatch.web.search import NameSearch
 
 STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "pw_session"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -41,7 +41,7 @@ from prisonwatch.stats import (
 from prisonwatch.stats.charts import series_chart, to_png, to_svg
 from prisonwatch.stats.mass import DEFAULT_THRESHOLD
 from prisonwatch.stats.periods import parse_length
-from prisonwatch.stats.tabular import to_csv
+from prisonwatch.stats.table_output import to_csv
 from prisonwatch.web.convertors import ID_MAX
 from prisonwatch.web.errors import ApiError
 from prisonwatch.web.params import invalid, opt_day, opt_int, opt_str
@@ -187,6 +187,8 @@ def changes_page(
         chart=chart,
         units=list(Unit),
         dimensions=list(Dimension),
+        # the CSV is an export: with private facts for admins only (store/private_export.py)
+        csv_query=(q if r.may_export_private else replace(q, include_private=False)).query_string(),
     )
 
 
@@ -217,6 +219,7 @@ def changes_csv(
     request: Request, r: Reader = Depends(reader), s: Session = Depends(db_session)
 ) -> Response:
     q = parse_query(dict(request.query_params), r)
+    r.export_scope(q.include_private)  # a file: private facts for admins only
     data = series(s, q.period, q.unit, dimension=q.breakdown, include_private=q.include_private)
     return Response(
         to_csv([row.flat() for row in data.rows]),

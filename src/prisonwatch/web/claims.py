@@ -23,6 +23,8 @@ from prisonwatch.store.news import (
     CONCESSION_OF_CHANGE,
     EDITABLE,
     STATES,
+    ClaimConflict,
+    ClaimNotFound,
     NewsError,
     accept_claim,
     edit_claim,
@@ -344,7 +346,13 @@ def _api_act(request: Request, claim_id: int, r: Reader, fn: Any, **kw: Any) -> 
             claim = fn(s, claim_id, actor=r.actor, **kw)
             return claim_json(s, claim)
     except NewsError as exc:
-        status = 404 if "no claim with id" in str(exc) else 409 if "state:" in str(exc) else 422
+        status = (
+            404
+            if isinstance(exc, ClaimNotFound)
+            else 409
+            if isinstance(exc, ClaimConflict)
+            else 422
+        )
         raise ApiError(status, str(exc)) from exc
 
 

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from prisonwatch.store.db import Database
 
 if TYPE_CHECKING:
-    from prisonwatch.web.search import NameSearch
+    from prisonwatch.name_search import NameSearch
 
 
 @dataclass

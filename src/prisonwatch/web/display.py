@@ -15,6 +15,7 @@ from prisonwatch.names.romanise import passport_latin
 from prisonwatch.names.translit import Lang
 from prisonwatch.store.people import id_in
 from prisonwatch.store.schema import Name
+from prisonwatch.store.visibility import name_visible
 
 _KIND_RANK = {"official": 0, "transliteration": 1, "alias": 2, "misspelling": 3}
 
@@ -24,7 +25,7 @@ def _statement(include_private: bool, dialect: str) -> Select[int, str, str, boo
     stmt = select(
         Name.person_id, Name.full_text, Name.kind, Name.is_primary, Name.id, Name.language
     ).where(id_in(Name.person_id, dialect), Name.script == bindparam("script"))
-    return stmt if include_private else stmt.where(Name.visibility == "public")
+    return stmt.where(*name_visible(include_private))
 
 
 def names_in_script(

@@ -18,6 +18,12 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from prisonwatch.reconcile.errors import (
+    ReviewConflict,
+    ReviewError,
+    ReviewInvalid,
+    ReviewNotFound,
+)
 from prisonwatch.store.busy import RETRY_AFTER, is_busy
 
 log = logging.getLogger("prisonwatch.web")
@@ -55,6 +61,17 @@ class ApiError(Exception):
         self.message = message
         self.details = details
         self.headers = headers
+
+
+def review_error(exc: ReviewError) -> ApiError:
+    """The HTTP error for a review-queue action that cannot be done, chosen by its type."""
+    if isinstance(exc, ReviewNotFound):
+        return ApiError(404, str(exc))
+    if isinstance(exc, ReviewConflict):
+        return ApiError(409, str(exc))
+    if isinstance(exc, ReviewInvalid):
+        return ApiError(422, str(exc), code="invalid")
+    return ApiError(409, str(exc))
 
 
 class LoginRequired(Exception):

@@ -1,6 +1,6 @@
-"""Running a reconciliation of two uploaded lists for the web (the logic is in
-:mod:`prisonwatch.reconcile`; this only stores the uploads in temporary files and queues the
-review pairs)."""
+"""Running a reconciliation of two uploaded lists for the web: this only checks the uploads,
+keeps them in temporary files and lays out the report; the run is the CLI's use case
+(:mod:`prisonwatch.reconcile.usecase`)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from prisonwatch.io.limits import WEB_MAX_UNPACKED, ReadLimits, StopSignal, WorkStopped
-from prisonwatch.reconcile import InputError, ReconcileResult, read_list, reconcile
+from prisonwatch.io.limits import WEB_MAX_UNPACKED, ReadLimits, StopSignal
+from prisonwatch.reconcile import InputError, ReconcileResult
 from prisonwatch.reconcile.report import Section, sections
-from prisonwatch.reconcile.review import enqueue, load_graph
+from prisonwatch.reconcile.usecase import ListFile, reconcile_lists
 from prisonwatch.store.db import Database
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -58,34 +58,23 @@ def run(
     name_col: str,
     stop: StopSignal | None = None,
 ) -> WebReconciliation:
-    """Reconcile two uploaded lists, using and feeding the registry's review queue. ``stop``:
-    set when the client goes away or the server stops; reading checks it as it goes."""
+    """Reconcile two uploaded lists, using and feeding the registry's review queue (the use
+    case of ``prisonwatch reconcile``: :func:`~prisonwatch.reconcile.usecase.reconcile_lists`).
+    ``stop``: set when the client goes away or the server stops; the work checks it as it
+    goes."""
     left_name, right_name = _check(left, "left"), _check(right, "right")
-    limits = ReadLimits(max_unpacked=MAX_UNPACKED_BYTES, stop=stop)
+    limits = ReadLimits(max_unpacked=MAX_UNPACKED_BYTES)
     with tempfile.TemporaryDirectory(prefix="pw-upload-") as tmp:
-        paths = []
+        sides = []
         for i, (upload, name) in enumerate(((left, left_name), (right, right_name))):
             path = Path(tmp) / f"{i}{Path(name).suffix.lower()}"
             path.write_bytes(upload.content)
-            paths.append(path)
-        lrows = read_list(paths[0], id_col, name_col, original_filename=left_name, limits=limits)
-        rrows = read_list(paths[1], id_col, name_col, original_filename=right_name, limits=limits)
-    if stop is not None:
-        try:
-            stop.check()
-        except WorkStopped as exc:
-            raise InputError(f"the reconciliation was stopped: {exc}") from None
-    with db.session() as s:
-        graph = load_graph(s)
-    # the matching reports progress as it goes: each report checks the stop signal
-    check = (lambda _stage, _done, _total: stop.check()) if stop is not None else None
-    try:
-        result = reconcile(lrows, rrows, judgements=graph, progress=check)
-    except WorkStopped as exc:
-        raise InputError(f"the reconciliation was stopped: {exc}") from None
-    with db.session() as s:
-        queued = enqueue(s, result, f"{left_name} × {right_name}")
-    left_label, right_label = Path(left_name).stem, Path(right_name).stem
+            sides.append(ListFile(path, id_col, name_col, shown_name=name))
+        done = reconcile_lists(sides[0], sides[1], registry=db, limits=limits, stop=stop)
     return WebReconciliation(
-        result, sections(result, left_label, right_label), queued, left_label, right_label
+        done.result,
+        sections(done.result, done.left_label, done.right_label),
+        done.queued,
+        done.left_label,
+        done.right_label,
     )

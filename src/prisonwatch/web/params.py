@@ -7,23 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from prisonwatch.dates import PartialDateError, parse_day
-from prisonwatch.store.people import SORTS, STATUSES, PeopleFilter
+from prisonwatch.store.people import PeopleFilter
+from prisonwatch.store.people_filter import FilterError, parse_people_filter, parse_sort
 from prisonwatch.web.errors import ApiError
 
 MAX_PER_PAGE = 200
-PEOPLE_FIELDS = (
-    "status",
-    "region",
-    "article",
-    "facility",
-    "min_sentence_months",
-    "max_sentence_months",
-    "detained_from",
-    "detained_to",
-    "recognised_by",
-    "gender",
-    "text",
-)
 
 
 def invalid(field: str, message: str) -> ApiError:
@@ -80,29 +68,23 @@ def paging(params: Mapping[str, str], default_per_page: int = 50) -> Paging:
 
 
 def people_filter(params: Mapping[str, str]) -> PeopleFilter:
-    status = opt_str(params, "status")
-    if status and status not in STATUSES:
-        raise invalid("status", f"use one of {', '.join(STATUSES)}")
-    return PeopleFilter(
-        status=status,
-        region=opt_str(params, "region"),
-        article=opt_str(params, "article", 30),
-        facility=opt_str(params, "facility"),
-        min_sentence_months=opt_int(params, "min_sentence_months", 0, 1200),
-        max_sentence_months=opt_int(params, "max_sentence_months", 0, 1200),
-        detained_from=opt_day(params, "detained_from"),
-        detained_to=opt_day(params, "detained_to"),
-        recognised_by=opt_str(params, "recognised_by"),
-        gender=opt_str(params, "gender", 10),
-        text=opt_str(params, "text"),
-    )
+    """The people filter of the query string (store/people_filter.py: the CLI's parser too)."""
+    try:
+        return parse_people_filter(params)
+    except FilterError as exc:
+        raise invalid(exc.field, exc.message) from None
+
+
+def wants_private(params: Mapping[str, str]) -> bool:
+    """``private=1`` (or ``true``, ``yes``): the reader asks for private facts too."""
+    return opt_str(params, "private", 5) in ("1", "true", "yes")
 
 
 def people_sort(params: Mapping[str, str]) -> str:
-    sort = opt_str(params, "sort") or "name"
-    if sort not in SORTS:
-        raise invalid("sort", f"use one of {', '.join(SORTS)}")
-    return sort
+    try:
+        return parse_sort(params.get("sort"))
+    except FilterError as exc:
+        raise invalid(exc.field, exc.message) from None
 
 
 def filter_query(params: Mapping[str, str], *, drop: tuple[str, ...] = ("page",)) -> str:

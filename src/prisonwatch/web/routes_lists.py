@@ -17,7 +17,7 @@ from prisonwatch.reconcile import InputError, ReviewError
 from prisonwatch.reconcile.review import decide, pending, pending_count
 from prisonwatch.validation import FieldError
 from prisonwatch.web.context import ctx
-from prisonwatch.web.errors import ApiError
+from prisonwatch.web.errors import ApiError, review_error
 from prisonwatch.web.lists import WORK_SECONDS, Upload, WebReconciliation, run
 from prisonwatch.web.params import paging
 from prisonwatch.web.render import render
@@ -129,6 +129,5 @@ def review_decide(
     except FieldError as exc:
         raise ApiError(422, str(exc), code="invalid") from exc
     except ReviewError as exc:
-        status = 404 if "there is no review item" in str(exc) else 409
-        raise ApiError(status, str(exc)) from exc
+        raise review_error(exc) from exc
     return RedirectResponse("/review", 303)

@@ -27,6 +27,7 @@ from prisonwatch.web.params import (
     paging,
     people_filter,
     people_sort,
+    wants_private,
 )
 from prisonwatch.web.render import locale_of, render
 from prisonwatch.web.security import Reader, db_session, reader
@@ -106,11 +107,21 @@ def people(
         statuses=people_store.STATUSES,
         sorts=people_store.SORTS,
         query=filter_query(params),
-        csv_query=filter_query(params, drop=("page", "per_page")),
+        csv_query=_csv_query(params, r),
+        csv_public_only=r.include_private and not r.may_export_private,
     )
 
 
-def _csv_rows(request: Request, r: Reader, params: dict[str, str]) -> Iterator[str]:
+def _csv_query(params: dict[str, str], r: Reader) -> str:
+    """The people CSV link: the page's filter and sort; for admins with the private facts
+    they see on the page (an editor's CSV holds public facts only: the export rule)."""
+    query = filter_query(params, drop=("page", "per_page", "private"))
+    if r.include_private and r.may_export_private:
+        query = f"{query}&private=1" if query else "private=1"
+    return query
+
+
+def _csv_rows(request: Request, private: bool, params: dict[str, str]) -> Iterator[str]:
     flt = people_filter(params)
     sort = people_sort(params)
     buf = io.StringIO()
@@ -121,7 +132,7 @@ def _csv_rows(request: Request, r: Reader, params: dict[str, str]) -> Iterator[s
     while True:
         with ctx(request).db.session() as s:
             chunk = people_store.list_people(
-                s, flt, sort=sort, page=page, per_page=2000, include_private=r.include_private
+                s, flt, sort=sort, page=page, per_page=2000, include_private=private
             )
         buf = io.StringIO()
         writer = csvsafe.writer(buf)
@@ -149,12 +160,14 @@ def _csv_rows(request: Request, r: Reader, params: dict[str, str]) -> Iterator[s
 
 @router.get("/people.csv")
 def people_csv(request: Request, r: Reader = Depends(reader)) -> Response:
-    """Every row the same filter and sort show on the people page, all pages."""
+    """Every row the same filter and sort show on the people page, all pages: public facts
+    only, unless an admin asks for private ones with ``private=1`` (the export rule)."""
     params = dict(request.query_params)
+    private = r.export_scope(wants_private(params))
     people_filter(params)  # fail before streaming starts
     people_sort(params)
     return StreamingResponse(
-        _csv_rows(request, r, params),
+        _csv_rows(request, private, params),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="people.csv"'},
     )
@@ -168,8 +181,6 @@ def person(
         view = people_store.person_view(s, person_id, include_private=r.include_private)
     except NotFound as exc:
         raise ApiError(404, str(exc)) from exc
-    if not view.names:  # only private names: the person is not visible to this reader
-        raise ApiError(404, f"no person with id {person_id}")
     shown = names_in_script(
         s, [person_id], locale_of(request).script, include_private=r.include_private
     ).get(person_id, view.primary_name)

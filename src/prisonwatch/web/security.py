@@ -21,6 +21,11 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from prisonwatch.model import Role
+from prisonwatch.store.private_export import (
+    PrivateExportRefused,
+    export_scope,
+    may_export_private,
+)
 from prisonwatch.store.sessions import session_user, start_session
 from prisonwatch.store.users import Account, account_for_token, touch_token
 from prisonwatch.web.context import ctx
@@ -51,6 +56,22 @@ class Reader:
     @property
     def is_admin(self) -> bool:
         return self.account is not None and self.account.role.is_admin()
+
+    @property
+    def may_export_private(self) -> bool:
+        """Whether this reader's downloads may carry private fields (admins only:
+        store/private_export.py, the rule the CLI's ``export --include-private`` obeys too)."""
+        return may_export_private(self.account.role if self.account is not None else None)
+
+    def export_scope(self, private: bool) -> bool:
+        """``include_private`` for a download that asked for private fields or not; 403 when
+        they are asked for by someone who is not an admin."""
+        who = self.account.username if self.account is not None else "an anonymous reader"
+        role = self.account.role if self.account is not None else None
+        try:
+            return export_scope(role, who, private=private)
+        except PrivateExportRefused as exc:
+            raise ApiError(403, str(exc)) from exc
 
     @property
     def actor(self) -> str:

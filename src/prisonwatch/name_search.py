@@ -1,5 +1,6 @@
-"""Name search for the web app: the names package's cross-script :class:`CandidateIndex` built
-from the registry's Name rows, kept current as names are added.
+"""Name search, the use case of the web's search page, ``/api/v1/search`` and ``prisonwatch
+search``: the names package's cross-script :class:`CandidateIndex` built from the registry's
+Name rows (read through :mod:`prisonwatch.store.search`), kept current as names are added.
 
 The index is built once at start-up (in a background thread for big registries; until it is
 ready, search falls back to a plain substring match in SQL and says so). A registry of at least
@@ -30,18 +31,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from prisonwatch.names import CandidateIndex, default_matcher
 from prisonwatch.names.answer import Answer, answer
 from prisonwatch.names.cache import cached_index
-from prisonwatch.store.audit import RESTORE_ENTITY
+from prisonwatch.store import search as queries
 from prisonwatch.store.db import Database
-from prisonwatch.store.schema import Name
+from prisonwatch.store.search import NameRef
 
-log = logging.getLogger("prisonwatch.web.search")
+log = logging.getLogger("prisonwatch.name_search")
 
 #: Registries with at least this many names keep their index in the cache folder.
 CACHE_MIN_NAMES = 50_000
@@ -52,24 +51,6 @@ CACHE_MIN_NAMES = 50_000
 #: thousand distinct names had been searched. Frozen objects are still freed when nothing
 #: refers to them; only reference cycles alive at that moment (a request in flight) are kept.
 FREEZE_EVERY = 200
-
-# Every search reads the names added since the last one and the current state of the names it
-# found. As plain SQL these cost ~0.3 and ~0.75 ms; as ORM selects they took 0.6 and 1.5 ms of
-# the web worker's CPU, a sixth of a search.
-_NAMES_ABOVE = sql("SELECT id, full_text FROM name WHERE id > :above ORDER BY id")
-_LAST_RESTORE = sql(
-    "SELECT id, at FROM audit_entry WHERE entity_type = :kind ORDER BY id DESC LIMIT 1"
-).bindparams(kind=RESTORE_ENTITY)
-_NAMES_NOW = sql(
-    "SELECT id, person_id, full_text, visibility FROM name WHERE id IN :ids"
-).bindparams(bindparam("ids", expanding=True))
-
-
-@dataclass(frozen=True, slots=True)
-class NameRef:
-    person_id: int
-    text: str
-    private: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +64,22 @@ class SearchHit:
     private: bool
     #: how the name answers what was typed (ranks the hits; see names/answer.py)
     answer: Answer
+
+    def as_dict(self) -> dict[str, object]:
+        """The hit as ``/api/v1/search`` and ``prisonwatch search --format json`` give it."""
+        return {
+            "person_id": self.person_id,
+            "name_id": self.name_id,
+            "name": self.name,
+            "score": self.score,
+            "verdict": self.verdict,
+            "why": self.why,
+            "full_hit": self.answer.full,
+            "exact": self.answer.exact,
+            "typed_parts": self.answer.typed,
+            "typed_parts_found": self.answer.found,
+            "reason": self.answer.reason,
+        }
 
 
 class NameSearch:
@@ -128,13 +125,12 @@ class NameSearch:
 
     def _rows(self, above: int, session: Session | None = None) -> list[tuple[int, str]]:
         with self._session(session) as s:
-            return [(nid, full) for nid, full in s.execute(_NAMES_ABOVE, {"above": above})]
+            return queries.names_above(s, above)
 
     def _last_restore(self, session: Session | None = None) -> tuple[object, ...] | None:
         """(id, at) of the newest restore's audit entry, or None."""
         with self._session(session) as s:
-            row = s.execute(_LAST_RESTORE).first()
-            return tuple(row) if row is not None else None
+            return queries.last_restore(s)
 
     def build(self) -> None:
         restore_seen = self._last_restore()
@@ -245,38 +241,28 @@ class NameSearch:
         if not name_ids:
             return {}
         with self._session(session) as s:
-            return {
-                nid: NameRef(pid, full, vis == "private")
-                for nid, pid, full, vis in s.execute(_NAMES_NOW, {"ids": sorted(name_ids)})
-            }
+            return queries.names_now(s, name_ids)
 
     def _fallback(self, text: str, limit: int, include_private: bool) -> list[SearchHit]:
         """Substring match while the index is being built."""
-        pattern = (
-            "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        )
-        stmt = select(Name.id, Name.person_id, Name.full_text, Name.visibility).where(
-            func.lower(Name.full_text).like(pattern, escape="\\")
-        )
-        if not include_private:
-            stmt = stmt.where(Name.visibility != "private")
         hits: dict[int, SearchHit] = {}
+        why = "substring match (index still being built)"
         with self.db.session() as s:
-            for nid, pid, full, vis in s.execute(stmt.order_by(Name.id).limit(limit * 3)):
-                why = "substring match (index still being built)"
-                hits.setdefault(
-                    pid,
-                    SearchHit(
-                        pid,
-                        nid,
-                        full,
-                        1.0,
-                        "match",
-                        why,
-                        vis == "private",
-                        Answer(1, 1, False, why),
-                    ),
-                )
+            rows = queries.names_containing(s, text, limit * 3, include_private=include_private)
+        for row in rows:
+            hits.setdefault(
+                row.person_id,
+                SearchHit(
+                    row.person_id,
+                    row.name_id,
+                    row.text,
+                    1.0,
+                    "match",
+                    why,
+                    row.private,
+                    Answer(1, 1, False, why),
+                ),
+            )
         return list(hits.values())[:limit]
 
 
@@ -292,3 +278,18 @@ def _digest(rows: list[tuple[int, str]]) -> bytes:
 def _chunks(rows: list[tuple[int, str]], size: int) -> Iterator[list[tuple[int, str]]]:
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
+
+
+def search_once(
+    db: Database,
+    text: str,
+    *,
+    limit: int = 10,
+    include_private: bool,
+    cache_dir: Path | None = None,
+) -> list[SearchHit]:
+    """One search with a fresh index (the CLI's ``prisonwatch search``): the same hits, in the
+    same order, as the web app's long-lived :class:`NameSearch` gives for ``text``."""
+    service = NameSearch(db, cache_dir=cache_dir)
+    service.build()
+    return service.search(text, limit=limit, include_private=include_private)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from prisonwatch import name_search as search_mod
+from prisonwatch.name_search import NameSearch
 from prisonwatch.store.db import Database
 from prisonwatch.store.registry import NameInput, PersonInput, Registry
-from prisonwatch.web import search as search_mod
-from prisonwatch.web.search import NameSearch
 
 
 def _person(db: Database, *names: str, private: bool = False) -> tuple[int, list[int]]:
