@@ -33,7 +33,6 @@ from prisonwatch.reconcile import (
 )
 from prisonwatch.reconcile.atomic import temp_path_for
 from prisonwatch.reconcile.engine import AMBIGUITY_MARGIN
-from prisonwatch.reconcile.stored_lists import reconcile_with_registry
 from prisonwatch.reconcile.report import write_csv, write_html, write_right_unmatched, write_xlsx
 from prisonwatch.reconcile.review import (
     decide,
@@ -45,6 +44,7 @@ from prisonwatch.reconcile.review import (
     pending_count,
     withdraw,
 )
+from prisonwatch.reconcile.stored_lists import reconcile_with_registry
 from prisonwatch.store.db import Database
 from prisonwatch.validation import FieldError
 
