@@ -1,7 +1,11 @@
 """The registry service: every change to people, names, cases, events and sources goes through
 :class:`Registry`, which validates it and writes the audit entry in the same transaction.
 
-The CLI, the web app, the importer and the demo all use it, so a change can't skip its audit.
+The CLI, the web app, the demo, deals and accepted news claims use it one change at a time;
+the importer uses its batched API, :meth:`Registry.batch` (:mod:`prisonwatch.store.batch`),
+with the same rules, audit and derived tables. So a change can't skip its audit. The event
+rules (:func:`check_event`: which events may be dated ahead, what a recognition or an
+expulsion must name) are here, once, for every path.
 """
 
 from __future__ import annotations
