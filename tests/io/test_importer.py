@@ -190,6 +190,16 @@ BAD: list[tuple[str, list[str], list[tuple[int, str, str]]]] = [
         [(2, "detained_on", "in the future")],
     ),
     (
+        "future status other than a release at the end of term",
+        [HEADER, GOOD_ROWS[2].replace(",released_end_of_term,2023,", ",pardoned,2099-03-01,")],
+        [(2, "status_date", "only released_end_of_term may be recorded ahead")],
+    ),
+    (
+        "future birth date",
+        [HEADER, GOOD_ROWS[2].replace(",,m,", ",2099,m,")],
+        [(2, "birth_date", "in the future"), (2, "detained_on", "detained before being born")],
+    ),
+    (
         "status without date",
         [HEADER, GOOD_ROWS[2].replace(",released_end_of_term,2023,", ",released_end_of_term,,")],
         [(2, "status_date", "needs a status_date")],
@@ -456,3 +466,26 @@ def test_a_value_the_database_refuses_is_named_by_row_and_column_not_quoted(
     assert secret not in message and "[parameters" not in message
     assert "row 3" in message and "region" in message, message
     assert counts(db) == (0, 0, 0, 0)
+
+
+def test_a_scheduled_release_is_imported_and_counts_from_its_day(
+    db: Database, tmp_path: Path
+) -> None:
+    """The one event rule (store/registry.py check_event): a release at the end of term may be
+    dated ahead, as Registry.add_event accepts it; the person stays held until that day."""
+    import datetime as dt
+
+    ahead = (dt.date.today() + dt.timedelta(days=200)).isoformat()
+    row = GOOD_ROWS[2].replace(",released_end_of_term,2023,", f",released_end_of_term,{ahead},")
+    f = write(tmp_path, "ahead.csv", [HEADER, row])
+    summary = import_file(db, f, actor="alice")
+    assert summary.added == 1
+    with db.session() as s:
+        events = s.scalars(select(StatusEvent).order_by(StatusEvent.date_start)).all()
+        assert [(e.kind, e.date_start.isoformat()) for e in events] == [
+            ("detained", "2021-01-01"),
+            ("released_end_of_term", ahead),
+        ]
+        person = s.scalars(select(Person)).one()
+        assert person.status_all == "held"
+        assert person.status_valid_until == dt.date.fromisoformat(ahead)

@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, delete, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from prisonwatch.dates import PartialDate
 from prisonwatch.model import CUSTODY_EFFECT, EventKind
 from prisonwatch.store.custody import rebuild_all
 from prisonwatch.store.db import Database, alembic_config
@@ -33,7 +34,13 @@ from prisonwatch.store.listkeys import (
     refresh_list_keys,
     tally_count,
 )
-from prisonwatch.store.registry import EventInput, NameInput, PersonInput, Registry
+from prisonwatch.store.registry import (
+    EventInput,
+    NameInput,
+    PersonInput,
+    Registry,
+    RegistryValidationError,
+)
 from prisonwatch.store.schema import (
     AuditEntry,
     Citation,
@@ -148,6 +155,11 @@ def day_text(offset: int, precision: int) -> str:
     return [f"{d.year}", f"{d.year}-{d.month:02d}", d.isoformat()][precision - 1]
 
 
+def ahead_refused(kind: str, day: str) -> bool:
+    """An event the registry refuses: dated after today, and not a release at the end of term."""
+    return PartialDate.parse(day).start > TODAY and kind != EventKind.RELEASED_END_OF_TERM.value
+
+
 # -- property test: random writes through the registry -------------------------------------
 
 add_event_op = st.tuples(
@@ -197,16 +209,18 @@ def apply(reg: Registry, people: list[int], op: tuple[Any, ...]) -> None:
     if kind == "event" and people[op[1]] in alive:
         _, who, ev_kind, offset, precision, private = op
         recognition = ev_kind in (EventKind.RECOGNISED.value, EventKind.RECOGNITION_WITHDRAWN.value)
-        reg.add_event(
-            people[who],
-            EventInput(
-                ev_kind,
-                day_text(offset, precision),
-                organisation="Viasna" if recognition else None,
-                destination_country="Lithuania" if ev_kind == "expelled_abroad" else None,
-                visibility="private" if private else "public",
-            ),
+        event = EventInput(
+            ev_kind,
+            day_text(offset, precision),
+            organisation="Viasna" if recognition else None,
+            destination_country="Lithuania" if ev_kind == "expelled_abroad" else None,
+            visibility="private" if private else "public",
         )
+        if ahead_refused(ev_kind, event.date):  # the one date rule (store/registry.py)
+            with pytest.raises(RegistryValidationError, match="in the future"):
+                reg.add_event(people[who], event)
+            return
+        reg.add_event(people[who], event)
     elif kind == "edit_event" and events:
         _, i, what, offset, ev_kind, flag = op
         value = {
@@ -218,6 +232,14 @@ def apply(reg: Registry, people: list[int], op: tuple[Any, ...]) -> None:
         assert ev is not None
         if what == "kind" and ev_kind in ("recognised", "recognition_withdrawn", "expelled_abroad"):
             return  # needs an organisation / destination the edit does not give
+        new_kind = value if what == "kind" else ev.kind
+        new_date = value if what == "date" else ev.date_start.isoformat()
+        if what in ("kind", "date") and ahead_refused(new_kind, new_date):
+            before = (ev.kind, ev.date_start)
+            with pytest.raises(RegistryValidationError, match="in the future"):
+                reg.edit_event(ev.id, {what: value})
+            assert (ev.kind, ev.date_start) == before  # a refused edit changes nothing
+            return
         reg.edit_event(ev.id, {what: value})
     elif kind == "name" and people[op[1]] in alive:
         _, who, name_text, private, primary = op
@@ -294,7 +316,9 @@ def test_private_names_and_events_never_reach_the_public_keys(db: Database) -> N
         reg.add_event(pid, EventInput("detained", "2024-01-05", visibility="private"))
         reg.add_event(pid, EventInput("recognised", "2024-02-01", organisation="Viasna"))
         tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
-        reg.add_event(only_private, EventInput("detained", tomorrow, visibility="private"))
+        reg.add_event(
+            only_private, EventInput("released_end_of_term", tomorrow, visibility="private")
+        )
     with db.session() as s:
         p = s.get(Person, pid)
         hidden = s.get(Person, only_private)

@@ -3,6 +3,7 @@ two concurrent writers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -18,7 +19,7 @@ from prisonwatch.store.registry import (
     Registry,
     RegistryValidationError,
 )
-from prisonwatch.store.schema import AuditEntry, CaseArticle, Name, Person
+from prisonwatch.store.schema import AuditEntry, CaseArticle, Name, Person, StatusEvent
 
 
 def _add(db: Database) -> int:
@@ -144,3 +145,49 @@ def test_two_concurrent_writers_lose_no_update(db: Database) -> None:
             [f"w1-{i}" for i in range(per_writer)] + [f"w2-{i}" for i in range(per_writer)]
         )
         assert p.version == 1 + 2 * per_writer
+
+
+AHEAD = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("kind", "accepted"),
+    [
+        ("released_end_of_term", True),  # known from the sentence: may be recorded ahead
+        ("detained", False),
+        ("pardoned", False),
+        ("expelled_abroad", False),
+        ("died_in_custody", False),
+        ("transferred", False),
+    ],
+)
+def test_only_a_release_at_the_end_of_term_may_be_dated_ahead(
+    db: Database, kind: str, accepted: bool
+) -> None:
+    """The same rule as the import (tests/io/test_importer.py): forms, API and CLI call
+    add_event/edit_event."""
+    pid = _add(db)
+    extra = {"destination_country": "Lithuania"} if kind == "expelled_abroad" else {}
+    with db.session() as s:
+        reg = Registry(s, "alice")
+        past = reg.add_event(pid, EventInput("detained", "2021-03-01")).id
+        if accepted:
+            assert reg.add_event(pid, EventInput(kind, AHEAD, **extra)).date_start.isoformat() == (
+                AHEAD
+            )
+        else:
+            with pytest.raises(RegistryValidationError, match="in the future") as info:
+                reg.add_event(pid, EventInput(kind, AHEAD, **extra))
+            assert info.value.field == "date"
+        # an edit that would move a past event ahead follows the same rule, and changes nothing
+        # when refused
+        if accepted:
+            reg.edit_event(past, {"kind": kind, "date": AHEAD, **extra})
+        else:
+            with pytest.raises(RegistryValidationError, match="in the future"):
+                reg.edit_event(past, {"date": AHEAD})
+            ev = s.get(StatusEvent, past)
+            assert ev is not None and ev.date_start.isoformat() == "2021-03-01"
+    with db.session() as s:
+        n = s.scalars(select(StatusEvent).where(StatusEvent.person_id == pid)).all()
+        assert len(n) == (2 if accepted else 1)

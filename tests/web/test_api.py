@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -89,6 +91,16 @@ def test_write_through_the_api_is_audited_and_searchable(editor_api: TestClient)
     )
     assert bad.status_code == 422
     assert bad.json()["error"]["details"][0]["field"] == "destination_country"
+    # the one date rule (docs/architecture.md, "Events dated ahead"), as the import applies it
+    ahead = (dt.date.today() + dt.timedelta(days=90)).isoformat()
+    bad = editor_api.post(f"/api/v1/people/{pid}/events", json={"kind": "pardoned", "date": ahead})
+    assert bad.status_code == 422
+    assert bad.json()["error"]["details"][0]["field"] == "date"
+    assert "in the future" in bad.json()["error"]["details"][0]["message"]
+    scheduled = editor_api.post(
+        f"/api/v1/people/{pid}/events", json={"kind": "released_end_of_term", "date": ahead}
+    )
+    assert scheduled.status_code == 201
     hits = editor_api.get("/api/v1/search", params={"q": "Беляцкий"}).json()["items"]
     assert hits and hits[0]["person_id"] == pid and hits[0]["why"]
     log = editor_api.get(f"/api/v1/audit?person_id={pid}").json()

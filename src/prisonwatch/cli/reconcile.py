@@ -26,7 +26,6 @@ from prisonwatch.config import DEFAULT_DB_URL, acting_user, database_url
 from prisonwatch.reconcile import InputError, ReconcileOptions, ReconcileResult, ReviewError
 from prisonwatch.reconcile.atomic import temp_path_for
 from prisonwatch.reconcile.engine import AMBIGUITY_MARGIN
-from prisonwatch.reconcile.registry import reconcile_with_registry
 from prisonwatch.reconcile.report import write_csv, write_html, write_right_unmatched, write_xlsx
 from prisonwatch.reconcile.review import (
     decide,
@@ -36,6 +35,7 @@ from prisonwatch.reconcile.review import (
     pending_count,
     withdraw,
 )
+from prisonwatch.reconcile.stored_lists import reconcile_with_registry
 from prisonwatch.reconcile.usecase import ListFile, reconcile_lists
 from prisonwatch.store.db import Database
 from prisonwatch.validation import FieldError

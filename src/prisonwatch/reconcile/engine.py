@@ -183,7 +183,7 @@ class ReconcileResult:
     matcher: str
     match_threshold: float
     review_threshold: float
-    #: The stored list's id when the run stored one (:mod:`prisonwatch.reconcile.registry`).
+    #: The stored list's id when the run stored one (:mod:`prisonwatch.reconcile.stored_lists`).
     list_id: int | None = None
     counts: dict[str, int] = field(init=False)
 

@@ -10,19 +10,22 @@ in the queue. Every judgement and withdrawal writes an audit entry in the same t
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from prisonwatch.model import JudgementDecision
 from prisonwatch.reconcile.engine import REVIEW, ReconcileResult
 from prisonwatch.reconcile.errors import ReviewConflict, ReviewInvalid, ReviewNotFound
 from prisonwatch.reconcile.judgements import JudgementGraph
-from prisonwatch.store import audit
-from prisonwatch.store.schema import Judgement, ReviewItem, utcnow
+from prisonwatch.store.review_queue import (
+    PairToReview,
+    queue_pairs,
+    record_judgement,
+    withdraw_judgement,
+)
+from prisonwatch.store.schema import Judgement, ReviewItem
 from prisonwatch.store.visibility import review_item_visible
 from prisonwatch.validation import check_text
-
-_CHUNK = 500
 
 
 def _person_of(*keys: str) -> int | None:
@@ -40,48 +43,27 @@ def _decision(value: str) -> JudgementDecision:
         raise ReviewInvalid(f"decision {value!r} is not one of {allowed}") from exc
 
 
+def review_pairs(result: ReconcileResult) -> list[PairToReview]:
+    """The result's pairs in the review band that no one has judged yet."""
+    return [
+        PairToReview(
+            left_key=p.left.key,
+            right_key=p.right.key,
+            left_name=p.left.name,
+            right_name=p.right.name,
+            score=p.score or 0.0,
+            why=p.why,
+        )
+        for p in result.pairs
+        if p.verdict == REVIEW and p.right is not None and p.judged is None
+    ]
+
+
 def enqueue(session: Session, result: ReconcileResult, context: str) -> int:
     """Queue the result's review pairs that no one has judged yet; returns how many were added.
 
     A pair already waiting keeps its place and gets the newer score and explanation."""
-    wanted = {
-        (p.left.key, p.right.key): p
-        for p in result.pairs
-        if p.verdict == REVIEW and p.right is not None and p.judged is None
-    }
-    existing: dict[tuple[str, str], ReviewItem] = {}
-    keys = list(wanted)
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
-        stmt = select(ReviewItem).where(
-            tuple_(ReviewItem.left_key, ReviewItem.right_key).in_(chunk)
-        )
-        for found in session.scalars(stmt):
-            existing[(found.left_key, found.right_key)] = found
-    added = 0
-    for pair_keys, p in wanted.items():
-        assert p.right is not None
-        item = existing.get(pair_keys)
-        if item is not None:
-            if item.judgement_id is None:
-                item.score = p.score or 0.0
-                item.why = p.why
-                item.context = context[:300]
-            continue
-        session.add(
-            ReviewItem(
-                left_key=p.left.key,
-                right_key=p.right.key,
-                left_name=p.left.name[:500],
-                right_name=p.right.name[:500],
-                score=p.score or 0.0,
-                why=p.why,
-                context=context[:300],
-            )
-        )
-        added += 1
-    session.flush()
-    return added
+    return queue_pairs(session, review_pairs(result), context)
 
 
 def pending(
@@ -125,30 +107,19 @@ def judge(
     if left_key == right_key:
         raise ReviewInvalid(f"a record cannot be judged against itself ({left_key})")
     note = check_text("note", note)  # the one input rule; FieldError (a ValueError) names it
-    j = Judgement(
+    return record_judgement(
+        session,
         left_key=left_key,
         right_key=right_key,
+        decision=_decision(decision).value,
+        actor=actor,
+        person_id=_person_of(left_key, right_key),
         left_name=left_name,
         right_name=right_name,
-        decision=_decision(decision).value,
         score=score,
-        user=actor,
-        at=utcnow(),
         note=note,
-    )
-    session.add(j)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        entity_type="judgement",
-        entity_id=j.id,
-        person_id=_person_of(left_key, right_key),
-        after=audit.snapshot(j),
         context=context,
     )
-    return j
 
 
 def decide(
@@ -164,21 +135,22 @@ def decide(
         raise ReviewConflict(
             f"review item {item_id} is already decided{who}; withdraw that judgement first"
         )
-    j = judge(
+    if item.left_key == item.right_key:
+        raise ReviewInvalid(f"a record cannot be judged against itself ({item.left_key})")
+    return record_judgement(
         session,
-        item.left_key,
-        item.right_key,
-        decision,
-        actor,
+        left_key=item.left_key,
+        right_key=item.right_key,
+        decision=_decision(decision).value,
+        actor=actor,
+        person_id=_person_of(item.left_key, item.right_key),
         left_name=item.left_name,
         right_name=item.right_name,
         score=item.score,
-        note=note,
+        note=check_text("note", note),
         context=f"review item {item.id}",
+        item=item,
     )
-    item.judgement_id = j.id
-    session.flush()
-    return j
 
 
 def withdraw(session: Session, judgement_id: int, actor: str, note: str | None = None) -> Judgement:
@@ -193,26 +165,7 @@ def withdraw(session: Session, judgement_id: int, actor: str, note: str | None =
             f"on {j.withdrawn_at:%Y-%m-%d}"
         )
     note = check_text("note", note)
-    before = audit.snapshot(j)
-    j.withdrawn_at = utcnow()
-    j.withdrawn_by = actor
-    if note:
-        j.note = f"{j.note}\n[withdrawn] {note}" if j.note else f"[withdrawn] {note}"
-    for item in session.scalars(select(ReviewItem).where(ReviewItem.judgement_id == j.id)):
-        item.judgement_id = None
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="withdraw",
-        entity_type="judgement",
-        entity_id=j.id,
-        person_id=_person_of(j.left_key, j.right_key),
-        before=before,
-        after=audit.snapshot(j),
-        context=note,
-    )
-    return j
+    return withdraw_judgement(session, j, actor, note, _person_of(j.left_key, j.right_key))
 
 
 def judgements(session: Session, include_withdrawn: bool = True) -> list[Judgement]:

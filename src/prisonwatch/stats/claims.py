@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from prisonwatch.dates import PartialDate, PartialDateError
 from prisonwatch.stats.flows import held_count
-from prisonwatch.store import audit
+from prisonwatch.store.figures import add_figure_source, store_figure
 from prisonwatch.store.schema import Claim, CustodyChange, Source
 from prisonwatch.validation import FieldError, check_text, check_url
 
@@ -107,27 +107,15 @@ def add_figure(
         except PartialDateError as exc:
             raise FigureError(f"published: {exc}") from exc
     source = _source(session, source_id, source_url, publisher, published, title, actor)
-    claim = Claim(
+    return store_figure(
+        session,
         kind=kind,
-        value_num=float(value),
+        value=value,
         as_of=as_of,
         wording=wording.strip(),
         source_id=source.id,
-        review_state="accepted",
-        created_by=actor,
-    )
-    session.add(claim)
-    session.flush()
-    audit.record(
-        session,
         actor=actor,
-        action="create",
-        entity_type="claim",
-        entity_id=claim.id,
-        after=audit.snapshot(claim),
-        context="changes figure add",
     )
-    return claim
 
 
 def _source(
@@ -150,19 +138,9 @@ def _source(
         found = session.scalar(select(Source).where(Source.url == url).order_by(Source.id))
         if found is not None:
             return found
-    source = Source(url=url, publisher=publisher, published=published, title=title)
-    session.add(source)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        entity_type="source",
-        entity_id=source.id,
-        after=audit.snapshot(source),
-        context="changes figure add",
+    return add_figure_source(
+        session, url=url, publisher=publisher, published=published, title=title, actor=actor
     )
-    return source
 
 
 def figures(

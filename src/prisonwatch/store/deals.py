@@ -27,8 +27,8 @@ from prisonwatch.dates import PartialDate
 from prisonwatch.model import DEAL_EVENT_KINDS, ConcessionKind, LinkCertainty
 from prisonwatch.reconcile.engine import MATCH, REVIEW, ReconcileOptions, reconcile
 from prisonwatch.reconcile.reading import read_list
-from prisonwatch.reconcile.registry import registry_rows
 from prisonwatch.reconcile.review import enqueue, load_graph
+from prisonwatch.reconcile.stored_lists import registry_rows
 from prisonwatch.store import audit
 from prisonwatch.store.custody import refresh_people
 from prisonwatch.store.registry import (

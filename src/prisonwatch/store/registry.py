@@ -1,14 +1,19 @@
 """The registry service: every change to people, names, cases, events and sources goes through
 :class:`Registry`, which validates it and writes the audit entry in the same transaction.
 
-The CLI, the web app, the importer and the demo all use it, so a change can't skip its audit.
+The CLI, the web app, the demo, deals and accepted news claims use it one change at a time;
+the importer uses its batched API, :meth:`Registry.batch` (:mod:`prisonwatch.store.batch`),
+with the same rules, audit and derived tables. So a change can't skip its audit. The event
+rules (:func:`check_event`: which events may be dated ahead, what a recognition or an
+expulsion must name) are here, once, for every path.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -38,6 +43,9 @@ from prisonwatch.store.schema import (
     StatusEvent,
 )
 from prisonwatch.validation import FieldError, check_text, check_url
+
+if TYPE_CHECKING:
+    from prisonwatch.store.batch import RegistryBatch
 
 
 class RegistryError(Exception):
@@ -192,6 +200,70 @@ def parse_name_kind(value: str | None) -> str:
     return v
 
 
+#: The kinds of event that may be recorded before their day: the end of a term is known from
+#: the sentence, so a scheduled release is a fact the registry holds ahead (the status rule
+#: counts it from the day it takes effect). Every other event is recorded once it has happened:
+#: a future detention, sentence, pardon, expulsion or death is a typing error.
+SCHEDULABLE_KINDS = frozenset({EventKind.RELEASED_END_OF_TERM})
+
+
+def check_event_date(
+    kind: EventKind, date: PartialDate, field_name: str = "date", *, today: dt.date | None = None
+) -> None:
+    """A date after ``today`` only for :data:`SCHEDULABLE_KINDS` (the start of a partial date
+    counts: "2026-12" is not in the future during December 2026)."""
+    if date.start > (today or dt.date.today()) and kind not in SCHEDULABLE_KINDS:
+        ahead = ", ".join(sorted(k.value for k in SCHEDULABLE_KINDS))
+        raise RegistryValidationError(
+            field_name,
+            f"the date is in the future; only {ahead} may be recorded ahead "
+            f"(a {kind.value} event is recorded once it has happened)",
+        )
+
+
+def check_event(
+    kind: EventKind,
+    date: PartialDate,
+    *,
+    organisation: str | None,
+    destination: str | None,
+    today: dt.date | None = None,
+    date_field: str = "date",
+    organisation_field: str = "organisation",
+    destination_field: str = "destination_country",
+) -> None:
+    """The rules of an event, one for every path (forms, API, CLI, import, demo): a date after
+    ``today`` only for :data:`SCHEDULABLE_KINDS`; a recognition (or its withdrawal) names the
+    organisation; an expulsion names the country. Raises on the first broken rule."""
+    check_event_date(kind, date, date_field, today=today)
+    check_event_parties(
+        kind,
+        organisation=organisation,
+        destination=destination,
+        organisation_field=organisation_field,
+        destination_field=destination_field,
+    )
+
+
+def check_event_parties(
+    kind: EventKind,
+    *,
+    organisation: str | None,
+    destination: str | None,
+    organisation_field: str = "organisation",
+    destination_field: str = "destination_country",
+) -> None:
+    """A recognition (or its withdrawal) names the organisation; an expulsion the country."""
+    if kind in (EventKind.RECOGNISED, EventKind.RECOGNITION_WITHDRAWN) and not organisation:
+        raise RegistryValidationError(
+            organisation_field, f"a {kind.value} event needs the organisation"
+        )
+    if kind is EventKind.EXPELLED_ABROAD and not destination:
+        raise RegistryValidationError(
+            destination_field, "expelled_abroad needs the destination country"
+        )
+
+
 def check_name_text(text: str | None, field_name: str = "name") -> str:
     t = check_text(field_name, text)
     if not t:
@@ -245,6 +317,13 @@ class Registry:
         custody changes too."""
         refresh_list_keys(self.session, [person_id])
         refresh_people(self.session, [person_id])
+
+    def batch(self, scheme: str, context: str | None = None) -> RegistryBatch:
+        """The batched API for a list of people (an import): the same rules, audit and derived
+        tables, in bulk (:mod:`prisonwatch.store.batch`)."""
+        from prisonwatch.store.batch import RegistryBatch
+
+        return RegistryBatch(self.session, self.actor, context or self.context or "", scheme)
 
     # people --------------------------------------------------------------------------------
     def get_person(self, person_id: int, *, lock: bool = False) -> Person:
@@ -510,18 +589,10 @@ class Registry:
         kind = parse_kind(data.kind)
         date = parse_date(data.date, "date")
         assert date is not None
-        org_id = None
-        if check_text("organisation", data.organisation):
-            org_id = self.organisation(data.organisation or "").id
-        elif kind in (EventKind.RECOGNISED, EventKind.RECOGNITION_WITHDRAWN):
-            raise RegistryValidationError(
-                "organisation", f"a {kind.value} event needs the organisation"
-            )
+        org_name = check_text("organisation", data.organisation)
         destination = check_text("destination_country", data.destination_country)
-        if kind is EventKind.EXPELLED_ABROAD and not destination:
-            raise RegistryValidationError(
-                "destination_country", "expelled_abroad needs the destination country"
-            )
+        check_event(kind, date, organisation=org_name, destination=destination)
+        org_id = self.organisation(org_name).id if org_name else None
         ev = StatusEvent(
             person_id=person_id,
             kind=kind.value,
@@ -548,17 +619,26 @@ class Registry:
             raise NotFound(f"no event with id {event_id}")
         self.get_person(ev.person_id, lock=True)
         before = audit.snapshot(ev)
+        # the event as it will be, checked before anything changes (a refused edit leaves the
+        # row as it was)
+        kind = parse_kind(changes["kind"]) if "kind" in changes else EventKind(ev.kind)
+        when = (
+            parse_date(changes["date"], "date")
+            if "date" in changes
+            else PartialDate.from_parts(ev.date_start, ev.date_precision, ev.date_approx)
+        )
+        assert when is not None
+        if "date" in changes or "kind" in changes:
+            check_event_date(kind, when)
         for key, value in changes.items():
             if key == "date":
-                d = parse_date(value, "date")
-                assert d is not None
                 ev.date_start, ev.date_precision, ev.date_approx = (
-                    d.start,
-                    int(d.precision),
-                    d.approximate,
+                    when.start,
+                    int(when.precision),
+                    when.approximate,
                 )
             elif key == "kind":
-                ev.kind = parse_kind(value).value
+                ev.kind = kind.value
             elif key in ("destination_country", "facility", "note"):
                 setattr(ev, key, check_text(key, value))
             elif key == "visibility":

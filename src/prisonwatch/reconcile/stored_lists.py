@@ -27,10 +27,10 @@ from prisonwatch.reconcile.engine import (
 )
 from prisonwatch.reconcile.keys import person_key
 from prisonwatch.reconcile.reading import ListRow, read_list
-from prisonwatch.reconcile.review import enqueue, load_graph
-from prisonwatch.store import audit
+from prisonwatch.reconcile.review import load_graph, review_pairs
 from prisonwatch.store.db import Database
-from prisonwatch.store.schema import ListEntry, ListLink, Name, NameList, Person, Source
+from prisonwatch.store.lists import EntryInput, ListInput, store_list
+from prisonwatch.store.schema import Name, Person
 
 
 def registry_rows(session: Session, person_ids: Collection[int] | None = None) -> list[ListRow]:
@@ -105,78 +105,31 @@ def reconcile_with_registry(
         right = registry_rows(s)
         graph = load_graph(s)
     result = reconcile(left, right, options, judgements=graph, progress=progress)
-    method = result.matcher
-    with db.session() as s:
-        source_id = _source(s, source_url, list_title, actor) if source_url else None
-        name_list = NameList(
-            title=list_title[:300],
-            filename=shown[:500],
-            source_id=source_id,
-            imported_by=actor,
-            columns=list(left[0].columns),
-            row_count=len(left),
-        )
-        s.add(name_list)
-        s.flush()
-        entries = [
-            ListEntry(
-                list_id=name_list.id,
+    data = ListInput(
+        title=list_title,
+        filename=shown,
+        columns=list(left[0].columns),
+        method=result.matcher,
+        source_url=source_url,
+        entries=[
+            EntryInput(
                 row_number=row.row_number,
                 ext_id=row.id,
-                name=row.name[:500],
+                name=row.name,
                 raw=dict(row.raw),
-            )
-            for row in left
-        ]
-        s.add_all(entries)
-        s.flush()
-        s.add_all(
-            ListLink(
-                entry_id=entry.id,
                 person_id=int(p.right.id) if p.right is not None and p.right.id else None,
                 score=p.score,
                 verdict=p.verdict,
                 why=p.why,
-                method=method,
             )
-            for entry, p in zip(entries, result.pairs, strict=True)
-        )
-        queued = enqueue(s, result, f"name_list:{name_list.id}")
-        audit.record(
-            s,
-            actor=actor,
-            action="create",
-            entity_type="name_list",
-            entity_id=name_list.id,
-            after={
-                "title": name_list.title,
-                "filename": name_list.filename,
-                "source_id": source_id,
-                "row_count": len(left),
-                "linked": sum(p.verdict != UNMATCHED for p in result.pairs),
-                "queued_for_review": queued,
-                **{f"count_{k}": v for k, v in result.counts.items() if k != "right_only"},
-            },
-            context="reconcile --registry",
-        )
-        result.list_id = name_list.id
-    return result
-
-
-def _source(session: Session, url: str, title: str, actor: str) -> int:
-    found = session.scalar(select(Source.id).where(Source.url == url).order_by(Source.id).limit(1))
-    if found is not None:
-        return found
-    src = Source(url=url, title=title)
-    session.add(src)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        entity_type="source",
-        entity_id=src.id,
-        after=audit.snapshot(src),
-        context="reconcile --registry",
+            for row, p in zip(left, result.pairs, strict=True)
+        ],
+        review=review_pairs(result),
+        summary={
+            "linked": sum(p.verdict != UNMATCHED for p in result.pairs),
+            **{f"count_{k}": v for k, v in result.counts.items() if k != "right_only"},
+        },
     )
-    return src.id
+    with db.session() as s:
+        result.list_id = store_list(s, data, actor=actor, context="reconcile --registry").id
+    return result

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from prisonwatch.reconcile import InputError
-from prisonwatch.reconcile.registry import reconcile_with_registry
 from prisonwatch.reconcile.review import judge, pending
+from prisonwatch.reconcile.stored_lists import reconcile_with_registry
 from prisonwatch.store.db import Database
 from prisonwatch.store.schema import (
     AuditEntry,
