@@ -14,9 +14,10 @@ The *pool* of a query is every name with at least two of its words reached (one 
 side has only one full word) — the matcher cannot score a match with fewer — plus every name
 reached through a rare query word (≤ ``RARE_POSTINGS`` names), whose other words may be two or
 more edits away. The pool is ranked by a vectorised estimate of the matcher's score: the
-rapidfuzz Levenshtein distance of every query word to every distinct word skeleton in the pool
-(``rapidfuzz.process.cdist``), mapped like :func:`~prisonwatch.names.similarity.token_similarity`
-and combined like the matcher (weighted geometric mean, conflicts, one-sided words, caps).
+rapidfuzz OSA distance (the matcher's: a swap of two neighbours is one edit) of every query word
+to every distinct word skeleton in the pool (``rapidfuzz.process.cdist``), mapped like
+:func:`~prisonwatch.names.similarity.token_similarity` and combined like the matcher
+(weighted geometric mean, conflicts, one-sided words, caps).
 :meth:`candidates` returns the best ``limit``; :meth:`search` scores the best
 ``max(2 × limit, 20)`` with the real matcher.
 
@@ -39,11 +40,11 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
 from prisonwatch.names.base import Matcher, MatchResult, verdict_for
@@ -183,10 +184,6 @@ _LANGS = list(Lang)
 _LANG_CODE = {lang: i for i, lang in enumerate(_LANGS)}
 
 
-class _Scorer(Protocol):
-    def score(self, left: str, right: str) -> float: ...
-
-
 # --------------------------------------------------------------------------- hashing
 # Polynomial hash mod 2**64 of a byte string, Σ c_j·P**j, then mixed with the length. The hash
 # of the string with letter i deleted follows from prefix sums, so the whole deletion
@@ -201,14 +198,14 @@ def _word_sims(
     qs: Sequence[str], vids: IntArray, vocab: Sequence[str], vocab_len: npt.NDArray[np.int16]
 ) -> npt.NDArray[np.float64]:
     """``len(qs) × len(vids)`` similarities of query skeletons to vocabulary words, mapped from
-    the rapidfuzz Levenshtein distance like
+    the rapidfuzz OSA distance (an adjacent transposition is one edit, as in the matcher) like
     :func:`~prisonwatch.names.similarity.token_similarity` (name groups and stems, which it
     scores higher, are the caller's: ``STRONG_SIM``)."""
     if not len(vids):
         return np.zeros((len(qs), 0), dtype=np.float64)
     wl = vids.tolist()
     choices = list(itemgetter(*wl)(vocab)) if len(wl) > 1 else [vocab[wl[0]]]
-    dist = cdist(qs, choices, scorer=Levenshtein.distance, dtype=np.int32)
+    dist = cdist(qs, choices, scorer=OSA.distance, dtype=np.int32)
     qlen = np.array([len(q) for q in qs], dtype=np.float64)[:, None]
     wlen = vocab_len[vids].astype(np.float64)[None, :]
     longest = np.maximum(qlen, wlen)
@@ -684,9 +681,15 @@ class CandidateIndex:
 
     def candidates(self, query: str, limit: int = 50) -> list[Key]:
         """Keys of the names most likely to match ``query``, best first, without scoring."""
-        return [self._keys[i] for i in self._candidate_rows(query, limit)]
+        return [self._keys[i] for i, _e in self._candidate_rows(query, limit)]
 
-    def _candidate_rows(self, query: str, limit: int) -> list[int]:
+    def estimated(self, query: str, limit: int = 50) -> list[tuple[Key, float]]:
+        """:meth:`candidates` with the index's estimate of each one's score (a vectorised copy
+        of the default matcher's: callers may skip scoring those estimated far below their
+        threshold)."""
+        return [(self._keys[i], e) for i, e in self._candidate_rows(query, limit)]
+
+    def _candidate_rows(self, query: str, limit: int) -> list[tuple[int, float]]:
         qtoks = [
             t
             for t in parsed(query).tokens
@@ -702,7 +705,7 @@ class CandidateIndex:
 
     def _rank_rows(
         self, qtoks: Sequence[Any], hits: Sequence[_WordHits], limit: int, work: _Work
-    ) -> list[int]:
+    ) -> list[tuple[int, float]]:
         k = len(qtoks)
         posts = [h.posts for h in hits]
         if k == 1:
@@ -722,7 +725,7 @@ class CandidateIndex:
             top = np.argpartition(-score, limit - 1)[:limit]
             pool, score = pool[top], score[top]
         best = np.argsort(-score, kind="stable")
-        return [int(r) for r in pool[best]]
+        return list(zip(pool[best].tolist(), score[best].tolist(), strict=True))
 
     def _full(self, rows: IntArray) -> npt.NDArray[Any]:
         """How many full words (not initials) the names of ``rows`` have."""
@@ -863,16 +866,14 @@ class CandidateIndex:
         callers that explain only the results they keep)."""
         m = matcher if matcher is not None else _default()
         floor = m.review_threshold if min_score is None else min_score
-        rows = self._candidate_rows(query, candidates or max(limit * 2, 20))
-        fast: _Scorer | None = m if hasattr(m, "score") else None  # type: ignore[assignment]
+        rows = [r for r, _e in self._candidate_rows(query, candidates or max(limit * 2, 20))]
         scored: list[tuple[float, int]] = []
         for r in rows:
-            name = self._names[r]
-            s = fast.score(query, name) if fast is not None else m.compare(query, name).score
+            s = m.score(query, self._names[r])
             if s >= floor:
                 scored.append((s, r))
         scored.sort(key=lambda t: -t[0])
-        if not explain and fast is not None:
+        if not explain:
             return [
                 (
                     self._keys[r],
