@@ -18,20 +18,17 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import multiprocessing
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from prisonwatch import forkpool
 from prisonwatch.model import JudgementDecision
 from prisonwatch.names.base import Matcher
 from prisonwatch.names.features import warm_up
 from prisonwatch.reconcile.assignment import Edges, assign
-from prisonwatch.reconcile.atomic import temp_path_for
 from prisonwatch.reconcile.evidence import NONE, Adjustment, adjust
 from prisonwatch.reconcile.judgements import Decision, JudgementGraph, JudgementLike
 from prisonwatch.reconcile.reading import ListRow
@@ -79,43 +76,45 @@ def default_index_factory(
 
 
 class CachedIndexFactory:
-    """Builds the CandidateIndex once per distinct right side and keeps it in ``folder``.
+    """Builds the CandidateIndex once per distinct right side and keeps it in ``folder``
+    (:func:`prisonwatch.names.cache.cached_index`: the file name is a digest of the names
+    package's code and data and of every right name in order, so a changed list or a new
+    matcher gets a new index; the file is owner-only, as it holds every name it indexes).
+    Reconciling many lists against the same big list then skips the build."""
 
-    The file name is a hash of the names package's code and data (a new matcher or index
-    version gets a new index) and of every right name in order (a changed list gets a new
-    index); reconciling many lists against the same big list then skips the build."""
+    PREFIX = "reconcile"
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
 
-    def path_for(self, names: Sequence[str]) -> Path:
-        digest = hashlib.sha256(_names_package_fingerprint())
+    @staticmethod
+    def content_digest(names: Iterable[str]) -> bytes:
+        digest = hashlib.sha256()
         for name in names:
             digest.update(name.encode())
             digest.update(b"\x1f")
-        return self.folder / f"names-{digest.hexdigest()[:32]}.npz"
+        return digest.digest()
+
+    def path_for(self, names: Sequence[str]) -> Path:
+        from prisonwatch.names.cache import index_path
+
+        return index_path(self.folder, self.PREFIX, self.content_digest(names))
 
     def __call__(
         self, items: Iterable[tuple[int, str]], progress: Callable[[int], None] | None = None
     ) -> CandidateSource:
         from prisonwatch.names import CandidateIndex
+        from prisonwatch.names.cache import cached_index
 
         pairs = list(items)
-        path = self.path_for([name for _, name in pairs])
-        if path.exists():
-            loaded: CandidateSource = CandidateIndex.load(path)
-            return loaded
-        index = CandidateIndex.build(pairs, progress=progress)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with temp_path_for(path, suffix=".npz") as tmp:
-            index.save(tmp)
+        index, _loaded = cached_index(
+            self.folder,
+            self.PREFIX,
+            self.content_digest(name for _, name in pairs),
+            lambda: CandidateIndex.build(pairs, progress=progress),
+            keep_older=True,
+        )
         return index
-
-
-def _names_package_fingerprint() -> bytes:
-    from prisonwatch.names.cache import code_fingerprint
-
-    return code_fingerprint()
 
 
 class AllRows:
@@ -289,7 +288,9 @@ def reconcile(
     )
     cands: list[dict[int, _Cand]] = []
     blocked: list[list[tuple[int, Decision]]] = []
-    for best, blocks in _collect_all(collector, left, _workers(opts, len(left)), report):
+    for best, blocks in _collect_all(
+        collector, left, forkpool.worker_count(opts.workers, len(left), PARALLEL_ROWS), report
+    ):
         cands.append(best)
         blocked.append(blocks)
 
@@ -453,22 +454,13 @@ class _Collector:
 
 
 _Found = tuple[dict[int, _Cand], list[tuple[int, Decision]]]
-#: Set in the parent just before forking the workers, read by them (copy-on-write).
-_SHARED: tuple[_Collector, Sequence[ListRow]] | None = None
 _CHUNK = 250
-
-
-def _workers(opts: ReconcileOptions, n_left: int) -> int:
-    if opts.workers is not None:
-        return max(1, opts.workers)
-    if n_left < 2000 or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return min(2, os.cpu_count() or 1)
+#: Batches of at least this many left rows are matched in two forked workers.
+PARALLEL_ROWS = 2000
 
 
 def _collect_chunk(bounds: tuple[int, int]) -> list[_Found]:
-    assert _SHARED is not None
-    collector, left = _SHARED
+    collector, left = forkpool.shared()
     return [collector.row(left[i]) for i in range(*bounds)]
 
 
@@ -477,27 +469,15 @@ def _collect_all(
 ) -> Iterator[_Found]:
     """The candidates of every left row, in order; with ``workers`` > 1 in forked processes
     that share the index (built once, in the parent)."""
-    global _SHARED
     report("match", 0, len(left))
-    if workers <= 1:
-        for i, lrow in enumerate(left):
-            yield collector.row(lrow)
-            if i % _PROGRESS_EVERY == 0:
-                report("match", i, len(left))
-        report("match", len(left), len(left))
-        return
-    chunks = [(i, min(i + _CHUNK, len(left))) for i in range(0, len(left), _CHUNK)]
-    _SHARED = (collector, left)
-    warm_up()  # create the transliterators once, not in every worker
-    gc.freeze()  # the workers only read the index: keep the collector from touching it
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for done, found in zip(chunks, pool.imap(_collect_chunk, chunks), strict=True):
-                yield from found
-                report("match", done[1], len(left))
-    finally:
-        _SHARED = None  # the frozen objects stay frozen: a later unfreeze would also undo the
-        # index's own freeze (prisonwatch.names.index._settle)
+    size = _CHUNK if workers > 1 else _PROGRESS_EVERY
+    chunks = [(i, min(i + size, len(left))) for i in range(0, len(left), size)]
+    found = forkpool.fork_imap(
+        _collect_chunk, chunks, workers, (collector, left), before_fork=warm_up
+    )
+    for done, part in zip(chunks, found, strict=True):
+        yield from part
+        report("match", done[1], len(left))
 
 
 #: Returned by :func:`_candidate` for a pair not worth scoring.
