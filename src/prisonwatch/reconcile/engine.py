@@ -206,6 +206,9 @@ class _Cand:
     adjustment: Adjustment
     forced: str | None = None  # explanation of a 'same' judgement
     unsure: Decision | None = None
+    #: The matcher's explanation of the names, written in the worker for the row's best
+    #: candidate (the one the assignment nearly always gives it).
+    why: str | None = None
 
 
 class _Scorer:
@@ -323,7 +326,7 @@ def reconcile(
             continue
         c = cands[li][g]
         rrow = right[c.row]
-        reasons = [matcher.compare(lrow.name, rrow.name).why]
+        reasons = [c.why if c.why is not None else matcher.compare(lrow.name, rrow.name).why]
         if c.adjustment.reasons:
             reasons.append(c.adjustment.text)
         judged: str | None = None
@@ -442,8 +445,17 @@ class _Collector:
                 or strong < len(fresh)
                 or limit >= self.opts.max_candidates
             ):
+                self._explain_best(lrow, best)
                 return best, blocks
             limit = min(limit * 5, self.opts.max_candidates)
+
+    def _explain_best(self, lrow: ListRow, best: dict[int, _Cand]) -> None:
+        """Explain the best candidate here, in the worker, if it can be assigned at all."""
+        if not best:
+            return
+        first = max(best.values(), key=lambda c: c.score)
+        if first.score >= self.scorer.review_t or first.forced is not None:
+            first.why = self.scorer.matcher.compare(lrow.name, self.right[first.row].name).why
 
     def _found(self, name: str, limit: int) -> list[tuple[int, float | None]]:
         """The index's candidates, with its estimate of their name score when it has one for
