@@ -361,9 +361,10 @@ print(json.dumps({"prepare": round(prep, 1), "total": round(time.perf_counter() 
 """
 
 
-def run_child(cmd: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak MB (max RSS of the child or of its largest waited-for process) and
-    stdout of one child process."""
+def run_child(cmd: list[str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds (the child, its threads and the worker processes it waited
+    for), peak MB (max RSS of the child or of its largest waited-for process) and stdout of
+    one child process."""
     t = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
@@ -375,7 +376,7 @@ def run_child(cmd: list[str]) -> tuple[float, float, str]:
         stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed:\n{stderr[-3000:]}")
-    return wall, usage.ru_maxrss / 1024, stdout
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout
 
 
 def recall(pairs: dict[str, str], truth: dict[str, str]) -> tuple[int, int]:
@@ -417,20 +418,20 @@ def main() -> None:
     )
     print(f"files: {left.name}, {right.name} in {args.dir} [{time.perf_counter() - t:.1f} s]")
     truth = read_truth(truth_path)
-    results: list[tuple[str, float, float, int, int]] = []
+    results: list[tuple[str, float, float, float, int, int]] = []
     if not args.skip_brute:
         out = args.dir / "brute.csv"
         cmd = [sys.executable, "-c", BRUTE, str(left), str(right), str(out), str(args.chunk)]
-        wall, peak, stdout = run_child(cmd)
+        wall, cpu, peak, stdout = run_child(cmd)
         with out.open(encoding="utf-8", newline="") as fh:
             bpairs = {r["left_id"]: r["right_id"] for r in csv.DictReader(fh)}
         found, n = recall(bpairs, truth)
         stages = json.loads(stdout.strip().splitlines()[-1])
         print(
-            f"brute force: {wall:.1f} s (read + unidecode {stages['prepare']} s), "
+            f"brute force: {wall:.1f} s, CPU {cpu:.1f} s (read + unidecode {stages['prepare']} s), "
             f"peak {peak:,.0f} MB"
         )
-        results.append(("brute force (cdist, fuzz.ratio, workers=2)", wall, peak, found, n))
+        results.append(("brute force (cdist, fuzz.ratio, workers=2)", wall, cpu, peak, found, n))
     out = args.dir / "ours.csv"
     cli = [sys.executable, "-c", "from prisonwatch.cli import main; main()", "reconcile"]
     cli += [str(left), str(right)]
@@ -440,7 +441,7 @@ def main() -> None:
         cached = [*cli, "--index-cache", str(args.index_cache)]
         runs = [("ours, index built and saved", cached), ("ours, saved index loaded", cached)]
     for label, cmd in runs:
-        wall, peak, _stdout = run_child(cmd)
+        wall, cpu, peak, _stdout = run_child(cmd)
         pairs, verdicts = ours_pairs(out)
         found, n = recall(pairs, truth)
         counts = {v: sum(1 for x in verdicts.values() if x == v) for v in set(verdicts.values())}
@@ -448,18 +449,18 @@ def main() -> None:
             1 for k, v in truth.items() if v and pairs.get(k) == v and verdicts[k] == "match"
         )
         print(
-            f"{label}: {wall:.1f} s, peak {peak:,.0f} MB; verdicts {counts}; "
+            f"{label}: {wall:.1f} s, CPU {cpu:.1f} s, peak {peak:,.0f} MB; verdicts {counts}; "
             f"planted as match {as_match:,}"
         )
-        results.append((label, wall, peak, found, n))
+        results.append((label, wall, cpu, peak, found, n))
     print()
-    print("| run | wall | peak RSS | planted right row proposed |")
-    print("|---|---|---|---|")
+    print("| run | wall | CPU (all processes) | peak RSS | planted right row proposed |")
+    print("|---|---|---|---|---|")
     base = results[0][1] if not args.skip_brute else None
-    for label, wall, peak, found, n in results:
+    for label, wall, cpu, peak, found, n in results:
         ratio = f" ({wall / base:.2f} × brute force)" if base and label.startswith("ours") else ""
         print(
-            f"| {label} | {wall:.1f} s{ratio} | {peak:,.0f} MB "
+            f"| {label} | {wall:.1f} s{ratio} | {cpu:.1f} s | {peak:,.0f} MB "
             f"| {found:,}/{n:,} = {found / n:.1%} |"
         )
     print(f"load average now: {os.getloadavg()[0]:.1f} (2 cores; other work slows both runs)")
