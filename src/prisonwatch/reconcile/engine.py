@@ -253,15 +253,7 @@ def reconcile(
     report = progress or (lambda _stage, _done, _total: None)
 
     # Right records: rows sharing a key are one record.
-    group_of_key: dict[str, int] = {}
-    group_rows: list[int] = []  # first row of each group
-    row_group: list[int] = []
-    for i, r in enumerate(right):
-        g = group_of_key.get(r.key)
-        if g is None:
-            g = group_of_key[r.key] = len(group_rows)
-            group_rows.append(i)
-        row_group.append(g)
+    group_of_key, group_rows, row_group = _records([r.key for r in right])
 
     report("index", 0, len(right))
     items = ((i, r.name) for i, r in enumerate(right))
@@ -302,19 +294,19 @@ def reconcile(
     e_right: list[int] = []
     e_weight: list[float] = []
     for li, best in enumerate(cands):
-        for g, c in best.items():
+        for rec, c in best.items():
             w = _weight(c, review_t)
             if w > 0:
                 e_left.append(li)
-                e_right.append(g)
+                e_right.append(rec)
                 e_weight.append(w)
     assigned = assign(len(left), len(group_rows), Edges.from_lists(e_left, e_right, e_weight))
     report("assign", 1, 1)
 
     taken = {g: li for li, g in assigned.items()}
     competitors: dict[int, list[tuple[int, float]]] = {}
-    for li, g, w in zip(e_left, e_right, e_weight, strict=True):
-        competitors.setdefault(g, []).append((li, w))
+    for li, rec, w in zip(e_left, e_right, e_weight, strict=True):
+        competitors.setdefault(rec, []).append((li, w))
 
     pairs: list[Pair] = []
     for li, lrow in enumerate(left):
@@ -372,6 +364,26 @@ def reconcile(
     return ReconcileResult(
         pairs, right_unmatched, getattr(matcher, "name", type(matcher).__name__), match_t, review_t
     )
+
+
+def _records(keys: list[str]) -> tuple[dict[str, int], list[int], list[int]]:
+    """Rows sharing a key are one record: the record of each key, the first row of each
+    record, and the record of each row. (A list with ids has one row per key: a million rows
+    then take one dictionary built in C, not a loop.)"""
+    group_of_key = dict(zip(keys, range(len(keys)), strict=True))
+    if len(group_of_key) == len(keys):
+        rows = list(range(len(keys)))
+        return group_of_key, rows, rows
+    group_of_key = {}
+    group_rows: list[int] = []  # first row of each group
+    row_group: list[int] = []
+    for i, key in enumerate(keys):
+        g = group_of_key.get(key)
+        if g is None:
+            g = group_of_key[key] = len(group_rows)
+            group_rows.append(i)
+        row_group.append(g)
+    return group_of_key, group_rows, row_group
 
 
 class _Collector:
@@ -522,12 +534,12 @@ def _candidate(
         return None
     same = graph.is_same(lrow.key, rrow.key)
     direct = graph.direct(lrow.key, rrow.key)
+    judged = same or direct is not None
+    if not judged and estimate is not None and estimate < scorer.review_t - ESTIMATE_SLACK:
+        return _SKIPPED
     adj = scorer.adjustment(lrow, rrow)
-    if not same and direct is None:
-        if estimate is not None and estimate < scorer.review_t - ESTIMATE_SLACK:
-            return _SKIPPED
-        if min(1.0, 1.0 + adj.delta) < top - scorer.margin:
-            return _SKIPPED
+    if not judged and min(1.0, 1.0 + adj.delta) < top - scorer.margin:
+        return _SKIPPED
     score, name_score = scorer.score(lrow, rrow, adj)
     cand = _Cand(ri, score, name_score, adj)
     if same:
