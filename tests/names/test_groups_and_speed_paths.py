@@ -13,7 +13,7 @@ import numpy as np
 from prisonwatch.names import CandidateIndex
 from prisonwatch.names.features import _nominatives
 from prisonwatch.names.groups import name_groups, rigour_name_groups
-from prisonwatch.names.index import _neighbourhood, _query_hashes
+from prisonwatch.names.index.hashing import neighbourhood, query_hashes
 from prisonwatch.names.parse import split_words
 from prisonwatch.names.translit import detect_language, to_ascii
 
@@ -48,9 +48,9 @@ def test_first_compare_does_not_load_rigour() -> None:
 
 def test_query_hashes_meet_the_vocabulary_neighbourhood() -> None:
     vocab = ["zavebaevich", "statkevich", "ivanov"]
-    hashes, owner = _neighbourhood(vocab)
+    hashes, owner = neighbourhood(vocab)
     reach = {
-        q: {vocab[int(o)] for o in owner[np.isin(hashes, _query_hashes(q))]}
+        q: {vocab[int(o)] for o in owner[np.isin(hashes, query_hashes(q))]}
         for q in ["zavebaevits", "statkevch", "ivanof", "ivonaf", "statkewytsh"]
     }
     assert reach["zavebaevits"] == {"zavebaevich"}  # 2 edits, long word

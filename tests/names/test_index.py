@@ -168,7 +168,7 @@ def _namesakes(n: int) -> list[tuple[int, str]]:
 
 
 def test_a_big_pool_is_pruned_to_the_rows_reached_best(monkeypatch: pytest.MonkeyPatch) -> None:
-    import prisonwatch.names.index as index_module
+    import prisonwatch.names.index.candidate_index as index_module
 
     idx = CandidateIndex.build(_namesakes(300))
     full = idx.candidates("Лейна", limit=5)
@@ -181,7 +181,7 @@ def test_a_big_pool_is_pruned_to_the_rows_reached_best(monkeypatch: pytest.Monke
 def test_distinct_rows_by_scatter_equal_distinct_rows_by_sort(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import prisonwatch.names.index as index_module
+    import prisonwatch.names.index.candidate_index as index_module
 
     idx = CandidateIndex.build(_namesakes(300))
     queries = ["Лейна", "Алена Сурабка", "Alena Surabka", "Лейна Мікалаеўна"]
@@ -214,11 +214,11 @@ _ROWS = st.lists(st.integers(0, 299), min_size=0, max_size=60)
 def test_distinct_rows_keep_each_row_once_with_its_highest_value(
     rows: list[int], data: st.DataObject
 ) -> None:
-    from prisonwatch.names.index import _distinct_rows, _Work
+    from prisonwatch.names.index.arrays import Work, distinct_rows
 
     vals = data.draw(st.lists(st.integers(0, 250), min_size=len(rows), max_size=len(rows)))
-    got_rows, got_vals = _distinct_rows(
-        np.array(rows, dtype=np.int32), np.array(vals, dtype=np.uint8), 300, _Work()
+    got_rows, got_vals = distinct_rows(
+        np.array(rows, dtype=np.int32), np.array(vals, dtype=np.uint8), 300, Work()
     )
     expected: dict[int, int] = {}
     for r, v in zip(rows, vals, strict=True):
@@ -230,13 +230,13 @@ def test_distinct_rows_keep_each_row_once_with_its_highest_value(
 @settings(max_examples=60, deadline=None)
 @given(ids=st.lists(st.integers(-1, 49), max_size=200), n_extra=st.integers(0, 5_000))
 def test_unique_inverse_equals_numpy_unique(ids: list[int], n_extra: int) -> None:
-    from prisonwatch.names.index import _unique_inverse, _Work
+    from prisonwatch.names.index.arrays import Work, unique_inverse
 
     arr = np.array(ids, dtype=np.int32)
     want_u, want_inv = np.unique(arr, return_inverse=True)
-    work = _Work()
+    work = Work()
     for _ in range(2):  # the second call runs on the work arrays the first one left
-        got_u, got_inv = _unique_inverse(arr, 50 + n_extra, work)
+        got_u, got_inv = unique_inverse(arr, 50 + n_extra, work)
         assert got_u.tolist() == want_u.tolist()
         assert got_inv.ravel().tolist() == want_inv.ravel().tolist()
 
@@ -255,7 +255,7 @@ def test_pool_equals_the_rule_applied_row_by_row(
 ) -> None:
     """Rows reached by two query words, or by one when the name has a single word or the
     word is rare; each once with how many words reach it."""
-    import prisonwatch.names.index as index_module
+    import prisonwatch.names.index.candidate_index as index_module
 
     n = len(pooled._keys)
     k = data.draw(st.integers(2, 4))
@@ -274,7 +274,7 @@ def test_pool_equals_the_rule_applied_row_by_row(
         for r, b in reach.items()
         if bin(b).count("1") >= 2 or full[r] <= 1 or any(b >> t & 1 for t in rare)
     }
-    work = index_module._Work()
+    work = index_module.Work()
     arrays = [np.array(p, dtype=np.int32) for p in posts]
     old = index_module.RARE_POSTINGS
     index_module.RARE_POSTINGS = rare_at

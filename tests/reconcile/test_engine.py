@@ -219,15 +219,16 @@ def test_index_cache_is_built_once_per_right_side(tmp_path: Path) -> None:
     right = rows("r", "Лосік Ігар", "Калеснікава Марыя", "Бабарыка Віктар")
     opts = ReconcileOptions(exhaustive_pairs=0, index_cache=tmp_path)
     first = reconcile(left, right, opts)
-    files = list(tmp_path.iterdir())
-    assert len(files) == 1 and files[0].suffix == ".npz"
+    files = list(tmp_path.glob("*.npz"))
+    assert len(files) == 1
     assert files[0] == CachedIndexFactory(tmp_path).path_for([r.name for r in right])
+    assert files[0].stat().st_mode & 0o777 == 0o600  # it holds every name, private ones too
     second = reconcile(left, right, opts)
-    assert list(tmp_path.iterdir()) == files
+    assert list(tmp_path.glob("*.npz")) == files
     assert [p.right for p in second.pairs] == [p.right for p in first.pairs]
     assert first.counts["matched"] == 2
     reconcile(left, right[:2], opts)
-    assert len(list(tmp_path.iterdir())) == 2
+    assert len(list(tmp_path.glob("*.npz"))) == 2
 
 
 @pytest.mark.parametrize(("max_candidates", "found"), [(5, False), (1000, True)])

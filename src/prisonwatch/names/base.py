@@ -42,6 +42,11 @@ class Matcher(Protocol):
     #: review_threshold <= score < match_threshold -> Verdict.REVIEW
     review_threshold: float
 
+    def score(self, left: str, right: str) -> float:
+        """The score of :meth:`compare` alone, without building the explanation (the fast
+        path of search and reconciliation, which explain only the pairs they keep)."""
+        ...
+
     def compare(self, left: str, right: str) -> MatchResult: ...
 
 

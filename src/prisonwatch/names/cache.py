@@ -9,7 +9,7 @@ starting together, one builds and the others load its result.
 
 The files hold every indexed name, private ones included, so they are written owner-only (0600)
 in an owner-only folder (0700); older files of the same ``prefix`` are deleted when a new one is
-saved.
+saved (unless the caller keeps them: list reconciliation, one file per right-hand list).
 """
 
 from __future__ import annotations
@@ -58,10 +58,14 @@ def cached_index(
     prefix: str,
     content_digest: bytes,
     build: Callable[[], CandidateIndex],
+    *,
+    keep_older: bool = False,
 ) -> tuple[CandidateIndex, bool]:
     """The index for ``content_digest``: loaded if saved before, else built and saved.
 
-    Returns ``(index, loaded)``. A file that cannot be read is rebuilt."""
+    Returns ``(index, loaded)``. A file that cannot be read is rebuilt. Older files of the same
+    ``prefix`` are deleted unless ``keep_older`` (several right-hand lists reconciled in turn
+    each keep their index)."""
     root = Path(folder)
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(root, 0o700)
@@ -81,7 +85,7 @@ def cached_index(
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        for old in root.glob(f"{prefix}-*.npz"):
+        for old in [] if keep_older else root.glob(f"{prefix}-*.npz"):
             if old != path:
                 old.unlink(missing_ok=True)
         return index, False
