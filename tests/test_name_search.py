@@ -168,3 +168,18 @@ def test_a_restore_is_noticed_without_a_restart(tmp_path: Path) -> None:
     hits = search.search("Statkevich", include_private=False)
     assert [h.person_id for h in hits] == [restored]
     assert search.search("Kolesnikova", include_private=False) == []
+
+
+def test_a_server_builds_the_name_tagger_before_it_serves(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """rigour's tagger takes 10-20 s to build and holds the GIL; a server must not leave it to
+    the first reader who searches in Chinese or Arabic. Tests and the CLI build no tagger."""
+    import prisonwatch.names.groups as groups
+
+    calls: list[str] = []
+    monkeypatch.setattr(groups, "warm_up", lambda: calls.append("warm"))
+    NameSearch(sqlite_db).start(background=False)
+    assert calls == []
+    NameSearch(sqlite_db).start(background=True)
+    assert calls == ["warm"]

@@ -100,7 +100,14 @@ class NameSearch:
         return self._index is not None
 
     def start(self, *, background: bool) -> None:
+        """Build the index now, or (a server: ``background``) in a thread while serving; a
+        server first builds rigour's name tagger, before it accepts requests
+        (:func:`prisonwatch.names.groups.warm_up`)."""
         if background:
+            from prisonwatch.names.groups import warm_up
+
+            log.info("preparing the name tagger (once per worker, about 10-20 s)")
+            warm_up()
             threading.Thread(target=self._build_logged, name="name-index", daemon=True).start()
         else:
             self.build()

@@ -82,6 +82,14 @@ def _table_groups(token: str) -> frozenset[str]:
     return frozenset()
 
 
+def warm_up() -> None:
+    """Build rigour's name tagger now (10-20 s on this machine, holding the GIL: a thread does
+    not help). Otherwise the first name in a script outside the table's alphabets (Chinese,
+    Arabic, ...) pays it — in a server, inside someone's request, and any anonymous reader
+    could trigger it once per worker."""
+    rigour_name_groups("李明")
+
+
 def rigour_name_groups(token: str) -> frozenset[str]:
     """Ask rigour itself (builds its tagger on the first call in a process: seconds)."""
     from rigour.names import NameTypeTag, SymbolCategory, analyze_names
