@@ -14,10 +14,11 @@ events it changed, in the same transaction:
 
       python -m prisonwatch.store.custody [--db URL]
 
-The semantics are exactly those of :mod:`prisonwatch.stats.transitions` and
-:mod:`prisonwatch.store.status`: a person's custody events (``CUSTODY_EFFECT`` ≠ 0) ordered by
-``(date_start, date_precision, id)``; an event whose state (held / not held) differs from the
-state before it is a change (+1 inflow, −1 outflow). Recognition per organisation the same way
+The semantics are those of the status rule (:mod:`prisonwatch.store.status_rule`): a person's
+custody events (``CUSTODY_EFFECT`` ≠ 0) in the rule's order (``ORDER``, ``order_key``); an event
+whose state (held / not held) differs from the state before it is a change (+1 inflow, −1
+outflow). The tests compare the table with an independent from-events computation
+(``tests/stats/reference_transitions.py``). Recognition per organisation the same way
 with ``recognised`` / ``recognition_withdrawn`` (events without an organisation count as one
 organisation); the person is recognised while at least one organisation's latest event is
 ``recognised``.
@@ -45,20 +46,25 @@ from sqlalchemy import (
     literal,
     null,
     select,
-    text,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Select
 
-from prisonwatch.model import CUSTODY_EFFECT, EventKind
+from prisonwatch.model import EventKind
+from prisonwatch.store.dialect import dialect_of
 from prisonwatch.store.schema import CustodyChange, Name, StatusEvent
+from prisonwatch.store.status_rule import (
+    CUSTODY_KINDS,
+    ORDER,
+    RECOGNITION_KINDS,
+    held_flag,
+    is_held,
+    order_key,
+)
 from prisonwatch.store.visibility import PUBLIC, person_public
 
 SCOPES: tuple[str, ...] = ("public", "all")
-CUSTODY_KINDS = tuple(k.value for k, v in CUSTODY_EFFECT.items() if v != 0)
-HELD_KINDS = frozenset(k.value for k, v in CUSTODY_EFFECT.items() if v > 0)
-RECOGNITION_KINDS = (EventKind.RECOGNISED.value, EventKind.RECOGNITION_WITHDRAWN.value)
 #: Up to this many people, :func:`refresh_people` computes in Python; above, in SQL.
 PYTHON_LIMIT = 50
 #: People per ``IN (…)`` list of the set-based refresh (SQLite's bound-parameter limit).
@@ -109,7 +115,7 @@ def changes_of(events: Iterable[_Event], scope: str) -> list[dict[str, Any]]:
     visible = [
         e for e in events if scope == "all" or (e.visibility == "public" and e.person_public)
     ]
-    visible.sort(key=lambda e: (e.date_start, e.date_precision, e.id))
+    visible.sort(key=order_key)
     out: list[dict[str, Any]] = []
     held = 0
     org_state: dict[int, int] = {}
@@ -129,7 +135,7 @@ def changes_of(events: Iterable[_Event], scope: str) -> list[dict[str, Any]]:
             "deal_id": e.deal_id,
         }
         if e.kind in CUSTODY_KINDS:
-            now = 1 if e.kind in HELD_KINDS else 0
+            now = 1 if is_held(e.kind) else 0
             if now != held:
                 row["delta_held"] = now - held
                 held = now
@@ -219,9 +225,8 @@ def _public_among(ex: Executor, person_ids: Sequence[int]) -> list[int]:
 
 def custody_select(scope: str, person_ids: Sequence[int] | None = None) -> Select[Any]:
     """SELECT of the custody change rows (columns :data:`COLUMNS`) of ``scope``."""
-    held = case((StatusEvent.kind.in_(sorted(HELD_KINDS)), 1), else_=0)
-    order = (StatusEvent.date_start, StatusEvent.date_precision, StatusEvent.id)
-    prev = func.lag(held, 1, 0).over(partition_by=StatusEvent.person_id, order_by=order)
+    held = held_flag(StatusEvent.kind)
+    prev = func.lag(held, 1, 0).over(partition_by=StatusEvent.person_id, order_by=ORDER)
     seq = (
         select(
             StatusEvent.id.label("event_id"),
@@ -255,8 +260,7 @@ def recognition_select(scope: str, person_ids: Sequence[int] | None = None) -> S
     """SELECT of the recognition change rows (columns :data:`COLUMNS`) of ``scope``."""
     rec = case((StatusEvent.kind == EventKind.RECOGNISED.value, 1), else_=0)
     org = func.coalesce(StatusEvent.organisation_id, literal(0))
-    order = (StatusEvent.date_start, StatusEvent.date_precision, StatusEvent.id)
-    prev = func.lag(rec, 1, 0).over(partition_by=(StatusEvent.person_id, org), order_by=order)
+    prev = func.lag(rec, 1, 0).over(partition_by=(StatusEvent.person_id, org), order_by=ORDER)
     org_seq = (
         select(
             StatusEvent.id.label("event_id"),
@@ -345,12 +349,9 @@ def rebuild_all(ex: Executor) -> int:
         ex.flush()
     table = _table()
     ex.execute(delete(table))
-    bind = ex.get_bind() if isinstance(ex, Session) else ex
-    if bind.dialect.name == "postgresql":
-        # fresh planner statistics: right after a bulk load PostgreSQL otherwise guesses a
-        # nested loop over ``name`` for the public scope's semi-join (see _public_among)
-        ex.execute(text("ANALYZE name"))
-        ex.execute(text("ANALYZE status_event"))
+    # fresh planner statistics: right after a bulk load PostgreSQL otherwise guesses a
+    # nested loop over ``name`` for the public scope's semi-join (see _public_among)
+    dialect_of(ex).analyze(ex, ("name", "status_event"))
     _insert_sql(ex, None)  # set-based over everyone: 7x faster on SQLite than by chunks
     return int(ex.execute(select(func.count()).select_from(table)).scalar_one())
 

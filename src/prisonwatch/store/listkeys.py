@@ -56,11 +56,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     BindParameter,
     Connection,
     Date,
-    Integer,
     Table,
     Update,
     bindparam,
@@ -79,6 +77,7 @@ from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect, Select
 
+from prisonwatch.store.dialect import dialect_named, dialect_of
 from prisonwatch.store.schema import (
     DERIVED_PERSON_FIELDS,
     Name,
@@ -117,7 +116,7 @@ def _connection(ex: Executor) -> Connection:
 
 
 def _dialect(ex: Executor) -> str:
-    return ex.get_bind().dialect.name if isinstance(ex, Session) else ex.dialect.name
+    return dialect_of(ex).name
 
 
 def scope_of(include_private: bool) -> str:
@@ -210,41 +209,15 @@ def _statements(
     which columns ``refresh`` recomputes (an UPDATE that does not set a column leaves the
     indexes on it alone).
 
-    On PostgreSQL the UPDATEs join ``unnest(:ids)``: with ``id IN (…2,000 ids…)`` the planner
-    scanned the whole table for each batch of an import (its statistics cannot know the rows
-    the import's own transaction added), which made an import quadratic; driven by the id
-    list it looks each person up by primary key."""
+    The UPDATEs are driven by the id list (:meth:`~prisonwatch.store.dialect.Dialect.id_join`:
+    on PostgreSQL a join with ``unnest(:ids)``; with ``id IN (…)`` an import was quadratic)."""
     person = _person()
     today: BindParameter[dt.date] = bindparam("today", type_=Date())
     ids: BindParameter[int] = bindparam("ids", expanding=True)
     lock = select(person.c.id).where(person.c.id.in_(ids)).order_by(person.c.id).with_for_update()
-    if dialect == "postgresql":
-        wanted = (
-            func.unnest(bindparam("ids", type_=ARRAY(Integer)))
-            .table_valued("id")
-            .render_derived(name="wanted")
-        )
-        refresh = (
-            update(person)
-            .where(person.c.id == wanted.c.id)
-            .values(_values(today, names=names, events=events))
-        )
-        if_stale = (
-            update(person)
-            .where(person.c.id == wanted.c.id, stale_condition(today))
-            .values(_values(today))
-        )
-    else:
-        refresh = (
-            update(person)
-            .where(person.c.id.in_(ids))
-            .values(_values(today, names=names, events=events))
-        )
-        if_stale = (
-            update(person)
-            .where(person.c.id.in_(ids), stale_condition(today))
-            .values(_values(today))
-        )
+    wanted = dialect_named(dialect).id_join(person.c.id)
+    refresh = update(person).where(wanted).values(_values(today, names=names, events=events))
+    if_stale = update(person).where(wanted, stale_condition(today)).values(_values(today))
     find_stale = select(person.c.id).where(stale_condition(today))
     return lock, refresh, if_stale, find_stale
 
@@ -300,7 +273,7 @@ def refresh_list_keys(
     if isinstance(ex, Session):
         ex.flush()
     lock_stmt, refresh, _, _ = _statements(_dialect(ex), names, events)
-    lock = lock and _dialect(ex) == "postgresql"
+    lock = lock and dialect_of(ex).row_locks
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         if lock:
@@ -371,9 +344,7 @@ def compact_tally(ex: Executor) -> bool:
     transaction deleted, and their sum is inserted back; rows added meanwhile by others are not
     deleted. On PostgreSQL two compactions do not run at once (an advisory lock; a second one
     skips, returning False)."""
-    if _dialect(ex) == "postgresql" and not ex.scalar(
-        select(func.pg_try_advisory_xact_lock(COMPACT_LOCK))
-    ):
+    if not dialect_of(ex).try_exclusive(ex, COMPACT_LOCK):
         return False
     tally = _tally()
     sums: Counter[tuple[str, str | None, str | None]] = Counter()
