@@ -45,7 +45,6 @@ CUSTODY_EFFECT: dict[EventKind, int] = {
 }
 
 
-
 class Status(StrEnum):
     """A person's custody status on a day — derived from events, never entered: the status
     after the deciding event (:mod:`prisonwatch.store.status_rule`), ``unknown`` without one.

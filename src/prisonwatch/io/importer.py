@@ -20,13 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from sqlalchemy import Table, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
@@ -40,6 +38,7 @@ from prisonwatch.sentence import sentence_months, split_articles
 from prisonwatch.store.bulk import bulk_insert
 from prisonwatch.store.custody import refresh_people
 from prisonwatch.store.db import Database, without_jit
+from prisonwatch.store.dialect import DRIVER_ERRORS
 from prisonwatch.store.listkeys import compact_tally, refresh_list_keys
 from prisonwatch.store.registry import (
     RegistryValidationError,
@@ -809,7 +808,7 @@ def import_file(
 
 #: The database refused a write: SQLAlchemy's errors, and the drivers' own (a COPY on
 #: PostgreSQL is not wrapped by SQLAlchemy).
-REFUSED: tuple[type[Exception], ...] = (DBAPIError, sqlite3.Error, psycopg.Error)
+REFUSED: tuple[type[Exception], ...] = (DBAPIError, *DRIVER_ERRORS)
 _COPY_CONTEXT = re.compile(r"COPY (\w+), line (\d+)(?:, column (\w+))?")
 
 

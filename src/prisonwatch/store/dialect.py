@@ -194,7 +194,8 @@ class Dialect:
 
     def snapshot_path(self, engine: Engine) -> Path | None:
         """The file a consistent copy can be taken of (:meth:`snapshot`), or None when the
-        database is not a file (use a JSON dump)."""
+        database is not a file (use a JSON dump). ValueError: a file database without a file
+        (SQLite in memory)."""
         return None
 
     def snapshot(self, src: Path, dest: Path) -> None:
@@ -260,7 +261,7 @@ class SQLite(Dialect):
     def snapshot_path(self, engine: Engine) -> Path | None:
         path = engine.url.database
         if not path or path == ":memory:":
-            return None
+            raise ValueError("an in-memory SQLite database cannot be backed up")
         return Path(path)
 
     def snapshot(self, src: Path, dest: Path) -> None:

@@ -28,11 +28,10 @@ from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from prisonwatch.dates import PartialDate
 from prisonwatch.model import Status
-from prisonwatch.store.dialect import Dialect, dialect_named, dialect_of
+from prisonwatch.store.dialect import Dialect, dialect_of
 from prisonwatch.store.listkeys import refresh_expired, tally_count
 from prisonwatch.store.registry import NotFound
 from prisonwatch.store.schema import (
@@ -302,12 +301,6 @@ def _latest_case(col: Any, include_private: bool) -> Any:
     ).scalar_subquery()
 
 
-def id_in(col: Any, dialect: str | Dialect) -> ColumnElement[bool]:
-    """``col`` is one of the ids bound as ``:ids`` (a list), in the form the ``dialect``
-    plans once (:meth:`prisonwatch.store.dialect.Dialect.id_in`)."""
-    return dialect_named(dialect).id_in(col)
-
-
 @functools.cache
 def _describe_statements(
     include_private: bool, dialect: Dialect
@@ -326,10 +319,10 @@ def _describe_statements(
         _latest_case(Case.facility, include_private).label("facility"),
         _latest_case(Case.articles, include_private).label("articles"),
         _latest_case(Case.sentence, include_private).label("sentence"),
-    ).where(id_in(Person.id, dialect))
+    ).where(dialect.id_in(Person.id))
     names = (
         select(Name.person_id, Name.full_text)
-        .where(id_in(Name.person_id, dialect), _name_visible(include_private))
+        .where(dialect.id_in(Name.person_id), _name_visible(include_private))
         .order_by(Name.is_primary.desc(), Name.id)
     )
     return people, names
@@ -707,7 +700,6 @@ __all__ = [
     "custody_days",
     "describe_people",
     "filtered_people",
-    "id_in",
     "latest_events",
     "list_people",
     "person_view",

@@ -1,8 +1,9 @@
-"""Custody and recognition *transitions*, computed in SQL with window functions.
+"""The tests' reference: custody and recognition *transitions* computed from the events in SQL
+with window functions, independently of the stored ``custody_change`` table.
 
 A custody transition is a custody-affecting event (``CUSTODY_EFFECT`` ≠ 0) that changes the
 person's state, found with ``LAG`` over the person's custody events ordered exactly as
-:mod:`prisonwatch.store.status` orders them — ``(date_start, date_precision, id)``:
+:mod:`prisonwatch.store.status_rule` orders them — ``(date_start, date_precision, id)``:
 
 * ``delta = +1`` (inflow): the event puts in custody someone who was not held just before
   (``detained`` of a free person; a ``sentenced`` while already held is *not* inflow);
@@ -19,9 +20,8 @@ per-organisation state changes (``org_delta``) are kept too, for breakdowns by o
 
 Private events are left out unless ``include_private`` is set.
 
-The statistics no longer run these per query: they read the same transitions from the stored
-table ``custody_change`` (:mod:`prisonwatch.store.custody`). These from-events queries are kept
-as the reference the tests compare the stored rows with.
+The statistics read the same transitions from the stored table ``custody_change``
+(:mod:`prisonwatch.store.custody`); ``test_identity.py`` compares the stored rows with these.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from sqlalchemy.sql.selectable import Subquery
 
 from prisonwatch.model import EventKind
 from prisonwatch.store.schema import StatusEvent
-from prisonwatch.store.status import CUSTODY_KINDS, HELD_KINDS, RECOGNITION_KINDS
+from prisonwatch.store.status_rule import CUSTODY_KINDS, HELD_KINDS, RECOGNITION_KINDS
 from prisonwatch.store.visibility import event_visible
 
 
