@@ -64,11 +64,6 @@ STATUS_AFTER: dict[EventKind, Status] = {
     if v != 0
 }
 
-#: Kinds that start custody when the person was free: the inflow of detentions.
-INFLOW_KINDS = frozenset({EventKind.DETAINED, EventKind.RE_ARRESTED})
-#: Kinds that end custody, by which statistics break the outflow down.
-OUTFLOW_KINDS = frozenset(k for k, v in CUSTODY_EFFECT.items() if v < 0)
-
 #: Status words accepted in an import's ``status`` column, mapped to event kinds.
 STATUS_ALIASES: dict[str, EventKind] = {
     **{k.value: k for k in EventKind},

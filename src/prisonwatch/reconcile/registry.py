@@ -25,7 +25,7 @@ from prisonwatch.reconcile.engine import (
     ReconcileResult,
     reconcile,
 )
-from prisonwatch.reconcile.keys import person_key
+from prisonwatch.reconcile.judgement_keys import person_key
 from prisonwatch.reconcile.reading import ListRow, read_list
 from prisonwatch.reconcile.review import enqueue, load_graph
 from prisonwatch.store import audit

@@ -12,7 +12,7 @@ events it changed, in the same transaction:
 * :func:`rebuild_all` — the whole table in set-based SQL (``INSERT … SELECT`` with ``LAG``),
   after bulk loads and restores, and from the command line::
 
-      python -m prisonwatch.store.custody [--db URL]
+      prisonwatch rebuild [--db URL]
 
 The semantics are those of the status rule (:mod:`prisonwatch.store.status_rule`): a person's
 custody events (``CUSTODY_EFFECT`` ≠ 0) in the rule's order (``ORDER``, ``order_key``); an event

@@ -38,7 +38,6 @@ from prisonwatch.store.schema import (
     Case,
     CaseArticle,
     Citation,
-    Identifier,
     Name,
     Organisation,
     Person,
@@ -679,12 +678,6 @@ def latest_events(
         )
         for e, org in rows
     ]
-
-
-def find_by_identifier(session: Session, scheme: str, value: str) -> int | None:
-    return session.scalar(
-        select(Identifier.person_id).where(Identifier.scheme == scheme, Identifier.value == value)
-    )
 
 
 __all__ = [

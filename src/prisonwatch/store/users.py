@@ -236,13 +236,6 @@ def login(db: Database, username: str, password: str, client: str | None = None)
         return Account.of(user)
 
 
-def account_by_id(session: Session, user_id: int) -> Account | None:
-    user = session.get(User, user_id)
-    if user is None or user.disabled:
-        return None
-    return Account.of(user)
-
-
 # -- API tokens -------------------------------------------------------------------------------
 
 
