@@ -92,8 +92,8 @@ def read_list(
     """Read every row of a CSV or XLSX list (within ``limits``: size, columns, time).
 
     ``id_col=None`` reads a list without ids (keys then come from the names, see
-    :mod:`prisonwatch.reconcile.judgement_keys`). ``original_filename`` is the name shown in messages and
-    used for the list key when the file at ``path`` is a temporary copy (an upload).
+    :mod:`prisonwatch.reconcile.judgement_keys`). ``original_filename`` is the name shown in
+    messages and used for the list key when the file at ``path`` is a temporary copy (an upload).
     ``list_key`` overrides the list part of the row keys. ``*_col=None`` ignores that evidence.
     """
     p = Path(path)

@@ -28,8 +28,8 @@ Who keeps them current, in the caller's transaction:
   importer (a created batch and an updated person); the demo builder writes through
   ``Registry``. The same call sites refresh ``custody_change``.
 * :func:`rebuild_list_keys` — every person at once: after a JSON restore, after loading rows by
-  other means (benchmarks), from the command line (``prisonwatch rebuild``, :mod:`prisonwatch.store.derived`);
-  migration ``0002`` fills existing registries the same way.
+  other means (benchmarks), from the command line (``prisonwatch rebuild``,
+  :mod:`prisonwatch.store.derived`); migration ``0002`` fills existing registries the same way.
 
 The tally (:class:`~prisonwatch.store.schema.PersonTally`): how many people have each stored
 status (per scope) and region, so that "everyone", "held", "in Minsk" and "held in Minsk" are
