@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -22,9 +20,6 @@ from prisonwatch.store.schema import (
     Person,
     StatusEvent,
 )
-
-# the tests' reference implementations beside this file (reference_transitions.py)
-sys.path.insert(0, str(Path(__file__).parent))
 
 
 @dataclass

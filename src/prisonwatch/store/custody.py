@@ -17,11 +17,11 @@ events it changed, in the same transaction:
 The semantics are those of the status rule (:mod:`prisonwatch.store.status_rule`): a person's
 custody events (``CUSTODY_EFFECT`` ≠ 0) in the rule's order (``ORDER``, ``order_key``); an event
 whose state (held / not held) differs from the state before it is a change (+1 inflow, −1
-outflow). The tests compare the table with an independent from-events computation
-(``tests/stats/reference_transitions.py``). Recognition per organisation the same way
-with ``recognised`` / ``recognition_withdrawn`` (events without an organisation count as one
-organisation); the person is recognised while at least one organisation's latest event is
-``recognised``.
+outflow). Recognition per organisation the same way with ``recognised`` /
+``recognition_withdrawn`` (events without an organisation count as one organisation); the
+person is recognised while at least one organisation's latest event is ``recognised``. The
+Python form (:func:`changes_of`) and the set-based SQL form (:func:`custody_select`,
+:func:`recognition_select`) are checked against each other by the tests.
 
 Each change is stored twice over: in scope ``public`` computed over public events only, in
 scope ``all`` over all events. A public figure is therefore computed without ever looking at a
