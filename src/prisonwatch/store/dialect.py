@@ -6,27 +6,26 @@ Callers ask for the dialect of what they hold (:func:`dialect_of` with a session
 or an engine; :func:`dialect_named` with a name, or ``None`` for the portable forms) and call
 the operation:
 
-================================  ==================================  =============================
-operation                         SQLite                              PostgreSQL
-================================  ==================================  =============================
-:meth:`~Dialect.make_engine`      busy timeout, WAL, foreign keys     pool, pre-ping
-:meth:`~Dialect.latest_per_group` ``MAX()`` of a sort key, bare cols  ``DISTINCT ON``
-:meth:`~Dialect.insert_ignore`    ``ON CONFLICT DO NOTHING``          ``ON CONFLICT DO NOTHING``
-:meth:`~Dialect.id_in`            expanding ``IN (…)``                ``= ANY(:ids)`` (one array)
-:meth:`~Dialect.id_join`          expanding ``IN (…)``                join ``unnest(:ids)``
-:meth:`~Dialect.date_bucket`      ``date()`` / ``strftime()``         ``date_trunc()``
-:meth:`~Dialect.days_between`     ``julianday()`` difference          date difference
-:meth:`~Dialect.try_exclusive`    always granted (one writer)         transaction advisory lock
-:meth:`~Dialect.short_lock_wait`  ``PRAGMA busy_timeout``             ``lock_timeout``
-:meth:`~Dialect.lock_for_update`  a no-op write takes the write lock  (``FOR UPDATE`` suffices)
-:meth:`~Dialect.analyze`          nothing inside a transaction        ``ANALYZE`` the tables
-:meth:`~Dialect.vacuum_analyze`   ``ANALYZE``                         ``VACUUM ANALYZE`` tables
-:meth:`~Dialect.without_jit`      nothing                             ``SET LOCAL jit = off``
-:meth:`~Dialect.tune_for_ana…`    nothing                             ``work_mem``, no JIT
-:meth:`~Dialect.bulk_insert`      ``executemany``                     ``COPY … FROM STDIN``
-:meth:`~Dialect.reset_sequences`  nothing (rowid)                     ``setval`` per table
-:meth:`~Dialect.snapshot`         the online backup API               (JSON dump instead)
-================================  ==================================  =============================
+* :meth:`~Dialect.make_engine` — SQLite: busy timeout, WAL, foreign keys; PostgreSQL: a pool;
+* :meth:`~Dialect.latest_per_group` — the latest row per group (:class:`LatestPerGroup`):
+  SQLite ``MAX()`` of a sort key with bare columns, PostgreSQL ``DISTINCT ON``;
+* :meth:`~Dialect.insert_ignore` — ``INSERT … ON CONFLICT DO NOTHING`` (upsert-or-skip);
+* :meth:`~Dialect.id_in` / :meth:`~Dialect.id_join` — a list of ids bound once: expanding
+  ``IN (…)``; PostgreSQL one array (``= ANY(:ids)``, or a join with ``unnest(:ids)``);
+* :meth:`~Dialect.date_bucket`, :meth:`~Dialect.days_between` — date arithmetic: SQLite
+  ``date()`` / ``strftime()`` / ``julianday()``, PostgreSQL ``date_trunc()`` and differences;
+* :meth:`~Dialect.try_exclusive` — a transaction's advisory lock (SQLite: one writer anyway);
+* :meth:`~Dialect.short_lock_wait` — wait ~0.2 s for locks: ``PRAGMA busy_timeout`` /
+  ``lock_timeout``; :meth:`~Dialect.lock_for_update` — SQLite's write lock before a
+  ``SELECT … FOR UPDATE`` (no row locks there);
+* :meth:`~Dialect.analyze`, :meth:`~Dialect.vacuum_analyze` — planner statistics;
+  :meth:`~Dialect.without_jit`, :meth:`~Dialect.tune_for_analytics` — PostgreSQL settings
+  local to the transaction (nothing on SQLite);
+* :meth:`~Dialect.bulk_insert` — ``executemany`` / ``COPY … FROM STDIN``;
+  :meth:`~Dialect.reset_sequences` — after rows came with their ids (PostgreSQL);
+* :meth:`~Dialect.snapshot_path`, :meth:`~Dialect.snapshot` — an online copy of a SQLite file
+  (a server database is dumped as JSON instead);
+* :data:`DRIVER_ERRORS` — the drivers' own exceptions, not wrapped by SQLAlchemy.
 
 The base class :class:`Dialect` holds the portable forms (``ROW_NUMBER()``, plain ``IN``),
 which both backends run; the two subclasses override what is faster or necessary on theirs.
@@ -39,6 +38,7 @@ import functools
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -84,6 +84,19 @@ def _connection(ex: Executor) -> Connection:
     return ex.connection() if isinstance(ex, Session) else ex
 
 
+@dataclass(frozen=True, slots=True)
+class LatestPerGroup:
+    """One row per ``partition`` value: the ``columns`` (labelled) of the row with the greatest
+    ``order`` (compared left to right) among the rows meeting ``conditions``, as a subquery
+    called ``name`` with (at least) the columns' labels."""
+
+    columns: Sequence[ColumnElement[Any]]
+    conditions: Sequence[ColumnElement[bool]]
+    partition: Sequence[Any]
+    order: Sequence[Any]
+    name: str
+
+
 class Dialect:
     """The portable forms; see the module's table for what each backend does instead."""
 
@@ -102,22 +115,12 @@ class Dialect:
 
     # -- queries ----------------------------------------------------------------------------
 
-    def latest_per_group(
-        self,
-        columns: Sequence[ColumnElement[Any]],
-        conditions: Sequence[ColumnElement[bool]],
-        partition: Sequence[Any],
-        order: Sequence[Any],
-        name: str,
-    ) -> Subquery:
-        """One row per ``partition`` value: ``columns`` of the row with the greatest
-        ``order`` (compared left to right) among the rows meeting ``conditions``. The
-        columns must be labelled; the subquery has (at least) those labels."""
-        rn = func.row_number().over(partition_by=partition, order_by=[c.desc() for c in order])
-        ranked = select(*columns, rn.label("rn")).where(and_(*conditions)).subquery(f"{name}_rn")
-        return (
-            select(*(ranked.c[str(c.key)] for c in columns)).where(ranked.c.rn == 1).subquery(name)
-        )
+    def latest_per_group(self, q: LatestPerGroup) -> Subquery:
+        """The subquery of :class:`LatestPerGroup` ``q``: ranked with ``ROW_NUMBER()``."""
+        rn = func.row_number().over(partition_by=q.partition, order_by=[c.desc() for c in q.order])
+        ranked = select(*q.columns, rn.label("rn")).where(and_(*q.conditions)).subquery("ranked")
+        picked = select(*(ranked.c[str(c.key)] for c in q.columns)).where(ranked.c.rn == 1)
+        return picked.subquery(q.name)
 
     def insert_ignore(self, table: Any, index_elements: Sequence[str]) -> Insert:
         """``INSERT`` that skips rows whose ``index_elements`` exist already."""
@@ -211,24 +214,17 @@ class SQLite(Dialect):
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
 
-    def latest_per_group(
-        self,
-        columns: Sequence[ColumnElement[Any]],
-        conditions: Sequence[ColumnElement[bool]],
-        partition: Sequence[Any],
-        order: Sequence[Any],
-        name: str,
-    ) -> Subquery:
+    def latest_per_group(self, q: LatestPerGroup) -> Subquery:
         """``MAX()`` over a sortable text key; the row's other columns are taken from the
         maximal row (SQLite's documented "bare column" rule). Dates are ISO text (fixed
         width); integers are zero-padded."""
-        fmt = "|".join("%s" if isinstance(c.type, Date) else "%012d" for c in order)
-        key = func.printf(fmt, *order)
+        fmt = "|".join("%s" if isinstance(c.type, Date) else "%012d" for c in q.order)
+        key = func.printf(fmt, *q.order)
         return (
-            select(*columns, func.max(key).label("sort_key"))
-            .where(and_(*conditions))
-            .group_by(*partition)
-            .subquery(name)
+            select(*q.columns, func.max(key).label("sort_key"))
+            .where(and_(*q.conditions))
+            .group_by(*q.partition)
+            .subquery(q.name)
         )
 
     def insert_ignore(self, table: Any, index_elements: Sequence[str]) -> Insert:
@@ -298,20 +294,13 @@ class PostgreSQL(Dialect):
             url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
         )
 
-    def latest_per_group(
-        self,
-        columns: Sequence[ColumnElement[Any]],
-        conditions: Sequence[ColumnElement[bool]],
-        partition: Sequence[Any],
-        order: Sequence[Any],
-        name: str,
-    ) -> Subquery:
+    def latest_per_group(self, q: LatestPerGroup) -> Subquery:
         return (
-            select(*columns)
-            .where(and_(*conditions))
-            .ext(distinct_on(*partition))
-            .order_by(*partition, *(c.desc() for c in order))
-            .subquery(name)
+            select(*q.columns)
+            .where(and_(*q.conditions))
+            .ext(distinct_on(*q.partition))
+            .order_by(*q.partition, *(c.desc() for c in q.order))
+            .subquery(q.name)
         )
 
     def insert_ignore(self, table: Any, index_elements: Sequence[str]) -> Insert:
@@ -471,6 +460,7 @@ __all__ = [
     "DRIVER_ERRORS",
     "PORTABLE",
     "Dialect",
+    "LatestPerGroup",
     "PostgreSQL",
     "SQLite",
     "dialect_for_url",

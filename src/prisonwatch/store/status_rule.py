@@ -37,7 +37,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
 from prisonwatch.model import CUSTODY_EFFECT, STATUS_AFTER, EventKind, Status
-from prisonwatch.store.dialect import Dialect, dialect_named
+from prisonwatch.store.dialect import Dialect, LatestPerGroup, dialect_named
 from prisonwatch.store.schema import StatusEvent
 from prisonwatch.store.visibility import PUBLIC, event_visible
 
@@ -150,7 +150,9 @@ def _visible(include_private: bool, public_people: bool = True) -> list[ColumnEl
     return list(event_visible(include_private))
 
 
-def _taken_effect(kinds: tuple[str, ...], day: dt.date | ColumnElement[dt.date]) -> list[object]:
+def _taken_effect(
+    kinds: tuple[str, ...], day: dt.date | ColumnElement[dt.date]
+) -> list[ColumnElement[bool]]:
     return [StatusEvent.kind.in_(kinds), StatusEvent.date_start <= day]
 
 
@@ -165,12 +167,7 @@ def deciding_event(
     column such as ``Person.id`` for a correlated subquery."""
     conds = [StatusEvent.person_id == person_id, *_taken_effect(CUSTODY_KINDS, day)]
     conds += _visible(include_private)
-    return (
-        select(StatusEvent.kind)
-        .where(*conds)  # type: ignore[arg-type]
-        .order_by(*(c.desc() for c in ORDER))
-        .limit(1)
-    )
+    return select(StatusEvent.kind).where(*conds).order_by(*(c.desc() for c in ORDER)).limit(1)
 
 
 def latest_custody_events(
@@ -190,18 +187,14 @@ def latest_custody_events(
     conds = [*_taken_effect(CUSTODY_KINDS, day), *_visible(include_private, public_people)]
     if person_ids is not None:
         conds.append(StatusEvent.person_id.in_(person_ids))
-    return dialect_named(dialect).latest_per_group(
-        (
-            StatusEvent.person_id.label("person_id"),
-            StatusEvent.kind.label("kind"),
-            StatusEvent.date_start.label("date_start"),
-            StatusEvent.facility.label("facility"),
-        ),
-        conds,  # type: ignore[arg-type]
-        (StatusEvent.person_id,),
-        ORDER,
-        "latest_custody",
+    columns = (
+        StatusEvent.person_id.label("person_id"),
+        StatusEvent.kind.label("kind"),
+        StatusEvent.date_start.label("date_start"),
+        StatusEvent.facility.label("facility"),
     )
+    latest = LatestPerGroup(columns, conds, (StatusEvent.person_id,), ORDER, "latest_custody")
+    return dialect_named(dialect).latest_per_group(latest)
 
 
 def latest_recognitions(
@@ -218,17 +211,14 @@ def latest_recognitions(
         StatusEvent.organisation_id.is_not(None),
         *_visible(include_private, public_people),
     ]
-    return dialect_named(dialect).latest_per_group(
-        (
-            StatusEvent.person_id.label("person_id"),
-            StatusEvent.organisation_id.label("org_id"),
-            StatusEvent.kind.label("kind"),
-        ),
-        conds,  # type: ignore[arg-type]
-        (StatusEvent.person_id, StatusEvent.organisation_id),
-        ORDER,
-        "latest_recognition",
+    columns = (
+        StatusEvent.person_id.label("person_id"),
+        StatusEvent.organisation_id.label("org_id"),
+        StatusEvent.kind.label("kind"),
     )
+    groups = (StatusEvent.person_id, StatusEvent.organisation_id)
+    latest = LatestPerGroup(columns, conds, groups, ORDER, "latest_recognition")
+    return dialect_named(dialect).latest_per_group(latest)
 
 
 __all__ = [
