@@ -49,7 +49,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import Select
+from sqlalchemy.sql.selectable import Select, Subquery
 
 from prisonwatch.model import EventKind
 from prisonwatch.store.dialect import dialect_of
@@ -223,36 +223,42 @@ def _public_among(ex: Executor, person_ids: Sequence[int]) -> list[int]:
     return sorted(r[0] for r in rows)
 
 
+def _event_columns() -> tuple[ColumnElement[Any], ...]:
+    """The event's columns every change row carries, labelled as in :data:`COLUMNS`."""
+    return (
+        StatusEvent.id.label("event_id"),
+        StatusEvent.person_id.label("person_id"),
+        StatusEvent.kind.label("kind"),
+        StatusEvent.date_start.label("date_start"),
+        StatusEvent.date_precision.label("date_precision"),
+        StatusEvent.deal_id.label("deal_id"),
+    )
+
+
+def _change_rows(scope: str, seq: Subquery, **deltas: ColumnElement[Any]) -> Select[Any]:
+    """The change rows (columns :data:`COLUMNS`, in order) from the event columns of ``seq``
+    and the ``deltas`` (with ``organisation_id``) computed over it."""
+    values: dict[str, ColumnElement[Any]] = {"scope": literal(scope), **deltas}
+    columns = [(values[n] if n in values else seq.c[n]).label(n) for n in COLUMNS]
+    return select(*columns)
+
+
 def custody_select(scope: str, person_ids: Sequence[int] | None = None) -> Select[Any]:
     """SELECT of the custody change rows (columns :data:`COLUMNS`) of ``scope``."""
     held = held_flag(StatusEvent.kind)
     prev = func.lag(held, 1, 0).over(partition_by=StatusEvent.person_id, order_by=ORDER)
     seq = (
-        select(
-            StatusEvent.id.label("event_id"),
-            StatusEvent.person_id.label("person_id"),
-            StatusEvent.kind.label("kind"),
-            StatusEvent.date_start.label("date_start"),
-            StatusEvent.date_precision.label("date_precision"),
-            StatusEvent.deal_id.label("deal_id"),
-            held.label("held"),
-            prev.label("prev_held"),
-        )
+        select(*_event_columns(), held.label("held"), prev.label("prev_held"))
         .where(and_(*_filters(CUSTODY_KINDS, scope, person_ids)))
         .subquery("custody_seq")
     )
-    return select(
-        literal(scope).label("scope"),
-        seq.c.person_id,
-        seq.c.event_id,
-        seq.c.date_start,
-        seq.c.date_precision,
-        seq.c.kind,
-        (seq.c.held - seq.c.prev_held).label("delta_held"),
-        null().label("organisation_id"),
-        literal(0).label("delta_recognised"),
-        literal(0).label("delta_recognised_any"),
-        seq.c.deal_id,
+    return _change_rows(
+        scope,
+        seq,
+        delta_held=seq.c.held - seq.c.prev_held,
+        organisation_id=null(),
+        delta_recognised=literal(0),
+        delta_recognised_any=literal(0),
     ).where(seq.c.held != seq.c.prev_held)
 
 
@@ -263,13 +269,8 @@ def recognition_select(scope: str, person_ids: Sequence[int] | None = None) -> S
     prev = func.lag(rec, 1, 0).over(partition_by=(StatusEvent.person_id, org), order_by=ORDER)
     org_seq = (
         select(
-            StatusEvent.id.label("event_id"),
-            StatusEvent.person_id.label("person_id"),
+            *_event_columns(),
             StatusEvent.organisation_id.label("organisation_id"),
-            StatusEvent.kind.label("kind"),
-            StatusEvent.date_start.label("date_start"),
-            StatusEvent.date_precision.label("date_precision"),
-            StatusEvent.deal_id.label("deal_id"),
             (rec - prev).label("org_delta"),
         )
         .where(and_(*_filters(RECOGNITION_KINDS, scope, person_ids)))
@@ -287,18 +288,13 @@ def recognition_select(scope: str, person_ids: Sequence[int] | None = None) -> S
         (and_(before > 0, person_seq.c.orgs_after == 0), -1),
         else_=0,
     )
-    return select(
-        literal(scope).label("scope"),
-        person_seq.c.person_id,
-        person_seq.c.event_id,
-        person_seq.c.date_start,
-        person_seq.c.date_precision,
-        person_seq.c.kind,
-        literal(0).label("delta_held"),
-        person_seq.c.organisation_id,
-        person_seq.c.org_delta.label("delta_recognised"),
-        any_delta.label("delta_recognised_any"),
-        person_seq.c.deal_id,
+    return _change_rows(
+        scope,
+        person_seq,
+        delta_held=literal(0),
+        organisation_id=person_seq.c.organisation_id,
+        delta_recognised=person_seq.c.org_delta,
+        delta_recognised_any=any_delta,
     ).where(person_seq.c.org_delta != 0)
 
 
