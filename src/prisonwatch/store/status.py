@@ -26,6 +26,7 @@ from prisonwatch.store.status_rule import (
     HELD_KINDS,
     RECOGNITION_KINDS,
     deciding_event,
+    is_held,
     latest_custody_events,
     latest_recognitions,
     status_after,
@@ -182,7 +183,7 @@ def _summarise(
         counts[k] = counts.get(k, 0) + n
 
     for kind, region, gender, n in grouped:
-        if kind in HELD_KINDS:
+        if is_held(kind):
             summary.held += int(n)
             bump(summary.by_region, region, int(n))
             bump(summary.by_gender, gender, int(n))
