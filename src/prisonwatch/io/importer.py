@@ -38,7 +38,7 @@ from prisonwatch.sentence import sentence_months, split_articles
 from prisonwatch.store.bulk import bulk_insert
 from prisonwatch.store.custody import refresh_people
 from prisonwatch.store.db import Database, without_jit
-from prisonwatch.store.dialect import DRIVER_ERRORS
+from prisonwatch.store.dialect import driver_errors
 from prisonwatch.store.listkeys import compact_tally, refresh_list_keys
 from prisonwatch.store.registry import (
     RegistryValidationError,
@@ -808,7 +808,7 @@ def import_file(
 
 #: The database refused a write: SQLAlchemy's errors, and the drivers' own (a COPY on
 #: PostgreSQL is not wrapped by SQLAlchemy).
-REFUSED: tuple[type[Exception], ...] = (DBAPIError, *DRIVER_ERRORS)
+REFUSED: tuple[type[Exception], ...] = (DBAPIError, *driver_errors())
 _COPY_CONTEXT = re.compile(r"COPY (\w+), line (\d+)(?:, column (\w+))?")
 
 

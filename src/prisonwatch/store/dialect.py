@@ -25,7 +25,7 @@ the operation:
   :meth:`~Dialect.reset_sequences` — after rows came with their ids (PostgreSQL);
 * :meth:`~Dialect.snapshot_path`, :meth:`~Dialect.snapshot` — an online copy of a SQLite file
   (a server database is dumped as JSON instead);
-* :data:`DRIVER_ERRORS` — the drivers' own exceptions, not wrapped by SQLAlchemy.
+* :func:`driver_errors` — the drivers' own exceptions, not wrapped by SQLAlchemy.
 
 The base class :class:`Dialect` holds the portable forms (``ROW_NUMBER()``, plain ``IN``),
 which both backends run; the two subclasses override what is faster or necessary on theirs.
@@ -42,7 +42,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-import psycopg
 from sqlalchemy import (
     ARRAY,
     Connection,
@@ -75,9 +74,14 @@ from sqlalchemy.sql.selectable import Subquery
 
 Executor = Session | Connection
 
-#: The database refused a statement: SQLAlchemy's wrapped errors, and the drivers' own (a
-#: ``COPY`` on PostgreSQL and the SQLite backup API are not wrapped by SQLAlchemy).
-DRIVER_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error)
+
+def driver_errors() -> tuple[type[Exception], ...]:
+    """The drivers' own exceptions, which SQLAlchemy does not wrap (a ``COPY`` on PostgreSQL,
+    the SQLite backup API). psycopg is imported here, not with this module: it costs a
+    command on SQLite most of a second."""
+    import psycopg
+
+    return (sqlite3.Error, psycopg.Error)
 
 
 def _connection(ex: Executor) -> Connection:
@@ -457,7 +461,6 @@ def dialect_for_url(url: str) -> Dialect:
 
 
 __all__ = [
-    "DRIVER_ERRORS",
     "PORTABLE",
     "Dialect",
     "LatestPerGroup",
@@ -466,4 +469,5 @@ __all__ = [
     "dialect_for_url",
     "dialect_named",
     "dialect_of",
+    "driver_errors",
 ]
