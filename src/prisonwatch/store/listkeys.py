@@ -13,8 +13,8 @@ reader without private access never sorts, filters or counts by a private fact:
   the lowest id; NULL when none is visible) — exactly the expression the list used to order by,
   evaluated by the same database, so the order does not change;
 * ``status_<scope>``: held / released / died / unknown on the day it was computed, with
-  :func:`prisonwatch.store.status.deciding_event` and
-  :func:`~prisonwatch.store.status.status_case_expression` — the rule of the derived status,
+  :func:`prisonwatch.store.status_rule.deciding_event` and
+  :func:`~prisonwatch.store.status_rule.status_case_expression` — the rule of the derived status,
   not a copy of it. A stored "status today" goes out of date by itself when a future-dated
   event takes effect, so ``status_valid_until`` holds the first day of the person's next
   future-dated custody event (over all events; NULL if none). Before the list filters on the
@@ -85,7 +85,7 @@ from prisonwatch.store.schema import (
     PersonTally,
     StatusEvent,
 )
-from prisonwatch.store.status import CUSTODY_KINDS, deciding_event, status_case_expression
+from prisonwatch.store.status_rule import CUSTODY_KINDS, deciding_event, status_case_expression
 from prisonwatch.store.visibility import name_visible, person_public
 
 Executor = Session | Connection
@@ -148,7 +148,7 @@ def sort_name_expression(include_private: bool) -> ColumnElement[str]:
 
 def status_expression(today: Day, include_private: bool) -> ColumnElement[str]:
     """What ``status_<scope>`` stores: the status word on ``today``, by the rule of
-    :mod:`prisonwatch.store.status` (``unknown`` without a custody event by then). In the
+    :mod:`prisonwatch.store.status_rule` (``unknown`` without a custody event by then). In the
     ``public`` scope NULL for a person without a public name (hidden: not listed, not in the
     tally; :mod:`prisonwatch.store.visibility`)."""
     word = (
