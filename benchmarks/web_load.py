@@ -355,7 +355,6 @@ def main() -> None:
         env = {
             **os.environ,
             "PRISONWATCH_DB": url,
-            "PRISONWATCH_PUBLIC": "1",
             "PRISONWATCH_SECRET_KEY": "bench-only",
             "PRISONWATCH_INDEX_CACHE": cache,
         }

@@ -7,6 +7,7 @@ database URL           ``PRISONWATCH_DB``                           ``sqlite:///
 acting user (CLI)      ``PRISONWATCH_USER``                         ``cli:<login name>``
 name-index cache       ``PRISONWATCH_INDEX_CACHE`` (``off``: none)  ``~/.cache/prisonwatch``
 trusted proxies (web)  ``PRISONWATCH_TRUSTED_PROXIES`` (IPs/CIDRs)  none
+session key (web)      ``PRISONWATCH_SECRET_KEY``                   random per start
 =====================  ===========================================  ==========================
 """
 
@@ -14,9 +15,22 @@ from __future__ import annotations
 
 import getpass
 import os
+import secrets
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_DB_URL = "sqlite:///prisonwatch.db"
+
+
+@dataclass(frozen=True, slots=True)
+class ServeSettings:
+    """What each worker process of ``prisonwatch serve --workers N`` builds its app from,
+    handed to the workers as an object (never through the environment)."""
+
+    db_url: str
+    public: bool
+    #: signs session cookies; one key for all workers, so a session works on any of them
+    secret_key: str = field(repr=False)
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -25,6 +39,12 @@ def database_url(explicit: str | None = None) -> str:
         # SQLAlchemy would pick psycopg2; we ship psycopg 3.
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+def secret_key(explicit: str | None = None) -> str:
+    """The key that signs the web app's session cookies: ``PRISONWATCH_SECRET_KEY``, else a
+    random one (sessions then end when the server stops)."""
+    return explicit or os.environ.get("PRISONWATCH_SECRET_KEY") or secrets.token_urlsafe(48)
 
 
 def acting_user(explicit: str | None = None) -> str:

@@ -97,10 +97,6 @@ class PartialDate:
         raise PartialDateError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
 
     @classmethod
-    def from_date(cls, value: dt.date) -> PartialDate:
-        return cls(value.year, value.month, value.day)
-
-    @classmethod
     def from_parts(cls, start: dt.date, precision: int, approximate: bool = False) -> PartialDate:
         """Rebuild from the stored columns (first day + precision)."""
         p = Precision(precision)
@@ -165,19 +161,6 @@ class PartialDate:
 
     def may_overlap(self, other: PartialDate) -> bool:
         return not (self.end < other.start or other.end < self.start)
-
-    def contains(self, day: dt.date) -> bool:
-        return self.start <= day <= self.end
-
-    def in_effect_on(self, day: dt.date) -> bool:
-        """Whether an event with this date has taken effect on ``day`` (see module doc)."""
-        return self.start <= day
-
-
-def parse_optional(text: str | None) -> PartialDate | None:
-    if text is None or not str(text).strip():
-        return None
-    return PartialDate.parse(str(text))
 
 
 def parse_day(text: str) -> dt.date:

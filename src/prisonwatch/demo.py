@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from prisonwatch.model import EventKind
+from prisonwatch.model import EventKind, Status
 from prisonwatch.names.patronymic import patronymic
 from prisonwatch.names.romanise import passport_latin
 from prisonwatch.names.translit import Lang
@@ -47,6 +47,7 @@ from prisonwatch.store.registry import (
 )
 from prisonwatch.store.schema import Person, StatusEvent
 from prisonwatch.store.status import held_on
+from prisonwatch.store.status_rule import Event, status_on
 
 
 class DemoError(RuntimeError):
@@ -510,17 +511,10 @@ def _mass_release(
 
     Their later events (end-of-term release etc.) are removed first so that the demo stays
     consistent: after expulsion the person is out of custody."""
-    from prisonwatch.model import CUSTODY_EFFECT
 
     def held_then(tl: list[tuple[dt.date, str]]) -> bool:
-        state = 0
-        for day, kind in tl:
-            if day > MASS_RELEASE:
-                break
-            eff = CUSTODY_EFFECT[EventKind(kind)]
-            if eff:
-                state = eff
-        return state > 0
+        events = [Event(kind, day, id=i) for i, (day, kind) in enumerate(tl)]
+        return status_on(events, MASS_RELEASE) is Status.HELD
 
     candidates = [t for t in timelines if held_then(t[2])]
     if len(candidates) < 52:

@@ -1,8 +1,9 @@
 """Domain vocabulary shared by every layer: event kinds, name kinds, roles, visibility.
 
-No I/O here. The custody effect of each event kind is defined once, in ``CUSTODY_EFFECT``, and
-both the Python code and the SQL queries are generated from it, so a person's status on a date
-(always derived from events, never stored) means the same thing everywhere.
+No I/O here. The custody effect of each event kind is defined once, in ``CUSTODY_EFFECT`` (and
+the :class:`Status` it leaves, ``STATUS_AFTER``); the rule that turns a person's events into a
+status on a date — in Python and in SQL — lives in one module,
+:mod:`prisonwatch.store.status_rule`, so it means the same thing everywhere.
 """
 
 from __future__ import annotations
@@ -43,10 +44,25 @@ CUSTODY_EFFECT: dict[EventKind, int] = {
     EventKind.RECOGNITION_WITHDRAWN: 0,
 }
 
-#: Kinds that start custody when the person was free: the inflow of detentions.
-INFLOW_KINDS = frozenset({EventKind.DETAINED, EventKind.RE_ARRESTED})
-#: Kinds that end custody, by which statistics break the outflow down.
-OUTFLOW_KINDS = frozenset(k for k, v in CUSTODY_EFFECT.items() if v < 0)
+
+class Status(StrEnum):
+    """A person's custody status on a day — derived from events, never entered: the status
+    after the deciding event (:mod:`prisonwatch.store.status_rule`), ``unknown`` without one.
+    An expulsion abroad is a release (the event kind keeps the detail)."""
+
+    HELD = "held"
+    RELEASED = "released"
+    DIED = "died"
+    UNKNOWN = "unknown"
+
+
+#: The status a custody event leaves the person in: held after +1, released after −1 (died
+#: after a death in custody). Kinds without a custody effect decide nothing.
+STATUS_AFTER: dict[EventKind, Status] = {
+    k: Status.HELD if v > 0 else Status.DIED if k is EventKind.DIED_IN_CUSTODY else Status.RELEASED
+    for k, v in CUSTODY_EFFECT.items()
+    if v != 0
+}
 
 #: Status words accepted in an import's ``status`` column, mapped to event kinds.
 STATUS_ALIASES: dict[str, EventKind] = {

@@ -4,14 +4,12 @@ derived from, whatever sequence of writes goes through the registry, on both bac
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -479,22 +477,9 @@ def test_concurrent_name_writes_end_with_both_seen(db: Database) -> None:
 # -- migration 0002 fills an existing registry ----------------------------------------------
 
 
-def _migration() -> ModuleType:
-    path = (
-        Path(__file__).resolve().parents[2]
-        / "src/prisonwatch/store/migrations/versions/0002_people_list_keys.py"
-    )
-    spec = importlib.util.spec_from_file_location("migration_0002", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_migration_kinds_are_the_models() -> None:
-    mig = _migration()
-    assert set(mig.HELD_KINDS) == {k.value for k, v in CUSTODY_EFFECT.items() if v > 0}
-    assert set(mig.CUSTODY_KINDS) == set(CUSTODY)
+# Migration 0002 keeps its own copy of the custody kinds and expressions as they were when it
+# was written (it must go on doing what it did); it is checked by what it does to a registry
+# written as 0001 knew it, not against today's model, which later revisions may change.
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

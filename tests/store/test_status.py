@@ -1,14 +1,24 @@
-"""A person's status on a date, derived from events in SQL: a table of timelines."""
+"""A person's status on a date, derived from events: a table of timelines, on which every form
+of the status rule (:mod:`prisonwatch.store.status_rule` — Python, the per-person SQL, the
+bulk SQL of each dialect, the stored status, the person page) must agree."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
+from prisonwatch.model import CUSTODY_EFFECT, EventKind, Status
+from prisonwatch.store.custody import SCOPES, compute_people
 from prisonwatch.store.db import Database
+from prisonwatch.store.dialect import PORTABLE
+from prisonwatch.store.listkeys import status_expression
+from prisonwatch.store.people import person_view
 from prisonwatch.store.registry import EventInput, NameInput, PersonInput, Registry
+from prisonwatch.store.schema import Person
 from prisonwatch.store.status import held_on, status_of
+from prisonwatch.store.status_rule import latest_custody_events, status_after, status_on
 
 D = dt.date
 
@@ -116,27 +126,34 @@ CASES: list[tuple[str, list[tuple[str, ...]], dt.date, str]] = [
     ),
 ]
 
+# every event kind alone, the day it happens: its status is the one the model gives it
+CASES += [
+    (
+        f"{kind.value} alone",
+        [(kind.value, "2022-04-04", "Org A")],
+        D(2022, 4, 4),
+        (
+            "unknown"
+            if CUSTODY_EFFECT[kind] == 0
+            else "held"
+            if CUSTODY_EFFECT[kind] > 0
+            else "died"
+            if kind is EventKind.DIED_IN_CUSTODY
+            else "released"
+        ),
+    )
+    for kind in EventKind
+]
+
 
 def _person(reg: Registry, events: list[tuple[str, ...]]) -> int:
     p = reg.add_person(PersonInput(names=[NameInput("Тэставы Чалавек")]))
     for ev in events:
         kind, date = ev[0], ev[1]
-        org = ev[2] if len(ev) > 2 else None
+        org = ev[2] if len(ev) > 2 and kind.startswith("recogni") else None
         dest = "Lithuania" if kind == "expelled_abroad" else None
         reg.add_event(p.id, EventInput(kind, date, organisation=org, destination_country=dest))
     return p.id
-
-
-@pytest.mark.parametrize(("label", "events", "day", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_status_on_date(
-    db: Database, label: str, events: list[tuple[str, ...]], day: dt.date, expected: str
-) -> None:
-    with db.session() as s:
-        pid = _person(Registry(s, "test"), events)
-    with db.session() as s:
-        assert status_of(s, pid, day) == expected
-        summary = held_on(s, day)
-        assert summary.held == (1 if expected == "held" else 0)
 
 
 def test_held_on_counts_everyone_and_narrows_by_organisation(db: Database) -> None:
@@ -179,3 +196,34 @@ def test_private_events_do_not_count_unless_asked(db: Database) -> None:
     with db.session() as s:
         assert held_on(s, D(2024, 2, 1)).held == 0
         assert held_on(s, D(2024, 2, 1), include_private=True).held == 1
+
+
+@pytest.mark.parametrize(("label", "events", "day", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_every_form_of_the_rule_agrees(
+    db: Database, label: str, events: list[tuple[str, ...]], day: dt.date, expected: str
+) -> None:
+    with db.session() as s:
+        pid = _person(Registry(s, "test"), events)
+    with db.session() as s:
+        person = s.get(Person, pid)
+        assert person is not None
+        forms: dict[str, str] = {"python": status_on(person.events, day)}
+        forms["deciding_event"] = status_of(s, pid, day)
+        for dialect in (PORTABLE, db.dialect):
+            latest = latest_custody_events(day, dialect=dialect)
+            kind = s.scalar(select(latest.c.kind).where(latest.c.person_id == pid))
+            forms[f"latest_custody_events {dialect.name}"] = status_after(kind)
+        for private in (False, True):
+            forms[f"stored {private}"] = s.scalar(
+                select(status_expression(day, private)).where(Person.id == pid)
+            )
+        forms["person page"] = person_view(s, pid, on=day).status
+        # held or not: the count of everyone held, and the custody changes up to the day
+        held = held_on(s, day).held
+        changes = sum(
+            row["delta_held"]
+            for row in compute_people(s, [pid])
+            if row["scope"] == SCOPES[-1] and row["date_start"] <= day
+        )
+    assert forms == dict.fromkeys(forms, Status(expected)), label
+    assert held == changes == (1 if expected == Status.HELD else 0)

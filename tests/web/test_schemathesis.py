@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
+from prisonwatch.names.groups import warm_up
 from prisonwatch.store.db import Database
 from prisonwatch.store.users import create_token
 
@@ -17,6 +18,7 @@ MAX_EXAMPLES = 8
 
 
 def test_no_input_makes_a_500(app: FastAPI, db: Database) -> None:
+    warm_up()  # as `prisonwatch serve` does before it serves (names.groups.warm_up)
     with db.session() as s:
         _, secret = create_token(s, "editor", "schemathesis", actor="test")
     headers = {"Authorization": f"Bearer {secret}"}

@@ -587,14 +587,14 @@ def restore_cmd(
 ) -> None:
     """Restore a backup (SQLite: replaces the registry; dump: into an empty registry).
     Accounts and API tokens are not restored unless --with-credentials."""
-    from prisonwatch.io.backup import BackupError, restore
+    from prisonwatch.io.backup import BackupError, replaces_registry, restore
 
     database = Database(db)
     try:
         database.migrate()
     except Exception as exc:
         fail(f"cannot open {database.describe()}: {exc}")
-    if database.is_sqlite and not src.name.endswith((".json", ".json.gz")) and not yes:
+    if replaces_registry(database, src) and not yes:
         typer.confirm(f"Replace everything in {database.describe()} with {src}?", abort=True)
     if with_credentials:
         err_console.print(

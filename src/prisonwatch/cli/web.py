@@ -1,8 +1,7 @@
 """``prisonwatch serve`` and ``prisonwatch user …``: run the web app, manage its accounts.
 
-The lead mounts ``app`` (its ``serve`` command) and ``user_app`` (``user add/list/disable/
-enable/role`` and ``user token create/revoke``); ``serve_cmd`` is the plain function behind
-``serve``.
+``cli/__init__.py`` mounts ``serve_cmd`` as ``serve`` and ``user_app`` as ``user``
+(``user add/list/disable/enable/password/role`` and ``user token create/list/revoke``).
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ from prisonwatch.store.users import (
     set_role,
 )
 
-app = typer.Typer(help="Serve the web app and the JSON API.", no_args_is_help=True)
 user_app = typer.Typer(
     help="Accounts of the web app (viewer, editor, admin).", no_args_is_help=True
 )
@@ -60,17 +58,13 @@ def serve_cmd(
         + (" (public read-only view on)" if public else "")
     )
     if workers > 1:
-        import os
-        import secrets
-
+        from prisonwatch.config import ServeSettings, secret_key
         from prisonwatch.web.workers import serve_workers
 
         # workers must sign sessions with one key
-        os.environ.setdefault("PRISONWATCH_SECRET_KEY", secrets.token_urlsafe(48))
-        os.environ["PRISONWATCH_DB"] = database.url
-        os.environ["PRISONWATCH_PUBLIC"] = "1" if public else ""
+        settings = ServeSettings(database.url, public, secret_key())
         try:
-            serve_workers(host, port, workers)
+            serve_workers(host, port, workers, settings)
         except OSError as exc:
             fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
         return
@@ -86,9 +80,6 @@ def serve_cmd(
         proxy_headers=False,
         timeout_graceful_shutdown=10,
     )
-
-
-app.command("serve")(serve_cmd)
 
 
 def _role(value: str) -> Role:

@@ -32,7 +32,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Date, DateTime, delete, func, insert, select, text
+from sqlalchemy import Connection, Date, DateTime, delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from prisonwatch.io.files import create_owner_only
@@ -57,28 +57,35 @@ class BackupError(RuntimeError):
     pass
 
 
-def _sqlite_path(db: Database) -> str:
-    path = db.engine.url.database
-    if not path or path == ":memory:":
-        raise BackupError("an in-memory SQLite database cannot be backed up")
-    return path
+def _snapshot_path(db: Database) -> Path | None:
+    """The registry's file, when it is one (SQLite); None for a server database."""
+    try:
+        return db.dialect.snapshot_path(db.engine)
+    except ValueError as exc:
+        raise BackupError(str(exc)) from None
+
+
+def _is_dump(path: Path) -> bool:
+    return str(path).endswith((".json", ".json.gz"))
+
+
+def replaces_registry(db: Database, src: Path) -> bool:
+    """Whether restoring ``src`` replaces everything in the registry (a file copy), rather
+    than loading a dump into an empty registry."""
+    try:
+        is_file = db.dialect.snapshot_path(db.engine) is not None
+    except ValueError:
+        is_file = True  # a file database without a file: the restore says why it cannot
+    return is_file and not _is_dump(src)
 
 
 def backup(db: Database, dest: Path) -> str:
     """Write a backup to ``dest``; returns the kind of backup written."""
     if dest.exists():
         raise BackupError(f"{dest} exists already; choose a new file name")
-    if db.is_sqlite and not str(dest).endswith((".json", ".json.gz")):
-        src = sqlite3.connect(_sqlite_path(db))
-        try:
-            create_owner_only(dest, exclusive=True)  # an empty file is an empty database
-            out = sqlite3.connect(str(dest))
-            try:
-                src.backup(out)
-            finally:
-                out.close()
-        finally:
-            src.close()
+    if not _is_dump(dest) and (path := _snapshot_path(db)) is not None:
+        create_owner_only(dest, exclusive=True)  # an empty file is an empty database
+        db.dialect.snapshot(path, dest)
         return "sqlite"
     dump_json(db, dest)
     return "json"
@@ -157,18 +164,21 @@ def restore(
         raise BackupError(f"{src}: file not found")
     head = src.read_bytes()[:16]
     if head.startswith(b"SQLite format 3"):
-        if not db.is_sqlite:
+        target = _snapshot_path(db)
+        if target is None:
             raise BackupError(
                 f"{src} is a SQLite backup; to move it to PostgreSQL, open it with "
                 "--db sqlite:///FILE and make a JSON dump (backup FILE.json), then restore that"
             )
-        _restore_sqlite(db, src, include_credentials, actor)
+        _restore_sqlite(db, src, target, include_credentials, actor)
         return "sqlite"
     _restore_json(db, src, include_credentials, actor)
     return "json"
 
 
-def _restore_sqlite(db: Database, src: Path, include_credentials: bool, actor: str) -> None:
+def _restore_sqlite(
+    db: Database, src: Path, target: Path, include_credentials: bool, actor: str
+) -> None:
     check = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
     try:
         ok = check.execute("PRAGMA integrity_check").fetchone()
@@ -187,15 +197,7 @@ def _restore_sqlite(db: Database, src: Path, include_credentials: bool, actor: s
             for table in _credential_tables():
                 kept[table.name] = [dict(r) for r in conn.execute(select(table)).mappings()]
     db.dispose()
-    source = sqlite3.connect(str(src))
-    try:
-        target = sqlite3.connect(_sqlite_path(db))
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-    finally:
-        source.close()
+    db.dialect.snapshot(src, target)
     db.dispose()
     table = "app_user"
     try:
@@ -247,12 +249,4 @@ def _restore_json(db: Database, src: Path, include_credentials: bool, actor: str
             rebuild_all(conn)  # a dump made before the derived table existed
         rebuild_list_keys(conn)
         record_restore(conn, actor=actor, src=src.name, credentials=include_credentials)
-        if db.backend == "postgresql":
-            for table in Base.metadata.sorted_tables:
-                if "id" in table.columns:
-                    conn.execute(
-                        text(
-                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                            f'COALESCE((SELECT MAX(id) FROM "{table.name}"), 0) + 1, false)'
-                        )
-                    )
+        db.dialect.reset_sequences(conn, Base.metadata.sorted_tables)

@@ -20,12 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psycopg
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -36,6 +34,7 @@ from prisonwatch.io.tabular import TableError, read_table
 from prisonwatch.model import EventKind
 from prisonwatch.store.batch import CASE_FIELDS, PersonRecord
 from prisonwatch.store.db import Database
+from prisonwatch.store.dialect import driver_errors
 from prisonwatch.store.registry import (
     Registry,
     RegistryValidationError,
@@ -397,7 +396,7 @@ def import_file(
 
 #: The database refused a write: SQLAlchemy's errors, and the drivers' own (a COPY on
 #: PostgreSQL is not wrapped by SQLAlchemy).
-REFUSED: tuple[type[Exception], ...] = (DBAPIError, sqlite3.Error, psycopg.Error)
+REFUSED: tuple[type[Exception], ...] = (DBAPIError, *driver_errors())
 _COPY_CONTEXT = re.compile(r"COPY (\w+), line (\d+)(?:, column (\w+))?")
 
 

@@ -24,7 +24,7 @@ from prisonwatch.io.limits import CLI_LIMITS, ReadLimits
 from prisonwatch.io.tabular import TableError, iter_cells
 from prisonwatch.model import GENDER_ALIASES
 from prisonwatch.reconcile.errors import InputError
-from prisonwatch.reconcile.keys import row_key, slug
+from prisonwatch.reconcile.judgement_keys import row_key, slug
 from prisonwatch.validation import FieldError, check_text
 
 #: Pass as a ``*_col`` argument to find the evidence column by its header.
@@ -92,8 +92,8 @@ def read_list(
     """Read every row of a CSV or XLSX list (within ``limits``: size, columns, time).
 
     ``id_col=None`` reads a list without ids (keys then come from the names, see
-    :mod:`prisonwatch.reconcile.keys`). ``original_filename`` is the name shown in messages and
-    used for the list key when the file at ``path`` is a temporary copy (an upload).
+    :mod:`prisonwatch.reconcile.judgement_keys`). ``original_filename`` is the name shown in
+    messages and used for the list key when the file at ``path`` is a temporary copy (an upload).
     ``list_key`` overrides the list part of the row keys. ``*_col=None`` ignores that evidence.
     """
     p = Path(path)

@@ -25,7 +25,7 @@ from prisonwatch.reconcile.engine import (
     ReconcileResult,
     reconcile,
 )
-from prisonwatch.reconcile.keys import person_key
+from prisonwatch.reconcile.judgement_keys import person_key
 from prisonwatch.reconcile.reading import ListRow, read_list
 from prisonwatch.reconcile.review import load_graph, review_pairs
 from prisonwatch.store.db import Database

@@ -21,14 +21,6 @@ class TargetKind(StrEnum):
     AIRCRAFT = "aircraft"
 
 
-#: FollowTheMoney schema of each kind (for FtM export and import).
-FTM_SCHEMA = {
-    TargetKind.PERSON: "Person",
-    TargetKind.ORGANISATION: "Organization",
-    TargetKind.VESSEL: "Vessel",
-    TargetKind.AIRCRAFT: "Airplane",
-}
-
 #: The properties a target may carry, named as in FollowTheMoney where FtM has one.
 #: ``name`` is the primary name (one per script at most), ``alias`` strong aliases,
 #: ``weakAlias`` low-quality ones, ``previousName`` f.k.a.; ``program`` the programme or regime

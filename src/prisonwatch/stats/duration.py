@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Subquery
 
 from prisonwatch.stats.periods import Period
-from prisonwatch.stats.sqlfuncs import days_between, dialect_of
+from prisonwatch.store.dialect import dialect_of
 from prisonwatch.store.schema import CustodyChange
 
 #: (label, fewest days, most days + 1 or None)
@@ -114,7 +114,7 @@ def held_durations(
 ) -> DurationStats:
     """How long the people held at the end of ``day`` have been in custody (current spell)."""
     sp = spells(include_private=include_private, until=day)
-    days = days_between(sp.c.start, literal(day), dialect_of(session)).label("days")
+    days = dialect_of(session).days_between(sp.c.start, literal(day)).label("days")
     stmt = select(days, func.count()).where(sp.c.end.is_(None)).group_by(days)
     return DurationStats.from_histogram({int(d): int(n) for d, n in session.execute(stmt)})
 
@@ -124,7 +124,7 @@ def released_durations(
 ) -> dict[str, DurationStats]:
     """Length of the spells that ended within ``period``: ``all`` and one entry per kind."""
     sp = spells(include_private=include_private, until=period.last)
-    days = days_between(sp.c.start, sp.c.end, dialect_of(session)).label("days")
+    days = dialect_of(session).days_between(sp.c.start, sp.c.end).label("days")
     stmt = (
         select(sp.c.end_kind, days, func.count())
         .where(sp.c.end >= period.first, sp.c.end <= period.last)

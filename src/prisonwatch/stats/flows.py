@@ -17,13 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import case, func, literal, null, select, text
+from sqlalchemy import case, func, literal, null, select
 from sqlalchemy.orm import Session
 
 from prisonwatch.model import EventKind
 from prisonwatch.stats.groups import Dimension, group_map
 from prisonwatch.stats.periods import ONE_DAY, Period, Unit, bucket_label, bucket_start, buckets
-from prisonwatch.stats.sqlfuncs import as_date, bucket_expr, dialect_of
+from prisonwatch.stats.sqlfuncs import as_date
+from prisonwatch.store.dialect import dialect_of
 from prisonwatch.store.schema import CustodyChange, Organisation
 from prisonwatch.store.status import held_people
 
@@ -195,9 +196,7 @@ def _tune(session: Session) -> None:
     """Let PostgreSQL sort a million events in memory for this transaction (the default
     ``work_mem`` of 4 MB spills the window-function sort to disk), and skip JIT compilation,
     which costs more than it saves on these queries."""
-    if dialect_of(session) == "postgresql":
-        session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
-        session.execute(text("SET LOCAL jit = off"))
+    dialect_of(session).tune_for_analytics(session, WORK_MEM)
 
 
 def _aggregate(
@@ -336,7 +335,7 @@ def series(
     bucket_unit = unit
 
     def segment(col: Any) -> Any:
-        return case((col < period.first, null()), else_=bucket_expr(col, bucket_unit, dialect))
+        return case((col < period.first, null()), else_=dialect.date_bucket(col, bucket_unit))
 
     flows = _aggregate(
         session,

@@ -12,15 +12,16 @@ events it changed, in the same transaction:
 * :func:`rebuild_all` — the whole table in set-based SQL (``INSERT … SELECT`` with ``LAG``),
   after bulk loads and restores, and from the command line::
 
-      python -m prisonwatch.store.custody [--db URL]
+      prisonwatch rebuild [--db URL]
 
-The semantics are exactly those of :mod:`prisonwatch.stats.transitions` and
-:mod:`prisonwatch.store.status`: a person's custody events (``CUSTODY_EFFECT`` ≠ 0) ordered by
-``(date_start, date_precision, id)``; an event whose state (held / not held) differs from the
-state before it is a change (+1 inflow, −1 outflow). Recognition per organisation the same way
-with ``recognised`` / ``recognition_withdrawn`` (events without an organisation count as one
-organisation); the person is recognised while at least one organisation's latest event is
-``recognised``.
+The semantics are those of the status rule (:mod:`prisonwatch.store.status_rule`): a person's
+custody events (``CUSTODY_EFFECT`` ≠ 0) in the rule's order (``ORDER``, ``order_key``); an event
+whose state (held / not held) differs from the state before it is a change (+1 inflow, −1
+outflow). Recognition per organisation the same way with ``recognised`` /
+``recognition_withdrawn`` (events without an organisation count as one organisation); the
+person is recognised while at least one organisation's latest event is ``recognised``. The
+Python form (:func:`changes_of`) and the set-based SQL form (:func:`custody_select`,
+:func:`recognition_select`) are checked against each other by the tests.
 
 Each change is stored twice over: in scope ``public`` computed over public events only, in
 scope ``all`` over all events. A public figure is therefore computed without ever looking at a
@@ -45,20 +46,25 @@ from sqlalchemy import (
     literal,
     null,
     select,
-    text,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import Select
+from sqlalchemy.sql.selectable import Select, Subquery
 
-from prisonwatch.model import CUSTODY_EFFECT, EventKind
+from prisonwatch.model import EventKind
+from prisonwatch.store.dialect import dialect_of
 from prisonwatch.store.schema import CustodyChange, Name, StatusEvent
+from prisonwatch.store.status_rule import (
+    CUSTODY_KINDS,
+    ORDER,
+    RECOGNITION_KINDS,
+    held_flag,
+    is_held,
+    order_key,
+)
 from prisonwatch.store.visibility import PUBLIC, person_public
 
 SCOPES: tuple[str, ...] = ("public", "all")
-CUSTODY_KINDS = tuple(k.value for k, v in CUSTODY_EFFECT.items() if v != 0)
-HELD_KINDS = frozenset(k.value for k, v in CUSTODY_EFFECT.items() if v > 0)
-RECOGNITION_KINDS = (EventKind.RECOGNISED.value, EventKind.RECOGNITION_WITHDRAWN.value)
 #: Up to this many people, :func:`refresh_people` computes in Python; above, in SQL.
 PYTHON_LIMIT = 50
 #: People per ``IN (…)`` list of the set-based refresh (SQLite's bound-parameter limit).
@@ -109,7 +115,7 @@ def changes_of(events: Iterable[_Event], scope: str) -> list[dict[str, Any]]:
     visible = [
         e for e in events if scope == "all" or (e.visibility == "public" and e.person_public)
     ]
-    visible.sort(key=lambda e: (e.date_start, e.date_precision, e.id))
+    visible.sort(key=order_key)
     out: list[dict[str, Any]] = []
     held = 0
     org_state: dict[int, int] = {}
@@ -129,7 +135,7 @@ def changes_of(events: Iterable[_Event], scope: str) -> list[dict[str, Any]]:
             "deal_id": e.deal_id,
         }
         if e.kind in CUSTODY_KINDS:
-            now = 1 if e.kind in HELD_KINDS else 0
+            now = 1 if is_held(e.kind) else 0
             if now != held:
                 row["delta_held"] = now - held
                 held = now
@@ -217,37 +223,42 @@ def _public_among(ex: Executor, person_ids: Sequence[int]) -> list[int]:
     return sorted(r[0] for r in rows)
 
 
+def _event_columns() -> tuple[ColumnElement[Any], ...]:
+    """The event's columns every change row carries, labelled as in :data:`COLUMNS`."""
+    return (
+        StatusEvent.id.label("event_id"),
+        StatusEvent.person_id.label("person_id"),
+        StatusEvent.kind.label("kind"),
+        StatusEvent.date_start.label("date_start"),
+        StatusEvent.date_precision.label("date_precision"),
+        StatusEvent.deal_id.label("deal_id"),
+    )
+
+
+def _change_rows(scope: str, seq: Subquery, **deltas: ColumnElement[Any]) -> Select[Any]:
+    """The change rows (columns :data:`COLUMNS`, in order) from the event columns of ``seq``
+    and the ``deltas`` (with ``organisation_id``) computed over it."""
+    values: dict[str, ColumnElement[Any]] = {"scope": literal(scope), **deltas}
+    columns = [(values[n] if n in values else seq.c[n]).label(n) for n in COLUMNS]
+    return select(*columns)
+
+
 def custody_select(scope: str, person_ids: Sequence[int] | None = None) -> Select[Any]:
     """SELECT of the custody change rows (columns :data:`COLUMNS`) of ``scope``."""
-    held = case((StatusEvent.kind.in_(sorted(HELD_KINDS)), 1), else_=0)
-    order = (StatusEvent.date_start, StatusEvent.date_precision, StatusEvent.id)
-    prev = func.lag(held, 1, 0).over(partition_by=StatusEvent.person_id, order_by=order)
+    held = held_flag(StatusEvent.kind)
+    prev = func.lag(held, 1, 0).over(partition_by=StatusEvent.person_id, order_by=ORDER)
     seq = (
-        select(
-            StatusEvent.id.label("event_id"),
-            StatusEvent.person_id.label("person_id"),
-            StatusEvent.kind.label("kind"),
-            StatusEvent.date_start.label("date_start"),
-            StatusEvent.date_precision.label("date_precision"),
-            StatusEvent.deal_id.label("deal_id"),
-            held.label("held"),
-            prev.label("prev_held"),
-        )
+        select(*_event_columns(), held.label("held"), prev.label("prev_held"))
         .where(and_(*_filters(CUSTODY_KINDS, scope, person_ids)))
         .subquery("custody_seq")
     )
-    return select(
-        literal(scope).label("scope"),
-        seq.c.person_id,
-        seq.c.event_id,
-        seq.c.date_start,
-        seq.c.date_precision,
-        seq.c.kind,
-        (seq.c.held - seq.c.prev_held).label("delta_held"),
-        null().label("organisation_id"),
-        literal(0).label("delta_recognised"),
-        literal(0).label("delta_recognised_any"),
-        seq.c.deal_id,
+    return _change_rows(
+        scope,
+        seq,
+        delta_held=seq.c.held - seq.c.prev_held,
+        organisation_id=null(),
+        delta_recognised=literal(0),
+        delta_recognised_any=literal(0),
     ).where(seq.c.held != seq.c.prev_held)
 
 
@@ -255,17 +266,11 @@ def recognition_select(scope: str, person_ids: Sequence[int] | None = None) -> S
     """SELECT of the recognition change rows (columns :data:`COLUMNS`) of ``scope``."""
     rec = case((StatusEvent.kind == EventKind.RECOGNISED.value, 1), else_=0)
     org = func.coalesce(StatusEvent.organisation_id, literal(0))
-    order = (StatusEvent.date_start, StatusEvent.date_precision, StatusEvent.id)
-    prev = func.lag(rec, 1, 0).over(partition_by=(StatusEvent.person_id, org), order_by=order)
+    prev = func.lag(rec, 1, 0).over(partition_by=(StatusEvent.person_id, org), order_by=ORDER)
     org_seq = (
         select(
-            StatusEvent.id.label("event_id"),
-            StatusEvent.person_id.label("person_id"),
+            *_event_columns(),
             StatusEvent.organisation_id.label("organisation_id"),
-            StatusEvent.kind.label("kind"),
-            StatusEvent.date_start.label("date_start"),
-            StatusEvent.date_precision.label("date_precision"),
-            StatusEvent.deal_id.label("deal_id"),
             (rec - prev).label("org_delta"),
         )
         .where(and_(*_filters(RECOGNITION_KINDS, scope, person_ids)))
@@ -283,18 +288,13 @@ def recognition_select(scope: str, person_ids: Sequence[int] | None = None) -> S
         (and_(before > 0, person_seq.c.orgs_after == 0), -1),
         else_=0,
     )
-    return select(
-        literal(scope).label("scope"),
-        person_seq.c.person_id,
-        person_seq.c.event_id,
-        person_seq.c.date_start,
-        person_seq.c.date_precision,
-        person_seq.c.kind,
-        literal(0).label("delta_held"),
-        person_seq.c.organisation_id,
-        person_seq.c.org_delta.label("delta_recognised"),
-        any_delta.label("delta_recognised_any"),
-        person_seq.c.deal_id,
+    return _change_rows(
+        scope,
+        person_seq,
+        delta_held=literal(0),
+        organisation_id=person_seq.c.organisation_id,
+        delta_recognised=person_seq.c.org_delta,
+        delta_recognised_any=any_delta,
     ).where(person_seq.c.org_delta != 0)
 
 
@@ -345,12 +345,9 @@ def rebuild_all(ex: Executor) -> int:
         ex.flush()
     table = _table()
     ex.execute(delete(table))
-    bind = ex.get_bind() if isinstance(ex, Session) else ex
-    if bind.dialect.name == "postgresql":
-        # fresh planner statistics: right after a bulk load PostgreSQL otherwise guesses a
-        # nested loop over ``name`` for the public scope's semi-join (see _public_among)
-        ex.execute(text("ANALYZE name"))
-        ex.execute(text("ANALYZE status_event"))
+    # fresh planner statistics: right after a bulk load PostgreSQL otherwise guesses a
+    # nested loop over ``name`` for the public scope's semi-join (see _public_among)
+    dialect_of(ex).analyze(ex, ("name", "status_event"))
     _insert_sql(ex, None)  # set-based over everyone: 7x faster on SQLite than by chunks
     return int(ex.execute(select(func.count()).select_from(table)).scalar_one())
 

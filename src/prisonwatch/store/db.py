@@ -7,13 +7,14 @@ import contextlib
 import functools
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from prisonwatch.config import database_url
+from prisonwatch.store.dialect import Dialect, dialect_for_url, dialect_of
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -25,25 +26,8 @@ class DatabaseError(RuntimeError):
     """The database cannot be opened or is not initialised."""
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.close()
-
-
 def make_engine(url: str) -> Engine:
-    u = make_url(url)
-    if u.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    # hide_parameters: an error's message (printed, logged) never shows the bound values
-    return create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
-    )
+    return dialect_for_url(url).make_engine(url)
 
 
 def alembic_config(url: str) -> Config:
@@ -72,7 +56,13 @@ class Database:
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
+    def dialect(self) -> Dialect:
+        """The backend's operations (:mod:`prisonwatch.store.dialect`)."""
+        return dialect_of(self.engine)
+
+    @property
     def backend(self) -> str:
+        """The backend's name, for messages and the health check."""
         return self.engine.dialect.name
 
     @property
@@ -134,17 +124,11 @@ class Database:
 
 @contextlib.contextmanager
 def without_jit(ex: Session | Connection) -> Iterator[None]:
-    """PostgreSQL: no JIT compilation for the statements run inside (the setting is restored
-    afterwards, and is local to the transaction anyway); elsewhere nothing.
+    """No JIT compilation on PostgreSQL for the statements run inside
+    (:meth:`~prisonwatch.store.dialect.Dialect.without_jit`).
 
     An import's per-batch refreshes (2,000 people, correlated subqueries) are estimated
     expensive once the tables grow, so PostgreSQL JIT-compiled each of them: ~0.8 s of
     compilation per batch for ~0.1 s of work, most of a 100,000-row import's extra time."""
-    conn = ex.connection() if isinstance(ex, Session) else ex
-    if conn.dialect.name != "postgresql":
+    with dialect_of(ex).without_jit(ex):
         yield
-        return
-    before = conn.exec_driver_sql("SELECT current_setting('jit')").scalar()
-    conn.exec_driver_sql("SET LOCAL jit = off")
-    yield  # on an error the transaction is rolled back, and SET LOCAL with it
-    conn.exec_driver_sql("SELECT set_config('jit', %(v)s, true)", {"v": before})

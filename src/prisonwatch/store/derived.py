@@ -23,17 +23,12 @@ class Rebuilt:
 
 
 def rebuild_derived(db: Database) -> Rebuilt:
-    """Recompute the custody changes, the list keys and the tally (one transaction), then on
-    PostgreSQL refresh the planner's statistics and the visibility map of the tables rewritten,
-    so that the statistics and list queries get their index-only scans at once."""
+    """Recompute the custody changes, the list keys and the tally (one transaction), then
+    refresh the planner's statistics (on PostgreSQL also the visibility map) of the tables
+    rewritten, so that the statistics and list queries get their index-only scans at once."""
     with db.session() as s:
         custody_rows = rebuild_custody(s)
         people = rebuild_list_keys(s)
         rebuild_tally(s)
-    if db.backend == "postgresql":
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE custody_change")
-            conn.exec_driver_sql("VACUUM ANALYZE person")
-    else:
-        db.analyze()
+    db.dialect.vacuum_analyze(db.engine, ("custody_change", "person"))
     return Rebuilt(custody_rows, people)

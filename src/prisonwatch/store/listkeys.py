@@ -13,8 +13,8 @@ reader without private access never sorts, filters or counts by a private fact:
   the lowest id; NULL when none is visible) — exactly the expression the list used to order by,
   evaluated by the same database, so the order does not change;
 * ``status_<scope>``: held / released / died / unknown on the day it was computed, with
-  :func:`prisonwatch.store.status.deciding_event` and
-  :func:`~prisonwatch.store.status.status_case_expression` — the rule of the derived status,
+  :func:`prisonwatch.store.status_rule.deciding_event` and
+  :func:`~prisonwatch.store.status_rule.status_case_expression` — the rule of the derived status,
   not a copy of it. A stored "status today" goes out of date by itself when a future-dated
   event takes effect, so ``status_valid_until`` holds the first day of the person's next
   future-dated custody event (over all events; NULL if none). Before the list filters on the
@@ -28,8 +28,8 @@ Who keeps them current, in the caller's transaction:
   importer (a created batch and an updated person); the demo builder writes through
   ``Registry``. The same call sites refresh ``custody_change``.
 * :func:`rebuild_list_keys` — every person at once: after a JSON restore, after loading rows by
-  other means (benchmarks), from the command line (``python -m prisonwatch.store.listkeys``);
-  migration ``0002`` fills existing registries the same way.
+  other means (benchmarks), from the command line (``prisonwatch rebuild``,
+  :mod:`prisonwatch.store.derived`); migration ``0002`` fills existing registries the same way.
 
 The tally (:class:`~prisonwatch.store.schema.PersonTally`): how many people have each stored
 status (per scope) and region, so that "everyone", "held", "in Minsk" and "held in Minsk" are
@@ -56,11 +56,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     BindParameter,
     Connection,
     Date,
-    Integer,
     Table,
     Update,
     bindparam,
@@ -79,6 +77,7 @@ from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect, Select
 
+from prisonwatch.store.dialect import dialect_named, dialect_of
 from prisonwatch.store.schema import (
     DERIVED_PERSON_FIELDS,
     Name,
@@ -86,7 +85,7 @@ from prisonwatch.store.schema import (
     PersonTally,
     StatusEvent,
 )
-from prisonwatch.store.status import CUSTODY_KINDS, deciding_event, status_case_expression
+from prisonwatch.store.status_rule import CUSTODY_KINDS, deciding_event, status_case_expression
 from prisonwatch.store.visibility import name_visible, person_public
 
 Executor = Session | Connection
@@ -117,7 +116,7 @@ def _connection(ex: Executor) -> Connection:
 
 
 def _dialect(ex: Executor) -> str:
-    return ex.get_bind().dialect.name if isinstance(ex, Session) else ex.dialect.name
+    return dialect_of(ex).name
 
 
 def scope_of(include_private: bool) -> str:
@@ -149,7 +148,7 @@ def sort_name_expression(include_private: bool) -> ColumnElement[str]:
 
 def status_expression(today: Day, include_private: bool) -> ColumnElement[str]:
     """What ``status_<scope>`` stores: the status word on ``today``, by the rule of
-    :mod:`prisonwatch.store.status` (``unknown`` without a custody event by then). In the
+    :mod:`prisonwatch.store.status_rule` (``unknown`` without a custody event by then). In the
     ``public`` scope NULL for a person without a public name (hidden: not listed, not in the
     tally; :mod:`prisonwatch.store.visibility`)."""
     word = (
@@ -210,41 +209,15 @@ def _statements(
     which columns ``refresh`` recomputes (an UPDATE that does not set a column leaves the
     indexes on it alone).
 
-    On PostgreSQL the UPDATEs join ``unnest(:ids)``: with ``id IN (…2,000 ids…)`` the planner
-    scanned the whole table for each batch of an import (its statistics cannot know the rows
-    the import's own transaction added), which made an import quadratic; driven by the id
-    list it looks each person up by primary key."""
+    The UPDATEs are driven by the id list (:meth:`~prisonwatch.store.dialect.Dialect.id_join`:
+    on PostgreSQL a join with ``unnest(:ids)``; with ``id IN (…)`` an import was quadratic)."""
     person = _person()
     today: BindParameter[dt.date] = bindparam("today", type_=Date())
     ids: BindParameter[int] = bindparam("ids", expanding=True)
     lock = select(person.c.id).where(person.c.id.in_(ids)).order_by(person.c.id).with_for_update()
-    if dialect == "postgresql":
-        wanted = (
-            func.unnest(bindparam("ids", type_=ARRAY(Integer)))
-            .table_valued("id")
-            .render_derived(name="wanted")
-        )
-        refresh = (
-            update(person)
-            .where(person.c.id == wanted.c.id)
-            .values(_values(today, names=names, events=events))
-        )
-        if_stale = (
-            update(person)
-            .where(person.c.id == wanted.c.id, stale_condition(today))
-            .values(_values(today))
-        )
-    else:
-        refresh = (
-            update(person)
-            .where(person.c.id.in_(ids))
-            .values(_values(today, names=names, events=events))
-        )
-        if_stale = (
-            update(person)
-            .where(person.c.id.in_(ids), stale_condition(today))
-            .values(_values(today))
-        )
+    wanted = dialect_named(dialect).id_join(person.c.id)
+    refresh = update(person).where(wanted).values(_values(today, names=names, events=events))
+    if_stale = update(person).where(wanted, stale_condition(today)).values(_values(today))
     find_stale = select(person.c.id).where(stale_condition(today))
     return lock, refresh, if_stale, find_stale
 
@@ -300,7 +273,7 @@ def refresh_list_keys(
     if isinstance(ex, Session):
         ex.flush()
     lock_stmt, refresh, _, _ = _statements(_dialect(ex), names, events)
-    lock = lock and _dialect(ex) == "postgresql"
+    lock = lock and dialect_of(ex).row_locks
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         if lock:
@@ -371,9 +344,7 @@ def compact_tally(ex: Executor) -> bool:
     transaction deleted, and their sum is inserted back; rows added meanwhile by others are not
     deleted. On PostgreSQL two compactions do not run at once (an advisory lock; a second one
     skips, returning False)."""
-    if _dialect(ex) == "postgresql" and not ex.scalar(
-        select(func.pg_try_advisory_xact_lock(COMPACT_LOCK))
-    ):
+    if not dialect_of(ex).try_exclusive(ex, COMPACT_LOCK):
         return False
     tally = _tally()
     sums: Counter[tuple[str, str | None, str | None]] = Counter()

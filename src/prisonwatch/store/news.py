@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prisonwatch.dates import PartialDate, PartialDateError
@@ -605,12 +605,3 @@ def review_stats(session: Session) -> list[dict[str, Any]]:
             else:
                 row[state] += 1
     return [out[k] for k in sorted(out)]
-
-
-def count_pending(session: Session) -> int:
-    return int(
-        session.scalar(
-            select(func.count()).select_from(NewsClaim).where(NewsClaim.state == "pending")
-        )
-        or 0
-    )

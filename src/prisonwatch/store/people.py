@@ -24,32 +24,36 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ARRAY, Integer, Select, and_, any_, bindparam, exists, func, select
+from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from prisonwatch.dates import PartialDate
-from prisonwatch.model import CUSTODY_EFFECT, EventKind
+from prisonwatch.model import Status
+from prisonwatch.store.dialect import Dialect, dialect_of
 from prisonwatch.store.listkeys import refresh_expired, tally_count
 from prisonwatch.store.registry import NotFound
 from prisonwatch.store.schema import (
     Case,
     CaseArticle,
     Citation,
-    Identifier,
     Name,
     Organisation,
     Person,
     Source,
     StatusEvent,
 )
-from prisonwatch.store.status import (
+from prisonwatch.store.status import recognised_people
+from prisonwatch.store.status_rule import (
+    CUSTODY_KINDS,
+    HELD_KINDS,
+    deciding,
+    is_held,
     latest_custody_events,
-    recognised_people,
+    order_key,
+    status_after,
     status_case_expression,
-    status_word,
 )
 from prisonwatch.store.visibility import (
     case_visible,
@@ -58,7 +62,7 @@ from prisonwatch.store.visibility import (
     person_public,
 )
 
-STATUSES = ("held", "released", "died", "unknown")
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 SORTS = ("name", "-name", "detained", "-detained", "region", "-region", "id", "-id")
 
 
@@ -118,7 +122,7 @@ def _name_visible(include_private: bool) -> Any:
 def _first_detained(include_private: bool) -> Any:
     conds = [
         StatusEvent.person_id == Person.id,
-        StatusEvent.kind.in_([k.value for k, v in CUSTODY_EFFECT.items() if v > 0]),
+        StatusEvent.kind.in_(HELD_KINDS),
         *event_visible(include_private),
     ]
     return (
@@ -131,7 +135,7 @@ def filtered_people(
     on: dt.date,
     *,
     include_private: bool = False,
-    dialect: str | None = None,
+    dialect: str | Dialect | None = None,
     stored_status: bool = False,
 ) -> Select[int]:
     """SELECT Person.id matching the filter (no ordering).
@@ -203,7 +207,7 @@ def filtered_people(
         latest = latest_custody_events(on, include_private=include_private, dialect=dialect)
         status_expr = status_case_expression(latest.c.kind)
         sub = select(latest.c.person_id).where(status_expr == flt.status)
-        if flt.status == "unknown":
+        if flt.status == Status.UNKNOWN:
             stmt = stmt.where(Person.id.not_in(select(latest.c.person_id)))
         else:
             stmt = stmt.where(Person.id.in_(sub))
@@ -241,7 +245,7 @@ def list_people(
     flt.validate()
     page = max(1, page)
     per_page = max(1, min(per_page, 100_000))
-    dialect = session.get_bind().dialect.name
+    dialect = dialect_of(session)
     session.flush()  # the queries below run on the session's connection, without autoflush
     current = on == today
     refresh_expired(session, today)  # stored keys current (also for the tally's counts)
@@ -301,18 +305,9 @@ def _latest_case(col: Any, include_private: bool) -> Any:
     ).scalar_subquery()
 
 
-def id_in(col: Any, dialect: str) -> ColumnElement[bool]:
-    """``col`` is one of the ids bound as ``:ids`` (a list). PostgreSQL gets one array
-    parameter (``= ANY(:ids)``): the statement text stays the same whatever the number of ids,
-    so it is parsed and planned once per connection; elsewhere an expanding ``IN``."""
-    if dialect == "postgresql":
-        return cast(ColumnElement[bool], col == any_(bindparam("ids", type_=ARRAY(Integer))))
-    return cast(ColumnElement[bool], col.in_(bindparam("ids", expanding=True)))
-
-
 @functools.cache
 def _describe_statements(
-    include_private: bool, dialect: str
+    include_private: bool, dialect: Dialect
 ) -> tuple[Select[Any], Select[int, str]]:
     """The two queries of :func:`describe_people` for ``:ids``, built once (they run for
     every page): one row per person with the stored status, the first detention and the
@@ -328,10 +323,10 @@ def _describe_statements(
         _latest_case(Case.facility, include_private).label("facility"),
         _latest_case(Case.articles, include_private).label("articles"),
         _latest_case(Case.sentence, include_private).label("sentence"),
-    ).where(id_in(Person.id, dialect))
+    ).where(dialect.id_in(Person.id))
     names = (
         select(Name.person_id, Name.full_text)
-        .where(id_in(Name.person_id, dialect), _name_visible(include_private))
+        .where(dialect.id_in(Name.person_id), _name_visible(include_private))
         .order_by(Name.is_primary.desc(), Name.id)
     )
     return people, names
@@ -353,7 +348,7 @@ def describe_people(
     :func:`list_people` does); otherwise it is derived from the events on ``on``."""
     if not person_ids:
         return []
-    dialect = session.get_bind().dialect.name
+    dialect = dialect_of(session)
     people_stmt, names_stmt = _describe_statements(include_private, dialect)
     params = {"ids": list(person_ids)}
     conn = session.connection()  # plain Core: no ORM bookkeeping per statement
@@ -371,7 +366,7 @@ def describe_people(
             dialect=dialect,
         )
         status = {
-            pid: status_word(kind)
+            pid: status_after(kind)
             for pid, kind in session.execute(select(latest.c.person_id, latest.c.kind))
         }
     out = []
@@ -515,10 +510,11 @@ def custody_days(events: list[EventView], on: dt.date) -> int:
     for ev in events:
         if ev.date_start > on:
             break
-        effect = CUSTODY_EFFECT.get(EventKind(ev.kind), 0)
-        if effect > 0 and start is None:
+        if ev.kind not in CUSTODY_KINDS:
+            continue
+        if is_held(ev.kind) and start is None:
             start = ev.date_start
-        elif effect < 0 and start is not None:
+        elif not is_held(ev.kind) and start is not None:
             total += (ev.date_start - start).days
             start = None
     if start is not None:
@@ -553,7 +549,7 @@ def person_view(
         for n in name_rows
     ]
     ev_rows = [e for e in p.events if include_private or e.visibility == "public"]
-    ev_rows.sort(key=lambda e: (e.date_start, e.date_precision, e.id))
+    ev_rows.sort(key=order_key)
     orgs = {
         o.id: o.name
         for o in session.scalars(
@@ -597,15 +593,9 @@ def person_view(
         )
         for c in case_rows
     ]
-    status = "unknown"
-    since: str | None = None
-    for ev in events:
-        if ev.date_start > on:
-            break
-        effect = CUSTODY_EFFECT.get(EventKind(ev.kind), 0)
-        if effect != 0:
-            status = status_word(ev.kind)
-            since = ev.date
+    decides = deciding(ev_rows, on)
+    status = status_after(decides.kind if decides else None)
+    since = next((ev.date for ev in events if decides and ev.id == decides.id), None)
     facility = None
     for ev in events:
         if ev.date_start <= on and ev.facility:
@@ -636,8 +626,8 @@ def person_view(
         status=status,
         status_since=since,
         days_in_custody=custody_days(events, on),
-        current_facility=facility if status == "held" else None,
-        current_facility_address=address if status == "held" else None,
+        current_facility=facility if status is Status.HELD else None,
+        current_facility_address=address if status is Status.HELD else None,
         on=on,
     )
     if include_private:
@@ -698,12 +688,6 @@ def latest_events(
     ]
 
 
-def find_by_identifier(session: Session, scheme: str, value: str) -> int | None:
-    return session.scalar(
-        select(Identifier.person_id).where(Identifier.scheme == scheme, Identifier.value == value)
-    )
-
-
 __all__ = [
     "STATUSES",
     "CaseView",
@@ -717,7 +701,6 @@ __all__ = [
     "custody_days",
     "describe_people",
     "filtered_people",
-    "id_in",
     "latest_events",
     "list_people",
     "person_view",

@@ -30,6 +30,7 @@ from prisonwatch.names.script import detect_script
 from prisonwatch.sentence import sentence_months, split_articles
 from prisonwatch.store import audit
 from prisonwatch.store.custody import refresh_people
+from prisonwatch.store.dialect import dialect_of
 from prisonwatch.store.listkeys import refresh_list_keys
 from prisonwatch.store.schema import (
     Case,
@@ -330,13 +331,10 @@ class Registry:
         stmt = select(Person).where(Person.id == person_id)
         if lock:
             stmt = stmt.with_for_update().execution_options(populate_existing=True)
-            if self.session.get_bind().dialect.name == "sqlite":
-                # SQLite has no row locks and pysqlite starts the transaction only at the first
-                # write; a no-op write first takes the database write lock (waiting for another
-                # writer), so the read below sees every committed update.
-                self.session.execute(
-                    update(Person).where(Person.id == person_id).values(version=Person.version)
-                )
+            dialect_of(self.session).lock_for_update(
+                self.session,
+                update(Person).where(Person.id == person_id).values(version=Person.version),
+            )
         person = self.session.scalar(stmt)
         if person is None:
             raise NotFound(f"no person with id {person_id}")

@@ -1,21 +1,12 @@
-"""A person's status on a date, derived from status events in SQL.
+"""Who is held on a date, in SQL: the counts and breakdowns of ``prisonwatch status --on``, the
+home page and the API, and one person's status.
 
-The events are the only source of truth. The one stored copy — each person's status *today*,
-for the people list's status filter (:mod:`prisonwatch.store.listkeys`) — is computed with
-:func:`deciding_event` and :func:`status_case_expression` from this module and recomputed when
-a future-dated event takes effect, so it cannot disagree with the derived status.
-
-Rule (the same for the CLI, the web pages and the statistics): take the person's events that
-change custody (``CUSTODY_EFFECT`` ≠ 0) and have taken effect on the day (``date_start <= day``;
-partial dates take effect on their first day, see :mod:`prisonwatch.dates`). The latest of them —
-ordered by first day, then precision (a day-precise event is later than a month-precise one with
-the same first day), then the order in which they were recorded — decides: +1 means held.
-
-Recognition by an organisation works the same way with ``recognised`` and
-``recognition_withdrawn`` events of that organisation.
-
-Private events (unverified reports) are left out unless ``include_private`` is set, so a public
-count never reveals an unverified report.
+The rule itself — the latest custody event that has taken effect decides — and its Python and
+SQL forms live in :mod:`prisonwatch.store.status_rule`; this module runs it over the registry.
+The one stored copy of a status — each person's status *today*, for the people list's status
+filter (:mod:`prisonwatch.store.listkeys`) — is computed with the same
+:func:`~prisonwatch.store.status_rule.deciding_event` and recomputed when a future-dated event
+takes effect, so it cannot disagree with the derived status.
 """
 
 from __future__ import annotations
@@ -24,110 +15,24 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import (
-    Column,
-    Integer,
-    MetaData,
-    Select,
-    String,
-    Table,
-    and_,
-    case,
-    func,
-    literal,
-    select,
+from sqlalchemy import Column, Integer, MetaData, Select, String, Table, func, select
+from sqlalchemy.orm import Session
+
+from prisonwatch.model import EventKind, Status
+from prisonwatch.store.dialect import Dialect, dialect_of
+from prisonwatch.store.schema import Organisation, Person
+from prisonwatch.store.status_rule import (
+    CUSTODY_KINDS,
+    HELD_KINDS,
+    RECOGNITION_KINDS,
+    deciding_event,
+    is_held,
+    latest_custody_events,
+    latest_recognitions,
+    status_after,
+    status_case_expression,
 )
-from sqlalchemy.dialects.postgresql import distinct_on
-from sqlalchemy.orm import QueryableAttribute, Session
-from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import Subquery
-
-from prisonwatch.model import CUSTODY_EFFECT, EventKind
-from prisonwatch.store.schema import Organisation, Person, StatusEvent
-from prisonwatch.store.visibility import PUBLIC, event_visible, person_public
-
-CUSTODY_KINDS = tuple(k.value for k, v in CUSTODY_EFFECT.items() if v != 0)
-HELD_KINDS = tuple(k.value for k, v in CUSTODY_EFFECT.items() if v > 0)
-RECOGNITION_KINDS = (EventKind.RECOGNISED.value, EventKind.RECOGNITION_WITHDRAWN.value)
-
-
-def _visible(include_private: bool, public_people: bool = True) -> list[object]:
-    """Public events of public people (:mod:`prisonwatch.store.visibility`). With
-    ``public_people=False`` only the events' own visibility: for a caller that drops hidden
-    people once per person afterwards (:func:`held_on`), instead of once per event."""
-    if not public_people and not include_private:
-        return [StatusEvent.visibility == PUBLIC]
-    return list(event_visible(include_private))
-
-
-def latest_custody_events(
-    day: dt.date,
-    *,
-    include_private: bool = False,
-    person_ids: Select[int] | list[int] | None = None,
-    dialect: str | None = None,
-    public_people: bool = True,
-) -> Subquery:
-    """One row per person who has a custody event by ``day``: (person_id, kind, date_start,
-    facility) of the deciding event; the person is held iff ``kind`` is in ``HELD_KINDS``.
-    ``public_people=False``: hidden people are left for the caller to drop (see
-    :func:`_visible`).
-
-    The portable form ranks events with ``ROW_NUMBER()``. Given the ``dialect``, a faster
-    equivalent is used: ``DISTINCT ON`` on PostgreSQL, and on SQLite ``MAX()`` over a sortable
-    key with the row's other columns taken from the maximal row (SQLite's documented "bare
-    column" rule)."""
-    conds = [StatusEvent.kind.in_(CUSTODY_KINDS), StatusEvent.date_start <= day]
-    conds += _visible(include_private, public_people)  # type: ignore[arg-type]
-    if person_ids is not None:
-        conds.append(StatusEvent.person_id.in_(person_ids))
-    cols = (
-        StatusEvent.person_id.label("person_id"),
-        StatusEvent.kind.label("kind"),
-        StatusEvent.date_start.label("date_start"),
-        StatusEvent.facility.label("facility"),
-    )
-    if dialect == "postgresql":
-        return (
-            select(*cols)
-            .where(and_(*conds))
-            .ext(distinct_on(StatusEvent.person_id))
-            .order_by(
-                StatusEvent.person_id,
-                StatusEvent.date_start.desc(),
-                StatusEvent.date_precision.desc(),
-                StatusEvent.id.desc(),
-            )
-            .subquery("latest_custody")
-        )
-    if dialect == "sqlite":
-        key = func.printf(
-            "%s|%d|%012d", StatusEvent.date_start, StatusEvent.date_precision, StatusEvent.id
-        )
-        return (
-            select(*cols, func.max(key).label("sort_key"))
-            .where(and_(*conds))
-            .group_by(StatusEvent.person_id)
-            .subquery("latest_custody")
-        )
-    rn = (
-        func.row_number()
-        .over(
-            partition_by=StatusEvent.person_id,
-            order_by=(
-                StatusEvent.date_start.desc(),
-                StatusEvent.date_precision.desc(),
-                StatusEvent.id.desc(),
-            ),
-        )
-        .label("rn")
-    )
-    ranked = select(*cols, rn).where(and_(*conds)).subquery("ranked")
-    return (
-        select(ranked.c.person_id, ranked.c.kind, ranked.c.date_start, ranked.c.facility)
-        .where(ranked.c.rn == 1)
-        .subquery("latest_custody")
-    )
+from prisonwatch.store.visibility import person_public
 
 
 def held_people(day: dt.date, *, include_private: bool = False) -> Select[int]:
@@ -141,7 +46,7 @@ def recognised_people(
     organisation: str,
     *,
     include_private: bool = False,
-    dialect: str | None = None,
+    dialect: str | Dialect | None = None,
 ) -> Select[int]:
     """SELECT person_id of everyone recognised by ``organisation`` (by name) on ``day``."""
     rec = latest_recognitions(day, include_private=include_private, dialect=dialect)
@@ -185,62 +90,6 @@ def _counts(session: Session, stmt: Select[str | None, int]) -> dict[str, int]:
     return {str(k) if k is not None else "unknown": int(n) for k, n in session.execute(stmt)}
 
 
-def latest_recognitions(
-    day: dt.date,
-    *,
-    include_private: bool = False,
-    dialect: str | None = None,
-    public_people: bool = True,
-) -> Subquery:
-    """One row per (person, organisation) with the deciding recognition event on ``day``:
-    (person_id, org_id, kind); the recognition stands iff ``kind == 'recognised'``."""
-    conds = [
-        StatusEvent.kind.in_(RECOGNITION_KINDS),
-        StatusEvent.date_start <= day,
-        StatusEvent.organisation_id.is_not(None),
-    ]
-    conds += _visible(include_private, public_people)  # type: ignore[arg-type]
-    cols = (
-        StatusEvent.person_id.label("person_id"),
-        StatusEvent.organisation_id.label("org_id"),
-        StatusEvent.kind.label("kind"),
-    )
-    order = (
-        StatusEvent.date_start.desc(),
-        StatusEvent.date_precision.desc(),
-        StatusEvent.id.desc(),
-    )
-    if dialect == "postgresql":
-        return (
-            select(*cols)
-            .where(and_(*conds))
-            .ext(distinct_on(StatusEvent.person_id, StatusEvent.organisation_id))
-            .order_by(StatusEvent.person_id, StatusEvent.organisation_id, *order)
-            .subquery("latest_recognition")
-        )
-    if dialect == "sqlite":
-        key = func.printf(
-            "%s|%d|%012d", StatusEvent.date_start, StatusEvent.date_precision, StatusEvent.id
-        )
-        return (
-            select(*cols, func.max(key).label("sort_key"))
-            .where(and_(*conds))
-            .group_by(StatusEvent.person_id, StatusEvent.organisation_id)
-            .subquery("latest_recognition")
-        )
-    rn = (
-        func.row_number()
-        .over(partition_by=(StatusEvent.person_id, StatusEvent.organisation_id), order_by=order)
-        .label("rn")
-    )
-    ranked = select(*cols, rn).where(and_(*conds)).subquery("rr")
-    return (
-        select(ranked.c.person_id, ranked.c.org_id, ranked.c.kind)
-        .where(ranked.c.rn == 1)
-        .subquery("latest_recognition")
-    )
-
-
 def held_on(
     session: Session,
     day: dt.date,
@@ -254,8 +103,8 @@ def held_on(
     materialised once into a temporary table (with planner statistics, so PostgreSQL does not
     guess a nested loop over a subquery); then two small grouped queries give the total and the
     breakdowns."""
-    dialect = session.get_bind().dialect.name
     conn = session.connection()
+    dialect = dialect_of(conn)
     suffix = uuid.uuid4().hex[:12]
     latest_tmp = Table(
         f"pw_latest_{suffix}",
@@ -297,9 +146,7 @@ def held_on(
         if not include_private:
             for tmp in (latest_tmp, rec_tmp):
                 conn.execute(tmp.delete().where(~person_public(tmp.c.person_id)))
-        if dialect == "postgresql":
-            conn.exec_driver_sql(f'ANALYZE "{latest_tmp.name}"')
-            conn.exec_driver_sql(f'ANALYZE "{rec_tmp.name}"')
+        dialect_of(conn).analyze(conn, (latest_tmp.name, rec_tmp.name))
         return _summarise(session, day, latest_tmp, rec_tmp, recognised_by)
     finally:
         rec_tmp.drop(conn)
@@ -336,7 +183,7 @@ def _summarise(
         counts[k] = counts.get(k, 0) + n
 
     for kind, region, gender, n in grouped:
-        if kind in HELD_KINDS:
+        if is_held(kind):
             summary.held += int(n)
             bump(summary.by_region, region, int(n))
             bump(summary.by_gender, gender, int(n))
@@ -355,75 +202,28 @@ def _summarise(
     return summary
 
 
-def deciding_event(
-    person_id: ColumnElement[int] | QueryableAttribute[int] | int,
-    day: dt.date | ColumnElement[dt.date],
-    *,
-    include_private: bool = False,
-) -> Select[str]:
-    """SELECT the kind of the custody event that decides the status of ``person_id`` on
-    ``day`` (no row when no custody event has taken effect). ``person_id`` is a value, or a
-    column such as ``Person.id`` for a correlated subquery.
-
-    :func:`status_of` and the stored current status (:mod:`prisonwatch.store.listkeys`) both
-    use it; :func:`latest_custody_events` is the same rule for everyone at once (the tests
-    check that they agree)."""
-    conds = [
-        StatusEvent.person_id == person_id,
-        StatusEvent.kind.in_(CUSTODY_KINDS),
-        StatusEvent.date_start <= day,
-    ]
-    conds += _visible(include_private)  # type: ignore[arg-type]
-    return (
-        select(StatusEvent.kind)
-        .where(*conds)
-        .order_by(
-            StatusEvent.date_start.desc(),
-            StatusEvent.date_precision.desc(),
-            StatusEvent.id.desc(),
-        )
-        .limit(1)
-    )
-
-
 def status_of(
     session: Session, person_id: int, day: dt.date, *, include_private: bool = False
-) -> str:
+) -> Status:
     """``held``, ``released`` (out of custody after having been held), ``died`` or ``unknown``."""
     kind = session.scalar(deciding_event(person_id, day, include_private=include_private))
-    return status_word(kind)
+    return status_after(kind)
 
 
-def status_word(kind: str | None) -> str:
-    if kind is None:
-        return "unknown"
-    if kind in HELD_KINDS:
-        return "held"
-    if kind == EventKind.DIED_IN_CUSTODY.value:
-        return "died"
-    return "released"
-
-
-def status_case_expression(
-    kind_col: ColumnElement[str] | QueryableAttribute[str],
-) -> ColumnElement[str]:
-    """SQL expression mapping the deciding event kind to held/released/died/unknown."""
-    return case(
-        (kind_col.in_(HELD_KINDS), literal("held")),
-        (kind_col == EventKind.DIED_IN_CUSTODY.value, literal("died")),
-        (kind_col.is_(None), literal("unknown")),
-        else_=literal("released"),
-    )
+#: The former name of :func:`~prisonwatch.store.status_rule.status_after`.
+status_word = status_after
 
 
 __all__ = [
     "CUSTODY_KINDS",
     "HELD_KINDS",
+    "RECOGNITION_KINDS",
     "HeldSummary",
     "deciding_event",
     "held_on",
     "held_people",
     "latest_custody_events",
+    "latest_recognitions",
     "recognised_people",
     "status_case_expression",
     "status_of",

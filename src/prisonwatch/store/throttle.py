@@ -27,10 +27,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, delete, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from prisonwatch.store.dialect import dialect_of
 from prisonwatch.store.schema import utcnow
 from prisonwatch.store.schema_auth import LoginThrottle
 
@@ -66,10 +65,7 @@ class Keys:
 
 def _ensure_rows(s: Session, keys: list[str], now: dt.datetime) -> None:
     rows = [{"key": k, "failures": 0, "window_start": now} for k in keys]
-    stmt = (pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert)(
-        LoginThrottle
-    )
-    s.execute(stmt.values(rows).on_conflict_do_nothing(index_elements=["key"]))
+    s.execute(dialect_of(s).insert_ignore(LoginThrottle, ["key"]).values(rows))
 
 
 def reserve(s: Session, keys: Keys) -> None:

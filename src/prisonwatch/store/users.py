@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from prisonwatch.model import Role
 from prisonwatch.store import audit, throttle
 from prisonwatch.store.db import Database
+from prisonwatch.store.dialect import dialect_of
 from prisonwatch.store.schema import ApiToken, LoginAttempt, User, utcnow
 from prisonwatch.store.sessions import end_user_sessions
 
@@ -235,13 +236,6 @@ def login(db: Database, username: str, password: str, client: str | None = None)
         return Account.of(user)
 
 
-def account_by_id(session: Session, user_id: int) -> Account | None:
-    user = session.get(User, user_id)
-    if user is None or user.disabled:
-        return None
-    return Account.of(user)
-
-
 # -- API tokens -------------------------------------------------------------------------------
 
 
@@ -342,12 +336,7 @@ def touch_token(db: Database, token_id: int) -> bool:
     try:
         with db.session() as s:
             conn = s.connection()
-            if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("SET LOCAL lock_timeout = '200ms'")
-                conn.exec_driver_sql("SET LOCAL statement_timeout = '1s'")
-            else:
-                conn.exec_driver_sql("PRAGMA busy_timeout = 200")
-            try:
+            with dialect_of(conn).short_lock_wait(conn):
                 done = s.execute(
                     update(ApiToken)
                     .where(ApiToken.id == token_id)
@@ -357,9 +346,6 @@ def touch_token(db: Database, token_id: int) -> bool:
                     )
                     .values(last_used_at=now)
                 )
-            finally:
-                if conn.dialect.name == "sqlite":
-                    conn.exec_driver_sql("PRAGMA busy_timeout = 30000")
             return bool(getattr(done, "rowcount", 0))
     except DBAPIError:
         return False

@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
-import secrets
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -16,7 +15,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from prisonwatch import __version__
-from prisonwatch.config import index_cache_dir, trusted_proxies_from_env
+from prisonwatch.config import ServeSettings, index_cache_dir, trusted_proxies_from_env
+from prisonwatch.config import secret_key as config_secret_key
 from prisonwatch.name_search import NameSearch
 from prisonwatch.store.db import Database
 from prisonwatch.web import errors
@@ -111,7 +111,7 @@ def create_app(
     convertors.register()  # before the routers that use {…:row_id}
     from prisonwatch.web import api, routes_auth, routes_edit, routes_lists, routes_pages
 
-    key = secret_key or os.environ.get("PRISONWATCH_SECRET_KEY") or secrets.token_urlsafe(48)
+    key = config_secret_key(secret_key)
     if secure_cookies is None:
         secure_cookies = os.environ.get("PRISONWATCH_SECURE_COOKIES", "") in ("1", "true", "yes")
     proxies = parse_networks(
@@ -157,14 +157,12 @@ def create_app(
     return app
 
 
-def app_from_env() -> FastAPI:
-    """Factory for ``uvicorn --factory`` with several workers: settings from the environment
-    (``PRISONWATCH_DB``, ``PRISONWATCH_PUBLIC``, ``PRISONWATCH_SECRET_KEY``). Workers must share
-    a secret key, so one is required here."""
-    if not os.environ.get("PRISONWATCH_SECRET_KEY"):
-        raise RuntimeError("several workers need PRISONWATCH_SECRET_KEY so they share sessions")
+def app_from_settings(settings: ServeSettings) -> FastAPI:
+    """The app of one worker process of ``serve --workers N`` (:mod:`prisonwatch.web.workers`),
+    from the settings the command passed to every worker (one secret key for all)."""
     return create_app(
-        Database(None),
-        public=bool(os.environ.get("PRISONWATCH_PUBLIC")),
+        Database(settings.db_url),
+        public=settings.public,
+        secret_key=settings.secret_key,
         build_index_in_background=True,
     )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from prisonwatch.model import Script
 from prisonwatch.names.romanise import passport_latin
 from prisonwatch.names.translit import Lang
-from prisonwatch.store.people import id_in
+from prisonwatch.store.dialect import Dialect, dialect_of
 from prisonwatch.store.schema import Name
 from prisonwatch.store.visibility import name_visible
 
@@ -21,10 +21,12 @@ _KIND_RANK = {"official": 0, "transliteration": 1, "alias": 2, "misspelling": 3}
 
 
 @functools.cache
-def _statement(include_private: bool, dialect: str) -> Select[int, str, str, bool, int, str | None]:
+def _statement(
+    include_private: bool, dialect: Dialect
+) -> Select[int, str, str, bool, int, str | None]:
     stmt = select(
         Name.person_id, Name.full_text, Name.kind, Name.is_primary, Name.id, Name.language
-    ).where(id_in(Name.person_id, dialect), Name.script == bindparam("script"))
+    ).where(dialect.id_in(Name.person_id), Name.script == bindparam("script"))
     return stmt.where(*name_visible(include_private))
 
 
@@ -54,7 +56,7 @@ def _best(
     """person id → (the best name in ``script``, its language)."""
     best: dict[int, tuple[tuple[int, int, int], str, str | None]] = {}
     rows = session.connection().execute(  # plain Core: it runs for every page
-        _statement(include_private, session.get_bind().dialect.name),
+        _statement(include_private, dialect_of(session)),
         {"ids": ids, "script": script},
     )
     for pid, text, kind, primary, nid, language in rows:

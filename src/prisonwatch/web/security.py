@@ -2,8 +2,10 @@
 
 * Anonymous readers get nothing unless the app runs with ``public=True``; then they get a
   read-only view of public facts.
-* Logged-in accounts (viewer, editor, admin) see private facts; only editors and admins write;
-  only admins see the audit trail unredacted.
+* Viewer accounts (a journalist, a partner organisation) read the public registry only, as a
+  public reader would, plus the audit trail of public entries, redacted. Editors and admins see
+  private facts (:attr:`Reader.include_private`) and write; only admins see the audit trail
+  unredacted.
 * Every HTML form carries the session's CSRF token (``csrf_token`` field); a POST without it
   gets 403. API writes authenticated by the session cookie need the ``X-CSRF-Token`` header;
   API writes with a Bearer token need none (no cookie, no cross-site risk).

@@ -15,13 +15,16 @@ Elsewhere (no ``SO_REUSEPORT`` load balancing: macOS, Windows) uvicorn's shared 
 
 from __future__ import annotations
 
+import functools
 import socket
 import sys
 
 import uvicorn
 from uvicorn.supervisors import multiprocess
 
-APP = "prisonwatch.web.app:app_from_env"
+from prisonwatch.config import ServeSettings
+from prisonwatch.web.app import app_from_settings
+
 #: Seconds a worker may take to answer the supervisor's health check before it is killed as
 #: hung and started again. uvicorn's 5 s is too short here: loading a big saved name index
 #: holds the interpreter for longer stretches than that (unpickling its word lists), and the
@@ -57,11 +60,12 @@ class _OwnSocketProcess(multiprocess.Process):
         super().target([own])
 
 
-def serve_workers(host: str, port: int, workers: int) -> None:
-    """Serve :func:`~prisonwatch.web.app.app_from_env` on ``workers`` processes until
-    interrupted. Raises :class:`OSError` when the address cannot be used."""
+def serve_workers(host: str, port: int, workers: int, settings: ServeSettings) -> None:
+    """Serve :func:`~prisonwatch.web.app.app_from_settings` on ``workers`` processes until
+    interrupted; each worker gets ``settings`` (pickled with uvicorn's configuration, not
+    through the environment). Raises :class:`OSError` when the address cannot be used."""
     config = uvicorn.Config(
-        APP,
+        functools.partial(app_from_settings, settings),
         factory=True,
         host=host,
         port=port,

@@ -41,5 +41,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # the hidden people's public keys are not put back: recompute them with
-    # `python -m prisonwatch.store.listkeys` / `prisonwatch rebuild` at the older version
+    # `prisonwatch rebuild` at the older version
     op.drop_index("ix_audit_entry_entity", table_name="audit_entry")
