@@ -41,6 +41,7 @@ from prisonwatch.store.bulk import bulk_insert
 from prisonwatch.store.custody import refresh_people
 from prisonwatch.store.db import Database, without_jit
 from prisonwatch.store.listkeys import compact_tally, refresh_list_keys
+from prisonwatch.store.officials import link_case_text
 from prisonwatch.store.registry import (
     RegistryValidationError,
     check_name_text,
@@ -892,6 +893,7 @@ def _write(
         w.create_batch(pending)
         summary.added += len(pending)
         w.flush_audit()
+        link_case_text(s, actor, label)  # judges named in the file, as officials
         compact_tally(s)  # the batches appended a tally row per key and batch
         if progress:
             progress(len(rows), len(rows))
