@@ -70,6 +70,23 @@ def case_visible(include_private: bool) -> list[ColumnElement[bool]]:
     return [Case.visibility == PUBLIC, person_public(Case.person_id)]
 
 
+def official_visible(include_private: bool) -> list[ColumnElement[bool]]:
+    """Conditions on ``Official`` for the reader: linked to at least one case the reader may
+    see (a public case of a public person). A judge's or prosecutor's name is a public-record
+    court fact, but the registry shows it only through a public case it took part in."""
+    if include_private:
+        return []
+    from prisonwatch.store.schema_officials import Official, OfficialCase
+
+    return [
+        exists().where(
+            OfficialCase.official_id == Official.id,
+            OfficialCase.case_id == Case.id,
+            *case_visible(False),
+        )
+    ]
+
+
 def source_visible(include_private: bool) -> list[ColumnElement[bool]]:
     return [] if include_private else [Source.visibility == PUBLIC]
 
@@ -77,13 +94,24 @@ def source_visible(include_private: bool) -> list[ColumnElement[bool]]:
 def _registry_side_public(key: Any, name: Any) -> ColumnElement[bool]:
     """A review pair's side is fine for a reader without private access unless it is a
     registry person (``person:N``) shown under a name that is not one of N's public names (a
-    private name, or any name of a hidden person)."""
+    private name, or any name of a hidden person), or an official (``official:N``) under a
+    name that is not public or who is linked to no case the reader may see."""
+    from prisonwatch.store.schema_officials import Official, OfficialName
+
     return or_(
-        ~key.like("person:%"),
+        and_(~key.like("person:%"), ~key.like("official:%")),
         exists().where(
             literal("person:") + cast(Name.person_id, String) == key,
             Name.full_text == name,
             Name.visibility == PUBLIC,
+        ),
+        # an official (``official:N``): under a public name, and shown to this reader at all
+        exists().where(
+            literal("official:") + cast(OfficialName.official_id, String) == key,
+            OfficialName.full_text == name,
+            OfficialName.visibility == PUBLIC,
+            Official.id == OfficialName.official_id,
+            *official_visible(False),
         ),
     )
 
@@ -193,6 +221,7 @@ __all__ = [
     "case_visible",
     "event_visible",
     "name_visible",
+    "official_visible",
     "person_public",
     "review_item_visible",
     "source_visible",
