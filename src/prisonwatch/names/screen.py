@@ -70,6 +70,23 @@ def _stream_variants(skel: str) -> list[str]:
     return out
 
 
+#: Endings of patronymics (and of many Belarusian surnames, which only costs a few more pairs
+#: to score): a differing patronymic lowers the matcher's score little (its weight is the
+#: smallest), so it is never taken for a conflict.
+_PATRONYMIC_ENDS = ("vich", "vych", "vna", "wicz", "vitj", "witsch", "vitch")
+
+
+def _patronymic_like(f: TokenFeatures) -> bool:
+    return f.ascii.endswith(_PATRONYMIC_ENDS)
+
+
+def _patronymic_at(flags: list[bool]) -> int | None:
+    """The position of a name's patronymic: the one patronymic-like word, not the first (a
+    name with two such words has a surname in -vich too, and neither is taken for it)."""
+    at = [i for i, p in enumerate(flags) if p]
+    return at[0] if len(at) == 1 and at[0] > 0 else None
+
+
 def _full_words(name: str) -> list[tuple[str, Lang, TokenFeatures]]:
     """The words of ``name`` that are not initials (as the candidate index counts them)."""
     lang = detect_language(name)
@@ -112,6 +129,8 @@ class ScreeningIndex:
         self.keys: list[Key] = []
         self.names: list[str] = []
         self.n_full: list[int] = []
+        #: whether the name has a patronymic (:func:`_patronymic_at`)
+        self.has_patr: list[bool] = []
         #: skeleton variant → indexed word ids; name group → indexed word ids
         self._by_variant: dict[str, set[int]] = {}
         self._by_group: dict[str, set[int]] = {}
@@ -124,6 +143,8 @@ class ScreeningIndex:
             self.keys.append(key)
             self.names.append(name)
             self.n_full.append(len(words))
+            flags = [_patronymic_like(f) for _w, _l, f in words]
+            self.has_patr.append(_patronymic_at(flags) is not None)
             for low, lang, f in words:
                 wid = word_id.get((low, lang))
                 if wid is None:
@@ -135,7 +156,7 @@ class ScreeningIndex:
                         self._by_group.setdefault(g, set()).add(wid)
                 self._rows_of_word[wid].add(row)
         #: per streamed (word, language): the indexed rows it reaches (shared frozensets)
-        self._reach: dict[tuple[str, Lang], frozenset[int] | None] = {}
+        self._reach: dict[tuple[str, Lang], tuple[frozenset[int], bool] | None] = {}
         self._pairs: dict[tuple[int, int, int], frozenset[int]] = {}
         #: indexed names of a single full word (reached by one word, they are candidates)
         self._single_rows = [r for r, n in enumerate(self.n_full) if n <= 1]
@@ -145,16 +166,16 @@ class ScreeningIndex:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def _word_rows(self, word: str, lang: Lang) -> frozenset[int] | None:
-        """The indexed rows a streamed word reaches (None: not a full word), remembered per
-        word as written."""
+    def _word_rows(self, word: str, lang: Lang) -> tuple[frozenset[int], bool] | None:
+        """The indexed rows a streamed word reaches and whether it looks like a patronymic
+        (None: not a full word), remembered per word as written."""
         got = self._reach.get((word, lang), self)
         if got is not self:
             return got  # type: ignore[return-value]
         f = features(word, lang)
-        rows: frozenset[int] | None
+        out: tuple[frozenset[int], bool] | None
         if len(f.skeleton) < 2:
-            rows = None
+            out = None
         else:
             wids: set[int] = set()
             for v in _stream_variants(f.skeleton):
@@ -168,9 +189,9 @@ class ScreeningIndex:
             acc: set[int] = set()
             for w in wids:
                 acc |= self._rows_of_word[w]
-            rows = frozenset(acc) if acc else self._empty
-        self._reach[(word, lang)] = rows
-        return rows
+            out = (frozenset(acc) if acc else self._empty, _patronymic_like(f))
+        self._reach[(word, lang)] = out
+        return out
 
     def _pair(self, a: frozenset[int], b: frozenset[int], cap: int) -> frozenset[int]:
         """Rows in both ``a`` and ``b`` with at most ``cap`` full words (remembered)."""
@@ -188,24 +209,27 @@ class ScreeningIndex:
 
     def candidates(self, name: str) -> set[int]:
         """The indexed rows worth scoring against ``name``: reached by enough of its words,
-        and without a word on each side that has no counterpart (two different surnames: the
-        matcher scores such a pair far below the review threshold)."""
+        and without a word on each side that has no counterpart — two different surnames or
+        given names: the matcher scores such a pair far below the review threshold (a
+        differing patronymic is let through: it weighs least)."""
         if not self.keys:
             return set()
         lang = detect_language(name)
         head, tail = split_words(name)
-        reached: list[frozenset[int]] = []
+        reached: list[tuple[frozenset[int], bool]] = []
         for w in head + tail:
             if len(w) < 2:
                 continue
-            rows = self._word_rows(w, lang)
-            if rows is not None:
-                reached.append(rows)
+            got = self._word_rows(w, lang)
+            if got is not None:
+                reached.append(got)
         nw = len(reached)
-        live = [r for r in reached if r]
+        live = [r for r, _p in reached if r]
         if not live:
             return set()
-        n_full = self.n_full
+        patr = _patronymic_at([p for _r, p in reached])
+        patr_rows = reached[patr][0] if patr is not None else self._empty
+        n_full, has_patr = self.n_full, self.has_patr
         out: set[int] = set()
 
         def keep(row: int) -> bool:
@@ -216,7 +240,17 @@ class ScreeningIndex:
             nf = n_full[row]
             if k < (1 if nw == 1 or nf <= 1 else 2):
                 return False
-            return not (nw - k >= 1 and nf - k >= 1)
+            if nw - k >= 1 and nf - k >= 1:
+                # a word on each side without a counterpart: a conflict, unless it is the
+                # patronymic on both (its weight is the smallest)
+                return (
+                    nw - k == 1
+                    and nf - k == 1
+                    and patr is not None
+                    and has_patr[row]
+                    and row not in patr_rows
+                )
+            return True
 
         anchors = [r for r in live if len(r) <= ANCHOR_MAX]
         if anchors:
@@ -234,9 +268,12 @@ class ScreeningIndex:
             return out
         if nw == 1:
             return set(live[0])
-        # no rare word: rows reached by two of the words; when one of the name's words
-        # reaches nothing, only rows whose every word is reached can be without a conflict
-        cap = len(live) if nw > len(live) else 99
+        # no rare word: rows reached by two of the words; when a word of the name reaches
+        # nothing, only rows whose words are all reached (but the patronymic) can be without
+        # a conflict
+        lost = nw - len(live)
+        only_patr = lost == 1 and patr is not None and not patr_rows
+        cap = 99 if lost == 0 else len(live) + (1 if only_patr else 0)
         for row in self._single_rows:
             if any(row in r for r in live):
                 out.add(row)
