@@ -59,6 +59,14 @@ def parse_role(value: str | None, field_name: str = "role") -> str:
     return v
 
 
+def _snapshot(off: Official) -> dict[str, Any]:
+    """The audit snapshot of an official without ``name_key`` (derived from the primary name,
+    which may be private; the names have entries of their own)."""
+    out = audit.snapshot(off)
+    out.pop("name_key", None)
+    return out
+
+
 @dataclass
 class OfficialNameInput:
     text: str
@@ -134,7 +142,7 @@ class Officials:
         )
         self.session.add(off)
         self.session.flush()
-        self._audit("create", "official", off.id, None, audit.snapshot(off))
+        self._audit("create", "official", off.id, None, _snapshot(off))
         primary_given = any(n.is_primary for n in data.names)
         for i, n in enumerate(data.names):
             primary = n.is_primary or (i == 0 and not primary_given)
@@ -148,14 +156,14 @@ class Officials:
                 sorted(unknown)[0], f"not an editable field; use {', '.join(OFFICIAL_EDITABLE)}"
             )
         off = self.get(official_id)
-        before = audit.snapshot(off)
+        before = _snapshot(off)
         for key, value in changes.items():
             if key == "role":
                 off.role = parse_role(value)
             else:
                 setattr(off, key, check_text(key, value))
         self.session.flush()
-        b, a = audit.diff(before, audit.snapshot(off))
+        b, a = audit.diff(before, _snapshot(off))
         if a:
             self._audit("update", "official", off.id, b, a)
         return off

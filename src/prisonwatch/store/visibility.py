@@ -8,6 +8,10 @@
   events and cases are therefore not public either: :func:`event_visible` and
   :func:`case_visible` require the person to be public.
 
+* An **official** (judge, prosecutor, investigator) is shown when linked to a case the reader
+  may see (:func:`official_visible`), under public names only; the audit entries about an
+  official shown to nobody below editor, or about a private name of one, are private.
+
 Readers with private access (editors, admins; ``include_private=True``) see everything. Derived
 data of the ``public`` scope (``person.status_public`` and the tally,
 ``custody_change`` rows of scope ``public``) is computed with these same rules, and every write
@@ -147,6 +151,18 @@ def _private_row(cls: Any, row_id: Any) -> ColumnElement[bool]:
     return exists().where(cls.id == row_id, cls.visibility == PRIVATE)
 
 
+def _official_shown(official_id: Any) -> ColumnElement[bool]:
+    from prisonwatch.store.schema_officials import Official
+
+    return exists().where(Official.id == official_id, *official_visible(False))
+
+
+def _private_official_name(name_id: Any) -> ColumnElement[bool]:
+    from prisonwatch.store.schema_officials import OfficialName
+
+    return _private_row(OfficialName, name_id)
+
+
 def audit_entry_private() -> ColumnElement[bool]:
     """SQL, on ``AuditEntry``: the entry is about a private thing (see the module doc).
     Never NULL, so ``NOT`` of it is safe."""
@@ -201,6 +217,20 @@ def audit_entry_private() -> ColumnElement[bool]:
                         _value(before, "right_name"),
                     ]
                 ),
+            ),
+        ),
+        # officials: entries about one shown to no reader below editor (linked to no public
+        # case), and about a private name of one
+        and_(a.entity_type == "official", ~_official_shown(a.entity_id)),
+        and_(
+            a.entity_type == "official_name",
+            or_(
+                ~_official_shown(
+                    func.coalesce(
+                        after["official_id"].as_integer(), before["official_id"].as_integer()
+                    )
+                ),
+                _private_official_name(a.entity_id),
             ),
         ),
         and_(

@@ -258,8 +258,10 @@ def _migrate_free_text() -> None:
             "synthetic": synthetic[key],
         }
         oid = conn.execute(
-            sa.insert(official).values(**values, created_at=now, updated_at=now)
-        ).inserted_primary_key[0]
+            sa.insert(official)
+            .values(**values, created_at=now, updated_at=now)
+            .returning(official.c.id)
+        ).scalar_one()
         name = {
             "official_id": oid,
             "full_text": text[:500],
