@@ -178,12 +178,12 @@ def official_rows(
         stmt = stmt.where(Official.id.in_(ids))
     if q:
         like = f"%{q.lower()}%"
-        names = select(OfficialName.official_id).where(
+        named = select(OfficialName.official_id).where(
             func.lower(OfficialName.full_text).like(like)
         )
         if not include_private:
-            names = names.where(OfficialName.visibility == "public")
-        stmt = stmt.where(Official.id.in_(names))
+            named = named.where(OfficialName.visibility == "public")
+        stmt = stmt.where(Official.id.in_(named))
     offs = list(s.scalars(stmt))
     oids = [o.id for o in offs]
     names_of = _names_of(s, oids, include_private)
