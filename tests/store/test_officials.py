@@ -240,3 +240,17 @@ def test_an_import_links_the_judges_it_names(db: Database, tmp_path: Path) -> No
             )
         )
         assert keys == {"иванов и и", "петрова а а"}  # person 1 moved to the new judge
+
+
+def test_the_demo_judges_become_synthetic_officials(db: Database) -> None:
+    from prisonwatch.demo import build_demo
+
+    build_demo(db, people=60, seed=3)
+    with db.session() as s:
+        officials = list(s.scalars(select(Official)))
+        assert officials and all(o.synthetic and o.role == "judge" for o in officials)
+        names = set(s.scalars(select(OfficialName.full_text)))
+        assert all(n.startswith("Judge ") and n.endswith("(demo)") for n in names)
+        # every case with a judge is linked to its official
+        with_judge = s.scalar(select(func.count()).select_from(Case).where(Case.judge.is_not(None)))
+        assert s.scalar(select(func.count()).select_from(OfficialCase)) == with_judge
