@@ -73,7 +73,7 @@ def _stream_variants(skel: str) -> list[str]:
 #: Endings of patronymics (and of many Belarusian surnames, which only costs a few more pairs
 #: to score): a differing patronymic lowers the matcher's score little (its weight is the
 #: smallest), so it is never taken for a conflict.
-_PATRONYMIC_ENDS = ("vich", "vych", "vna", "wicz", "vitj", "witsch", "vitch")
+_PATRONYMIC_ENDS = ("vich", "vic", "vych", "vna", "wicz", "vitj", "witsch", "vitch")
 
 
 def _patronymic_like(f: TokenFeatures) -> bool:
