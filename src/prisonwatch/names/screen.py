@@ -70,9 +70,9 @@ def _stream_variants(skel: str) -> list[str]:
     return out
 
 
-#: Endings of patronymics (and of many Belarusian surnames, which only costs a few more pairs
-#: to score): a differing patronymic lowers the matcher's score little (its weight is the
-#: smallest), so it is never taken for a conflict.
+#: Endings of patronymics (and of many Belarusian surnames, which only costs more pairs to
+#: score): a differing patronymic lowers the matcher's score little (its weight is the
+#: smallest), so one such word on each side without a counterpart is not taken for a conflict.
 _PATRONYMIC_ENDS = ("vich", "vic", "vych", "vna", "wicz", "vitj", "witsch", "vitch")
 
 
@@ -80,11 +80,11 @@ def _patronymic_like(f: TokenFeatures) -> bool:
     return f.ascii.endswith(_PATRONYMIC_ENDS)
 
 
-def _patronymic_at(flags: list[bool]) -> int | None:
-    """The position of a name's patronymic: the one patronymic-like word, not the first (a
-    name with two such words has a surname in -vich too, and neither is taken for it)."""
-    at = [i for i, p in enumerate(flags) if p]
-    return at[0] if len(at) == 1 and at[0] > 0 else None
+def _patronymics(words: Sequence[tuple[bool, bool]]) -> list[bool]:
+    """Which words are patronymics, from (patronymic-like, a given name) per word: a
+    patronymic-like word right after a given name (a word with a Wikidata name group) —
+    "Given Patronymic Surname", "Surname Given Patronymic", "SURNAME, Given Patronymic"."""
+    return [i > 0 and like and words[i - 1][1] for i, (like, _given) in enumerate(words)]
 
 
 def _full_words(name: str) -> list[tuple[str, Lang, TokenFeatures]]:
@@ -129,7 +129,7 @@ class ScreeningIndex:
         self.keys: list[Key] = []
         self.names: list[str] = []
         self.n_full: list[int] = []
-        #: whether the name has a patronymic (:func:`_patronymic_at`)
+        #: whether the name has a patronymic (:func:`_patronymics`)
         self.has_patr: list[bool] = []
         #: skeleton variant → indexed word ids; name group → indexed word ids
         self._by_variant: dict[str, set[int]] = {}
@@ -143,8 +143,9 @@ class ScreeningIndex:
             self.keys.append(key)
             self.names.append(name)
             self.n_full.append(len(words))
-            flags = [_patronymic_like(f) for _w, _l, f in words]
-            self.has_patr.append(_patronymic_at(flags) is not None)
+            self.has_patr.append(
+                any(_patronymics([(_patronymic_like(f), bool(f.groups)) for _w, _l, f in words]))
+            )
             for low, lang, f in words:
                 wid = word_id.get((low, lang))
                 if wid is None:
@@ -156,7 +157,7 @@ class ScreeningIndex:
                         self._by_group.setdefault(g, set()).add(wid)
                 self._rows_of_word[wid].add(row)
         #: per streamed (word, language): the indexed rows it reaches (shared frozensets)
-        self._reach: dict[tuple[str, Lang], tuple[frozenset[int], bool] | None] = {}
+        self._reach: dict[tuple[str, Lang], tuple[frozenset[int], bool, bool] | None] = {}
         self._pairs: dict[tuple[int, int, int], frozenset[int]] = {}
         #: indexed names of a single full word (reached by one word, they are candidates)
         self._single_rows = [r for r, n in enumerate(self.n_full) if n <= 1]
@@ -166,14 +167,14 @@ class ScreeningIndex:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def _word_rows(self, word: str, lang: Lang) -> tuple[frozenset[int], bool] | None:
-        """The indexed rows a streamed word reaches and whether it looks like a patronymic
-        (None: not a full word), remembered per word as written."""
+    def _word_rows(self, word: str, lang: Lang) -> tuple[frozenset[int], bool, bool] | None:
+        """The indexed rows a streamed word reaches, whether it looks like a patronymic and
+        whether like a given name (None: not a full word), remembered per word as written."""
         got = self._reach.get((word, lang), self)
         if got is not self:
             return got  # type: ignore[return-value]
         f = features(word, lang)
-        out: tuple[frozenset[int], bool] | None
+        out: tuple[frozenset[int], bool, bool] | None
         if len(f.skeleton) < 2:
             out = None
         else:
@@ -189,7 +190,7 @@ class ScreeningIndex:
             acc: set[int] = set()
             for w in wids:
                 acc |= self._rows_of_word[w]
-            out = (frozenset(acc) if acc else self._empty, _patronymic_like(f))
+            out = (frozenset(acc) if acc else self._empty, _patronymic_like(f), bool(f.groups))
         self._reach[(word, lang)] = out
         return out
 
@@ -216,7 +217,7 @@ class ScreeningIndex:
             return set()
         lang = detect_language(name)
         head, tail = split_words(name)
-        reached: list[tuple[frozenset[int], bool]] = []
+        reached: list[tuple[frozenset[int], bool, bool]] = []
         for w in head + tail:
             if len(w) < 2:
                 continue
@@ -224,11 +225,10 @@ class ScreeningIndex:
             if got is not None:
                 reached.append(got)
         nw = len(reached)
-        live = [r for r, _p in reached if r]
+        live = [x[0] for x in reached if x[0]]
         if not live:
             return set()
-        patr = _patronymic_at([p for _r, p in reached])
-        patr_rows = reached[patr][0] if patr is not None else self._empty
+        patr = _patronymics([(x[1], x[2]) for x in reached])
         n_full, has_patr = self.n_full, self.has_patr
         out: set[int] = set()
 
@@ -241,15 +241,11 @@ class ScreeningIndex:
             if k < (1 if nw == 1 or nf <= 1 else 2):
                 return False
             if nw - k >= 1 and nf - k >= 1:
-                # a word on each side without a counterpart: a conflict, unless it is the
+                # a word on each side without a counterpart: a conflict, unless it is a
                 # patronymic on both (its weight is the smallest)
-                return (
-                    nw - k == 1
-                    and nf - k == 1
-                    and patr is not None
-                    and has_patr[row]
-                    and row not in patr_rows
-                )
+                if nw - k != 1 or nf - k != 1 or not has_patr[row]:
+                    return False
+                return any(p for (r, _l, _g), p in zip(reached, patr, strict=True) if row not in r)
             return True
 
         anchors = [r for r in live if len(r) <= ANCHOR_MAX]
@@ -271,9 +267,8 @@ class ScreeningIndex:
         # no rare word: rows reached by two of the words; when a word of the name reaches
         # nothing, only rows whose words are all reached (but the patronymic) can be without
         # a conflict
-        lost = nw - len(live)
-        only_patr = lost == 1 and patr is not None and not patr_rows
-        cap = 99 if lost == 0 else len(live) + (1 if only_patr else 0)
+        lost = [p for (r, _l, _g), p in zip(reached, patr, strict=True) if not r]
+        cap = 99 if not lost else len(live) + (1 if lost == [True] else 0)
         for row in self._single_rows:
             if any(row in r for r in live):
                 out.add(row)
