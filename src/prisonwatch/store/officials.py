@@ -20,12 +20,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import Table, exists, or_, select
 from sqlalchemy.orm import Session
 
 from prisonwatch.model import NameKind, Visibility
 from prisonwatch.names.script import detect_script
 from prisonwatch.store import audit
+from prisonwatch.store.bulk import bulk_insert
 from prisonwatch.store.registry import (
     NotFound,
     RegistryValidationError,
@@ -33,7 +34,7 @@ from prisonwatch.store.registry import (
     parse_name_kind,
     parse_visibility,
 )
-from prisonwatch.store.schema import Case, Person
+from prisonwatch.store.schema import AuditEntry, Case, Person, utcnow
 from prisonwatch.store.schema_officials import Official, OfficialCase, OfficialName
 from prisonwatch.validation import check_text
 
@@ -57,6 +58,11 @@ def parse_role(value: str | None, field_name: str = "role") -> str:
     if v not in ROLES:
         raise RegistryValidationError(field_name, f"{value!r} is not one of {', '.join(ROLES)}")
     return v
+
+
+def _table(entity: type[Any]) -> Table:
+    table: Table = entity.__table__
+    return table
 
 
 def _snapshot(off: Official) -> dict[str, Any]:
@@ -253,9 +259,9 @@ class Officials:
     # free text -----------------------------------------------------------------------------
     def link_case_text(self, case_ids: Sequence[int] | None = None) -> TextLinkOutcome:
         """Officials and links for the free text of cases (see the module docstring): every
-        case when ``case_ids`` is None (only cases whose text or links differ are read)."""
+        case when ``case_ids`` is None (only cases whose text or links differ are read). The
+        links are written in bulk (an import may bring thousands), each with its audit entry."""
         out = TextLinkOutcome()
-        keys: dict[str, dict[str, int]] = {}
         for column, role in TEXT_COLUMNS:
             col = getattr(Case, column)
             same_text = exists().where(
@@ -263,7 +269,9 @@ class Officials:
                 OfficialCase.role == role,
                 OfficialCase.text == col,
             )
-            todo = select(Case).where(col.is_not(None), ~same_text)
+            todo = select(Case.id, Case.person_id, Case.court, Case.visibility, col).where(
+                col.is_not(None), ~same_text
+            )
             stale = (
                 select(OfficialCase)
                 .join(Case, Case.id == OfficialCase.case_id)
@@ -280,40 +288,86 @@ class Officials:
             for link in list(self.session.scalars(stale)):
                 self._unlink(link)
                 out.unlinked += 1
-            for case in list(self.session.scalars(todo.order_by(Case.id))):
-                raw = getattr(case, column)
-                if not raw or not any(ch.isalpha() for ch in raw):
-                    continue
-                if role not in keys:
-                    keys[role] = self._keys_of(role)
-                key = name_key(raw)
-                oid = keys[role].get(key)
-                if oid is None:
-                    person = self.session.get(Person, case.person_id)
-                    off = self.add(
-                        OfficialInput(
-                            role=role,
-                            names=[OfficialNameInput(raw)],
-                            court=case.court,
-                            synthetic=bool(person and person.synthetic),
-                        )
-                    )
-                    oid = keys[role][key] = off.id
-                    out.officials_created.append(oid)
-                have = self.session.scalar(
-                    select(OfficialCase).where(
-                        OfficialCase.official_id == oid,
-                        OfficialCase.case_id == case.id,
-                        OfficialCase.role == role,
-                    )
-                )
-                if have is not None:  # an editor's link to the same official: note the text
-                    have.text = raw
-                    continue
-                self._link(oid, case, role, "text", raw)
-                out.linked += 1
+            rows = [
+                r
+                for r in self.session.execute(todo.order_by(Case.id)).all()
+                if r[4] and any(ch.isalpha() for ch in r[4])
+            ]
+            if rows:
+                out.linked += self._link_texts(role, rows, out)
         self.session.flush()
         return out
+
+    def _link_texts(self, role: str, rows: list[Any], out: TextLinkOutcome) -> int:
+        keys = self._keys_of(role)
+        have: dict[tuple[int, int], OfficialCase] = {}
+        case_ids = [r[0] for r in rows]
+        for start in range(0, len(case_ids), 1000):
+            for link in self.session.scalars(
+                select(OfficialCase).where(
+                    OfficialCase.case_id.in_(case_ids[start : start + 1000]),
+                    OfficialCase.role == role,
+                )
+            ):
+                have[(link.official_id, link.case_id)] = link
+        synthetic: dict[int, bool] = {}
+        new: list[dict[str, Any]] = []
+        meta: list[tuple[int, str]] = []  # (person id, case visibility) per new link
+        written: set[tuple[int, int]] = set()
+        for case_id, person_id, court, visibility, raw in rows:
+            key = name_key(raw)
+            oid = keys.get(key)
+            if oid is None:
+                if person_id not in synthetic:
+                    person = self.session.get(Person, person_id)
+                    synthetic[person_id] = bool(person and person.synthetic)
+                off = self.add(
+                    OfficialInput(
+                        role=role,
+                        names=[OfficialNameInput(raw)],
+                        court=court,
+                        synthetic=synthetic[person_id],
+                    )
+                )
+                oid = keys[key] = off.id
+                out.officials_created.append(oid)
+            if (oid, case_id) in written:  # the case names this official twice
+                continue
+            known = have.get((oid, case_id))
+            if known is not None:  # an editor's link to the same official: note the text
+                known.text = raw
+                continue
+            new.append(
+                {
+                    "official_id": oid,
+                    "case_id": case_id,
+                    "role": role,
+                    "origin": "text",
+                    "text": raw,
+                }
+            )
+            meta.append((person_id, visibility))
+            written.add((oid, case_id))
+        if new:
+            self.session.flush()
+            ids = bulk_insert(self.session, _table(OfficialCase), new, return_ids=True)
+            now = utcnow()
+            entries = [
+                {
+                    "at": now,
+                    "actor": self.actor,
+                    "action": "create",
+                    "entity_type": "official_case",
+                    "entity_id": link_id,
+                    "person_id": person_id,
+                    "before": None,
+                    "after": {"id": link_id, **row, "visibility": visibility},
+                    "context": self.context,
+                }
+                for link_id, row, (person_id, visibility) in zip(ids, new, meta, strict=True)
+            ]
+            bulk_insert(self.session, _table(AuditEntry), entries)
+        return len(new)
 
     def _keys_of(self, role: str) -> dict[str, int]:
         """Normalised name → official id, over every name of the role's officials (a primary
