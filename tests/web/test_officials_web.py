@@ -115,3 +115,29 @@ def test_belarusian_page(public_app: FastAPI, screened: dict[str, int]) -> None:
     client.get("/prefs?lang=be")
     text = client.get("/officials").text
     assert "Службовыя асобы" in text and "пад санкцыямі" in text and "суддзя" in text
+
+
+def test_review_queue_shows_an_official_only_under_a_public_name_of_a_shown_official(
+    client_for: Callable[[str | None], TestClient], seeded: Seeded, db: Database
+) -> None:
+    from prisonwatch.store.official_screening import QueuePair, enqueue_pairs
+
+    pairs = [
+        (seeded.judge, "Judge Publicovich", "PUBLICOVICH, Judge"),
+        (seeded.judge, SECRETS["private_official_name"], "ZZYZXJUDGE, H."),
+        (seeded.hidden_judge, SECRETS["hidden_case_judge"], "QQXJUDGE, O."),
+    ]
+    with db.session() as s:
+        enqueue_pairs(
+            s,
+            [
+                QueuePair(f"official:{oid}", f"sanctions:EU:{i}", name, listed, 0.7, "test")
+                for i, (oid, name, listed) in enumerate(pairs)
+            ],
+        )
+    viewer = client_for("viewer").get("/api/v1/review").text
+    assert "PUBLICOVICH, Judge" in viewer
+    for _oid, name, listed in pairs[1:]:
+        assert name not in viewer and listed not in viewer
+    editor = client_for("editor").get("/api/v1/review").text
+    assert all(listed in editor for _o, _n, listed in pairs)
