@@ -195,7 +195,8 @@ def screen_form(
     request: Request, form: FormData = Depends(checked_form), r: Reader = Depends(editor)
 ) -> Response:
     with ctx(request).db.session() as s:
-        outcome = screen_officials(s, r.actor)
+        # one process: forking a threaded web server is unsafe (large lists: use the CLI)
+        outcome = screen_officials(s, r.actor, workers=1)
     return RedirectResponse(f"/officials?screened={outcome.run_id}", 303)
 
 
