@@ -82,6 +82,16 @@ def _public_paths(app: FastAPI, seeded: Seeded) -> list[str]:
         "/api/v1/sanctions/targets?q=Zzyzxprivat",
         "/api/v1/sanctions/targets/1",
         "/sanctions/import",  # an editors' form: 403 for everyone else
+        # officials (prisonwatch.web.officials; with lists: tests/web/test_officials_web.py)
+        "/officials",
+        "/officials?role=judge&sanctioned_by=EU&not_sanctioned_by=US",
+        f"/officials/{seeded.judge}",
+        f"/officials/{seeded.hidden_judge}",
+        "/api/v1/officials",
+        "/api/v1/officials?q=Zzyzx",
+        "/api/v1/officials/screening",
+        f"/api/v1/officials/{seeded.judge}",
+        f"/api/v1/officials/{seeded.hidden_judge}",
     }
     # every GET route of the app must be in the scan
     templates = {r.path for r in all_routes(app) if "GET" in r.methods}
@@ -96,6 +106,7 @@ def _public_paths(app: FastAPI, seeded: Seeded) -> list[str]:
                 "/people/new",
                 "/sources/new",
                 "/deals/new",
+                "/officials/screen",
             ), template
     return sorted(paths)
 

@@ -44,6 +44,8 @@ def _fill(path: str, seeded: Seeded) -> str:
         filled = filled.replace(name, "1")
     for name in ("{deal_id:row_id}", "{deal_id}"):
         filled = filled.replace(name, str(seeded.deal))
+    for name in ("{official_id:row_id}", "{official_id}"):
+        filled = filled.replace(name, str(seeded.judge))
     assert "{" not in filled, path
     return filled
 

@@ -16,9 +16,11 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from prisonwatch.store.db import Database
 from prisonwatch.store.deals import ConcessionInput, DealInput, Deals
+from prisonwatch.store.officials import OfficialNameInput, Officials
 from prisonwatch.store.registry import (
     CaseInput,
     EventInput,
@@ -27,6 +29,7 @@ from prisonwatch.store.registry import (
     Registry,
     SourceInput,
 )
+from prisonwatch.store.schema_officials import Official
 
 PASSWORD = "correct horse battery"
 
@@ -47,6 +50,8 @@ SECRETS = {
     "private_source": "SECRET-SOURCE-INFORMANT",
     "private_concession": "SECRET-CONCESSION-BACKCHANNEL-OFFER",
     "private_deal": "SECRET-DEAL-STILL-IN-TALKS",
+    "private_official_name": "Zzyzxjudge Hiddenname",
+    "hidden_case_judge": "Qqxjudge Ofhiddenperson",
 }
 
 
@@ -58,6 +63,8 @@ class Seeded:
     source: int
     deal: int = 0
     private_deal: int = 0
+    judge: int = 0
+    hidden_judge: int = 0
 
 
 def seed_registry(db: Database) -> Seeded:
@@ -94,6 +101,7 @@ def seed_registry(db: Database) -> Seeded:
             st.id,
             CaseInput(
                 articles="293",
+                judge="Judge Publicovich",
                 sentence="14 years",
                 facility="Prison No. 13",
                 facility_address="Glubokoe, Vitebsk region",
@@ -123,6 +131,15 @@ def seed_registry(db: Database) -> Seeded:
                 names=[NameInput(SECRETS["private_name"] + " Second", visibility="private")],
             )
         )
+        # officials: the judge of a public case (with a private name), and the judge of the
+        # hidden person's case, shown to no one below editor
+        reg.add_case(hidden.id, CaseInput(articles="342", judge=SECRETS["hidden_case_judge"]))
+        judge_id = s.scalar(select(Official.id).where(Official.name_key == "judge publicovich"))
+        hidden_judge = s.scalar(select(Official.id).where(Official.name_key.like("qqxjudge%")))
+        assert judge_id is not None and hidden_judge is not None
+        Officials(s, "test:seed").add_name(
+            judge_id, OfficialNameInput(SECRETS["private_official_name"], visibility="private")
+        )
         # a deal: public, with a public and a private concession; the only person linked to
         # it is linked through a private event, so the public sees nobody
         deals = Deals(s, "test:seed")
@@ -151,7 +168,7 @@ def seed_registry(db: Database) -> Seeded:
         )
         deals.link_person(deal.id, st.id)
         talks = deals.add_deal(DealInput(SECRETS["private_deal"], "2026", visibility="private"))
-        return Seeded(st.id, mk.id, hidden.id, src.id, deal.id, talks.id)
+        return Seeded(st.id, mk.id, hidden.id, src.id, deal.id, talks.id, judge_id, hidden_judge)
 
 
 def all_routes(app: Any) -> list[APIRoute]:

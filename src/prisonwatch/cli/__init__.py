@@ -148,6 +148,12 @@ COMMANDS: dict[str, Lazy] = {
         "Deals: the concessions given for a release and the people released.",
         group=True,
     ),
+    "officials": Lazy(
+        "officials",
+        "app",
+        "Officials: judges, prosecutors and investigators, screened against sanctions lists.",
+        group=True,
+    ),
     "news": Lazy("news", "app", "News articles → claims for review.", group=True),
     "claims": Lazy(
         "news", "claims_app", "Review the claims proposed from news articles.", group=True

@@ -512,7 +512,11 @@ class RegistryBatch:
 
     # the end -------------------------------------------------------------------------------
     def finish(self) -> None:
-        """The last audit entries, and the tally compacted (each batch appended a row per
-        key)."""
+        """The last audit entries, the judges and prosecutors the file's cases name linked as
+        officials (in bulk, :func:`prisonwatch.store.officials.link_case_text`), and the tally
+        compacted (each batch appended a row per key)."""
+        from prisonwatch.store.officials import link_case_text  # imports the registry
+
         self.flush_audit()
+        link_case_text(self.s, self.actor, self.context)
         compact_tally(self.s)

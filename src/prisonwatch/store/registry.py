@@ -674,6 +674,7 @@ class Registry:
         self._sync_articles(case)
         self._audit("create", "case", case.id, person_id, None, audit.snapshot(case))
         self.cite_all("case", case.id, source_ids, person_id)
+        self._link_officials(case.id)
         return case
 
     def edit_case(self, case_id: int, changes: dict[str, Any]) -> Case:
@@ -691,7 +692,14 @@ class Registry:
         if a:
             self._sync_articles(case)
             self._audit("update", "case", case.id, case.person_id, b, a)
+            self._link_officials(case.id)
         return case
+
+    def _link_officials(self, case_id: int) -> None:
+        """The judge and prosecutor named by the case's free text, as officials."""
+        from prisonwatch.store.officials import link_case_text  # imports this module
+
+        link_case_text(self.session, self.actor, self.context, [case_id])
 
     def _fill_case(self, case: Case, values: dict[str, Any]) -> None:
         for key, value in values.items():

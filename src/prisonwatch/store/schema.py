@@ -504,4 +504,5 @@ class Claim(Base):
 from prisonwatch.store import schema_auth as _schema_auth  # noqa: E402,F401  (web sign-in tables)
 from prisonwatch.store import schema_deals as _schema_deals  # noqa: E402, F401  (deal tables)
 from prisonwatch.store import schema_news as _schema_news  # noqa: E402,F401  (news tables)
+from prisonwatch.store import schema_officials as _schema_officials  # noqa: E402,F401
 from prisonwatch.store import schema_sanctions as _schema_sanctions  # noqa: E402,F401

@@ -8,6 +8,10 @@
   events and cases are therefore not public either: :func:`event_visible` and
   :func:`case_visible` require the person to be public.
 
+* An **official** (judge, prosecutor, investigator) is shown when linked to a case the reader
+  may see (:func:`official_visible`), under public names only; the audit entries about an
+  official shown to nobody below editor, or about a private name of one, are private.
+
 Readers with private access (editors, admins; ``include_private=True``) see everything. Derived
 data of the ``public`` scope (``person.status_public`` and the tally,
 ``custody_change`` rows of scope ``public``) is computed with these same rules, and every write
@@ -76,6 +80,23 @@ def case_visible(include_private: bool) -> list[ColumnElement[bool]]:
     return [Case.visibility == PUBLIC, person_public(Case.person_id)]
 
 
+def official_visible(include_private: bool) -> list[ColumnElement[bool]]:
+    """Conditions on ``Official`` for the reader: linked to at least one case the reader may
+    see (a public case of a public person). A judge's or prosecutor's name is a public-record
+    court fact, but the registry shows it only through a public case it took part in."""
+    if include_private:
+        return []
+    from prisonwatch.store.schema_officials import Official, OfficialCase
+
+    return [
+        exists().where(
+            OfficialCase.official_id == Official.id,
+            OfficialCase.case_id == Case.id,
+            *case_visible(False),
+        )
+    ]
+
+
 def source_visible(include_private: bool) -> list[ColumnElement[bool]]:
     return [] if include_private else [Source.visibility == PUBLIC]
 
@@ -83,13 +104,24 @@ def source_visible(include_private: bool) -> list[ColumnElement[bool]]:
 def _registry_side_public(key: Any, name: Any) -> ColumnElement[bool]:
     """A review pair's side is fine for a reader without private access unless it is a
     registry person (``person:N``) shown under a name that is not one of N's public names (a
-    private name, or any name of a hidden person)."""
+    private name, or any name of a hidden person), or an official (``official:N``) under a
+    name that is not public or who is linked to no case the reader may see."""
+    from prisonwatch.store.schema_officials import Official, OfficialName
+
     return or_(
-        ~key.like("person:%"),
+        and_(~key.like("person:%"), ~key.like("official:%")),
         exists().where(
             literal("person:") + cast(Name.person_id, String) == key,
             Name.full_text == name,
             Name.visibility == PUBLIC,
+        ),
+        # an official (``official:N``): under a public name, and shown to this reader at all
+        exists().where(
+            literal("official:") + cast(OfficialName.official_id, String) == key,
+            OfficialName.full_text == name,
+            OfficialName.visibility == PUBLIC,
+            Official.id == OfficialName.official_id,
+            *official_visible(False),
         ),
     )
 
@@ -127,6 +159,18 @@ def _value(side: Any, key: str) -> ColumnElement[str]:
 
 def _private_row(cls: Any, row_id: Any) -> ColumnElement[bool]:
     return exists().where(cls.id == row_id, cls.visibility == PRIVATE)
+
+
+def _official_shown(official_id: Any) -> ColumnElement[bool]:
+    from prisonwatch.store.schema_officials import Official
+
+    return exists().where(Official.id == official_id, *official_visible(False))
+
+
+def _private_official_name(name_id: Any) -> ColumnElement[bool]:
+    from prisonwatch.store.schema_officials import OfficialName
+
+    return _private_row(OfficialName, name_id)
 
 
 def audit_entry_private() -> ColumnElement[bool]:
@@ -197,6 +241,20 @@ def audit_entry_private() -> ColumnElement[bool]:
                 ),
             ),
         ),
+        # officials: entries about one shown to no reader below editor (linked to no public
+        # case), and about a private name of one
+        and_(a.entity_type == "official", ~_official_shown(a.entity_id)),
+        and_(
+            a.entity_type == "official_name",
+            or_(
+                ~_official_shown(
+                    func.coalesce(
+                        after["official_id"].as_integer(), before["official_id"].as_integer()
+                    )
+                ),
+                _private_official_name(a.entity_id),
+            ),
+        ),
         and_(
             a.entity_type == "person",
             a.action == "update",
@@ -217,6 +275,7 @@ __all__ = [
     "event_visible",
     "has_public_name",
     "name_visible",
+    "official_visible",
     "person_public",
     "review_item_visible",
     "source_visible",

@@ -70,7 +70,8 @@ class SecurityHeaders:
 def _optional_routers(app: FastAPI, nav: list[tuple[str, str]]) -> None:
     """Routers other areas add to the web app (``prisonwatch.web.changes``: the statistics
     pages; ``prisonwatch.web.deals``: deals; ``prisonwatch.web.claims``: claims from news;
-    ``prisonwatch.web.sanctions``: sanctions lists). Each module exposes ``router`` and may
+    ``prisonwatch.web.sanctions``: sanctions lists; ``prisonwatch.web.officials``: officials
+    and their screening). Each module exposes ``router`` and may
     expose ``NAV = (path, label)``."""
     for module_name in (
         "prisonwatch.web.changes",
@@ -78,6 +79,7 @@ def _optional_routers(app: FastAPI, nav: list[tuple[str, str]]) -> None:
         "prisonwatch.web.sanctions_import",
         "prisonwatch.web.deals",
         "prisonwatch.web.claims",
+        "prisonwatch.web.officials",
     ):
         if importlib.util.find_spec(module_name) is None:
             continue
