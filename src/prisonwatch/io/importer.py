@@ -40,6 +40,7 @@ from prisonwatch.sentence import sentence_months, split_articles
 from prisonwatch.store.bulk import bulk_insert
 from prisonwatch.store.custody import refresh_people
 from prisonwatch.store.db import Database, without_jit
+from prisonwatch.store.facilities import Facilities
 from prisonwatch.store.listkeys import compact_tally, refresh_list_keys
 from prisonwatch.store.registry import (
     RegistryValidationError,
@@ -892,6 +893,7 @@ def _write(
         w.create_batch(pending)
         summary.added += len(pending)
         w.flush_audit()
+        Facilities(s, actor, context=label).sync_free_text()  # facility text → records
         compact_tally(s)  # the batches appended a tally row per key and batch
         if progress:
             progress(len(rows), len(rows))
