@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from prisonwatch.io import csvsafe
 from prisonwatch.io.ical import DayEvent, calendar
 from prisonwatch.letters.birthdays import birthdays
-from prisonwatch.letters.eligibility import eligible_recipients
+from prisonwatch.letters.eligibility import eligible_recipients, recipients_for
 from prisonwatch.letters.model import Birthday, Recipient
 from prisonwatch.web.convertors import ID_MAX
 from prisonwatch.web.display import names_in_script
@@ -65,16 +65,12 @@ def labels(
     request: Request, r: Reader = Depends(reader), s: Session = Depends(db_session)
 ) -> Response:
     """A4 sheets of labels for the chosen people (``person`` repeated; ``form``: ru, be or
-    abroad). Only people one may write to today, with an address, are printed."""
+    abroad). Only people the public may write to today, with an address, are printed."""
     ids = _person_ids(request)
     form = request.query_params.get("form", "ru")
     if form not in ADDRESS_FORMS:
         raise invalid("form", "use ru, be or abroad")
-    by_id = {
-        x.person_id: x
-        for x in eligible_recipients(s, today(), include_private=r.include_private)
-        if not x.flags
-    }
+    by_id = {x.person_id: x for x in recipients_for(s, today(), ids)}  # public scope
     printed = [address_in(by_id[i], form) for i in ids if i in by_id]
     printed = [lines for lines in printed if lines]
     return render(
