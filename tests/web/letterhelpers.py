@@ -71,7 +71,9 @@ def seed_letters(db: Database, today: dt.date | None = None) -> LettersSeeded:
             )
         )
         reg = Registry(s, "test:seed")
-        public_src = reg.add_source(SourceInput(url="https://example.org/addresses", title="Viasna"))
+        public_src = reg.add_source(
+            SourceInput(url="https://example.org/addresses", title="Viasna")
+        )
         private_src = reg.add_source(
             SourceInput(title=LETTER_SECRETS["private_verification"], visibility="private")
         )
@@ -92,14 +94,14 @@ def seed_letters(db: Database, today: dt.date | None = None) -> LettersSeeded:
             "IK-1 Navapolatsk",
             _birth_this_month(today, 1992),
         )
-        znak = held(
-            [NameInput("Максім Знак", language="be", is_primary=True)], "IK-1 Navapolatsk"
-        )
+        znak = held([NameInput("Максім Знак", language="be", is_primary=True)], "IK-1 Navapolatsk")
         # transferred to the remand prison ten days ago: the address switched then
         reg.add_event(
             znak,
             EventInput(
-                "transferred", (today - dt.timedelta(days=10)).isoformat(), facility="SIZO-8 Zhodzina"
+                "transferred",
+                (today - dt.timedelta(days=10)).isoformat(),
+                facility="SIZO-8 Zhodzina",
             ),
         )
         leap = held(

@@ -110,7 +110,11 @@ def test_pick_is_weighted_towards_fewer_letters(
     page = editor.get("/letters/counts")
     resp = editor.post(
         f"/letters/counts/{letters.losik}",
-        data={"delta": "9", "reason": "letters counted at a meeting", "csrf_token": csrf_of(page.text)},
+        data={
+            "delta": "9",
+            "reason": "letters counted at a meeting",
+            "csrf_token": csrf_of(page.text),
+        },
         follow_redirects=False,
     )
     assert resp.status_code == 303
@@ -220,7 +224,7 @@ def test_csv_lists_recipients_and_neutralises_formulas(
     with db.session() as s:
         reg = Registry(s, "test")
         p = reg.add_person(PersonInput(names=[NameInput("Formula Person", is_primary=True)]))
-        reg.add_event(p.id, EventInput("detained", "2022-01-01", facility="=HYPERLINK(\"x\")"))
+        reg.add_event(p.id, EventInput("detained", "2022-01-01", facility='=HYPERLINK("x")'))
     resp = anon.get("/letters.csv")
     assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(resp.text)))
@@ -235,7 +239,7 @@ def test_csv_lists_recipients_and_neutralises_formulas(
     ]
     assert losik["address_abroad"].splitlines()[-1] == "REPUBLIC OF BELARUS"
     assert losik["recipient_line"] and losik["letters_90d"] == "0"
-    assert by_name["Formula Person"]["facility"] == "'=HYPERLINK(\"x\")"
+    assert by_name["Formula Person"]["facility"] == '\'=HYPERLINK("x")'
     assert "Vyzvalena Released" not in by_name
 
 
@@ -243,9 +247,7 @@ def test_labels_print_only_people_one_may_write_to(
     anon: TestClient, letters: LettersSeeded
 ) -> None:
     ids = [letters.losik, letters.znak, letters.no_publicity, letters.hidden, letters.released]
-    html = anon.get(
-        "/letters/labels", params={"person": ids, "form": "abroad"}
-    ).text
+    html = anon.get("/letters/labels", params={"person": ids, "form": "abroad"}).text
     assert html.count('<div class="label"') == 2
     assert html.count("REPUBLIC OF BELARUS") == 2
     assert "3 chosen people are not printed" in html
@@ -296,7 +298,10 @@ def test_editors_see_counts_and_flags_others_do_not(
         follow_redirects=False,
     )
     assert resp.status_code == 303
-    assert "3 letters logged in the last 90 days" in TestClient(public_app).get("/letters?q=Losik").text
+    assert (
+        "3 letters logged in the last 90 days"
+        in TestClient(public_app).get("/letters?q=Losik").text
+    )
     bad = editor.post(
         f"/letters/counts/{letters.losik}",
         data={"delta": "two", "reason": "x", "csrf_token": token},
@@ -313,7 +318,12 @@ def test_editors_see_counts_and_flags_others_do_not(
     assert "no_publicity" in {f for x in counts for f in x["flags"]}
     resp = editor.post(
         f"/letters/flags/{letters.losik}",
-        data={"flag": "no_publicity", "reason": "family asked", "action": "set", "csrf_token": token},
+        data={
+            "flag": "no_publicity",
+            "reason": "family asked",
+            "action": "set",
+            "csrf_token": token,
+        },
         follow_redirects=False,
     )
     assert resp.status_code == 303

@@ -26,7 +26,13 @@ from prisonwatch.web.context import ctx
 from prisonwatch.web.convertors import ID_MAX
 from prisonwatch.web.display import names_in_script
 from prisonwatch.web.letters_errors import log_error
-from prisonwatch.web.letters_shared import address_forms, client_key, rng, today
+from prisonwatch.web.letters_shared import (
+    address_forms,
+    client_key,
+    public_sources_only,
+    rng,
+    today,
+)
 from prisonwatch.web.params import invalid, opt_int, opt_str
 from prisonwatch.web.render import locale_of, render
 from prisonwatch.web.security import Reader, checked_form, db_session, reader
@@ -52,12 +58,14 @@ def letters_page(
     query = opt_str(params, "q", QUERY_MAX)
     logged = opt_int(params, "logged", 1, ID_MAX)
     day = today()
-    fewest = fewest_letters(s, day, limit=FEWEST)
+    fewest = public_sources_only(s, fewest_letters(s, day, limit=FEWEST))
     found: list[Recipient] | None = None
     if query:
         found = eligible_recipients(s, day, query=query)
+        found = [*public_sources_only(s, found[:MAX_RESULTS]), *found[MAX_RESULTS:]]
     coming = birthdays(s, day, months=2)
-    ids = [x.person_id for x in [*fewest, *(found or [])[:MAX_RESULTS], *coming]]
+    ids = [x.person_id for x in [*fewest, *(found or [])[:MAX_RESULTS]]]
+    ids += [b.person_id for b in coming]
     shown = _shown(request, s, [*ids, *([logged] if logged else [])])
     return render(
         request,
@@ -80,6 +88,8 @@ def pick_page(
 ) -> Response:
     """Someone held today whose address is known, at random, fewer letters likelier."""
     chosen = pick(s, today(), rng=rng(request))
+    if chosen is not None:
+        (chosen,) = public_sources_only(s, [chosen])
     shown = _shown(request, s, [chosen.person_id]) if chosen else {}
     return render(request, "letters/pick.html", chosen=chosen, shown=shown, forms=address_forms)
 
@@ -88,7 +98,7 @@ def pick_page(
 def log_form(
     request: Request, form: FormData = Depends(checked_form), r: Reader = Depends(reader)
 ) -> Response:
-    """"I sent a letter": one more letter logged as sent (nothing about the sender is stored;
+    """ "I sent a letter": one more letter logged as sent (nothing about the sender is stored;
     limited per client)."""
     raw = form.get("person_id")
     if not isinstance(raw, str) or not raw.isdigit() or not 1 <= int(raw) <= ID_MAX:

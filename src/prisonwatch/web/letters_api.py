@@ -24,6 +24,7 @@ from prisonwatch.web.letters_errors import log_error
 from prisonwatch.web.letters_shared import (
     birthday_dict,
     client_key,
+    public_sources_only,
     recipient_dict,
     rng,
     today,
@@ -46,7 +47,7 @@ def api_recipients(
     return {
         "day": today().isoformat(),
         "total": len(found),
-        "items": [recipient_dict(x) for x in found[:limit]],
+        "items": [recipient_dict(x) for x in public_sources_only(s, found[:limit])],
     }
 
 
@@ -57,7 +58,10 @@ def api_birthdays(
     s: Session = Depends(db_session),
 ) -> dict[str, Any]:
     found = birthdays(s, today(), months=months)
-    return {"today": today().isoformat(), "items": [birthday_dict(b) for b in found]}
+    return {
+        "today": today().isoformat(),
+        "items": [birthday_dict(b) for b in public_sources_only(s, found)],
+    }
 
 
 @router.get(
@@ -70,7 +74,7 @@ def api_fewest(
     s: Session = Depends(db_session),
 ) -> dict[str, Any]:
     found = fewest_letters(s, today(), limit=limit)
-    return {"items": [recipient_dict(x) for x in found]}
+    return {"items": [recipient_dict(x) for x in public_sources_only(s, found)]}
 
 
 @router.get("/pick", summary="Someone to write to: at random, weighted towards fewer letters")
@@ -78,7 +82,9 @@ def api_pick(
     request: Request, r: Reader = Depends(reader), s: Session = Depends(db_session)
 ) -> dict[str, Any]:
     chosen = pick(s, today(), rng=rng(request))
-    return {"item": recipient_dict(chosen) if chosen is not None else None}
+    if chosen is None:
+        return {"item": None}
+    return {"item": recipient_dict(public_sources_only(s, [chosen])[0])}
 
 
 class LogIn(BaseModel):
