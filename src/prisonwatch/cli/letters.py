@@ -280,7 +280,7 @@ def log_cmd(
 @app.command("correct")
 def correct_cmd(
     person_id: Annotated[int, typer.Argument(help="The person.")],
-    delta: Annotated[int, typer.Argument(help="Letters to add (negative: to take off).")],
+    delta: Annotated[int, typer.Option("--delta", help="Letters to add (negative: to take off).")],
     reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")],
     db: DbOption = None,
     as_: AsOption = None,
