@@ -19,6 +19,7 @@ import hmac
 import os
 import random
 import secrets
+from collections.abc import Sequence
 
 from sqlalchemy import delete, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -185,10 +186,16 @@ def pick(session: Session, day: dt.date, *, rng: random.Random) -> Recipient | N
         for r in eligible_recipients(session, day)
         if r.facility is not None and r.facility.has_address
     ]
+    return choose(people, rng)
+
+
+def choose(people: Sequence[Recipient], rng: random.Random) -> Recipient | None:
+    """One of ``people`` at random with :func:`weight` (in person id order, so a seeded
+    ``rng`` gives the same person for the same candidates); None for none."""
     if not people:
         return None
-    people.sort(key=lambda r: r.person_id)
-    return rng.choices(people, weights=[weight(r.letters_90d) for r in people])[0]
+    ordered = sorted(people, key=lambda r: r.person_id)
+    return rng.choices(ordered, weights=[weight(r.letters_90d) for r in ordered])[0]
 
 
 __all__ = [
@@ -198,6 +205,7 @@ __all__ = [
     "LetterError",
     "NotEligible",
     "RateLimited",
+    "choose",
     "correct_count",
     "fewest_letters",
     "letter_counts",

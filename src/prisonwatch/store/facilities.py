@@ -88,7 +88,7 @@ def facility_key(text: str) -> str:
 _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sizo", ("sizo", "сизо", "сiзa", "сізa", "сізо", "pre-trial", "следственн", "следчы")),
     ("remand", ("remand", "ivs", "ивс", "ізаляцыі часовага", "temporary detention", "цип", "ціп")),
-    ("prison", ("prison", "турьма", "турма", "тюрьма", "crit")),
+    ("prison", ("prison", "турма", "тюрьма")),
     (
         "penal_colony",
         ("colony", "калонія", "колония", "ик-", "ік-", "ик ", "ік ", "исправительн", "выпраўлен"),
