@@ -288,6 +288,8 @@ def test_editors_see_counts_and_flags_others_do_not(
     for label in ("no_publicity", "incommunicado", "address_unknown", "hidden"):
         assert LETTER_SECRETS[label] in page, label
     assert "test: no_publicity" in page  # the reason, for editors
+    hidden_row = page[page.index(f'id="p{letters.hidden}"') :]
+    assert "no public name" in hidden_row[: hidden_row.index("</tr>")]
     # even an editor's /letters is what the public sees
     assert LETTER_SECRETS["no_publicity"] not in editor.get("/letters").text
     token = csrf_of(page)

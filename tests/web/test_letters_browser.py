@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from letterhelpers import LETTER_SECRETS, LettersSeeded, seed_letters
 from test_browser import _shot, browser  # noqa: F401  (module-scoped fixture)
-from webhelpers import require_chromium, seed_registry, serving
+from webhelpers import PASSWORD, require_chromium, seed_registry, serving
 
 from prisonwatch.store.db import Database
+from prisonwatch.store.users import create_user
 
 pytestmark = pytest.mark.browser
 
@@ -26,12 +27,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Letter
     db.migrate()
     seed_registry(db)
     seeded = seed_letters(db)
+    with db.session() as s:
+        create_user(s, "editor", PASSWORD, "editor", actor="test")
     with serving(db, public=True) as url:
         yield url, seeded
 
 
-def _page(browser: object, locale: str = "en-GB") -> object:
-    context = browser.new_context(  # type: ignore[attr-defined]
+def _page(chromium: object, locale: str = "en-GB") -> object:
+    context = chromium.new_context(  # type: ignore[attr-defined]
         viewport={"width": 1200, "height": 900}, java_script_enabled=False, locale=locale
     )
     return context.new_page()
@@ -104,7 +107,7 @@ def test_letters_in_belarusian(
     site: tuple[str, LettersSeeded],
     browser: object,  # noqa: F811
 ) -> None:
-    url, ls = site
+    url, _ = site
     page = _page(browser, "be-BY")
     page.goto(url + "/prefs?lang=be&next=/letters")  # type: ignore[attr-defined]
     text = page.inner_text("main")  # type: ignore[attr-defined]
@@ -112,4 +115,30 @@ def test_letters_in_belarusian(
     assert "Пра што пісаць і чаго пазбягаць" in text
     assert "Ігар Лосік" in text
     _shot(page, "letters-be")
+    page.context.close()  # type: ignore[attr-defined]
+
+
+def test_editor_sees_flags_and_corrects_a_count(
+    site: tuple[str, LettersSeeded],
+    browser: object,  # noqa: F811
+) -> None:
+    url, ls = site
+    page = _page(browser)
+    page.goto(url + "/login")  # type: ignore[attr-defined]
+    page.fill("input[name=username]", "editor")  # type: ignore[attr-defined]
+    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
+    page.click("form.narrow button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_load_state()  # type: ignore[attr-defined]
+    page.goto(url + "/letters")  # type: ignore[attr-defined]
+    page.click("text=Letter counts and flags (editors)")  # type: ignore[attr-defined]
+    page.wait_for_load_state()  # type: ignore[attr-defined]
+    row = page.locator(f"tr#p{ls.no_publicity}")  # type: ignore[attr-defined]
+    assert "no publicity" in row.inner_text() and "test: no_publicity" in row.inner_text()
+    losik = page.locator(f"tr#p{ls.losik}")  # type: ignore[attr-defined]
+    losik.locator("input[name=delta]").fill("4")
+    losik.locator("form.inline-form input[name=reason]").fill("counted at a letter evening")
+    losik.locator("form.inline-form button[type=submit]").click()
+    page.wait_for_load_state()  # type: ignore[attr-defined]
+    assert page.locator(f"tr#p{ls.losik} td.num").inner_text() == "4"  # type: ignore[attr-defined]
+    _shot(page, "letters-counts-editor")
     page.context.close()  # type: ignore[attr-defined]

@@ -59,15 +59,17 @@ def counts_page(
     query = opt_str(dict(request.query_params), "q", 200)
     rows = _rows(s, query)
     shown = rows[:MAX_ROWS]
+    script = locale_of(request).script
+    ids = [x.person_id for x in shown]
+    public = names_in_script(s, ids, script, include_private=False)
     return render(
         request,
         "letters/counts.html",
         rows=shown,
         total=len(rows),
         q=query or "",
-        names=names_in_script(
-            s, (x.person_id for x in shown), locale_of(request).script, include_private=True
-        ),
+        names=names_in_script(s, ids, script, include_private=True),
+        hidden={pid for pid in ids if pid not in public},
         reasons=_reasons(s, [x.person_id for x in shown if x.flags]),
         flags=FLAGS,
     )
