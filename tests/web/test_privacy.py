@@ -20,7 +20,7 @@ def letter_paths(*person_ids: int) -> list[str]:
     people = "&".join(f"person={p}" for p in person_ids)
     paths = [
         "/letters",
-        f"/letters?logged={person_ids[0]}",
+        *(f"/letters?logged={p}" for p in person_ids),
         "/letters/pick",
         f"/letters/labels?{people}",
         f"/letters/labels?{people}&form=be",

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from prisonwatch.letters.birthdays import birthdays
-from prisonwatch.letters.eligibility import eligible_recipients
+from prisonwatch.letters.eligibility import eligible_recipients, recipients_for
 from prisonwatch.letters.log import fewest_letters, log_letter, pick
 from prisonwatch.letters.model import Recipient
 from prisonwatch.web.context import ctx
@@ -66,7 +66,9 @@ def letters_page(
     coming = birthdays(s, day, months=2)
     ids = [x.person_id for x in [*fewest, *(found or [])[:MAX_RESULTS]]]
     ids += [b.person_id for b in coming]
-    shown = _shown(request, s, [*ids, *([logged] if logged else [])])
+    # thanks by name only for someone the public may write to (never a flagged person's name)
+    thanked = [x.person_id for x in recipients_for(s, day, [logged])] if logged else []
+    shown = _shown(request, s, [*ids, *thanked])
     return render(
         request,
         "letters/index.html",
@@ -78,7 +80,7 @@ def letters_page(
         next_month=[b for b in coming if b.day.month != day.month],
         shown=shown,
         forms=address_forms,
-        thanks=None if logged is None else shown.get(logged, ""),
+        thanks=None if logged is None else (shown.get(logged, "") if thanked else ""),
     )
 
 
