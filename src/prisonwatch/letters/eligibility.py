@@ -23,6 +23,7 @@ import datetime as dt
 import re
 import string
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -174,21 +175,28 @@ def current_facilities(
     return facility, died
 
 
+class NameRow(NamedTuple):
+    full_text: str
+    language: str | None
+    kind: str
+
+
 def _names(
     session: Session, person_ids: Sequence[int], include_private: bool
-) -> dict[int, list[Name]]:
-    out: dict[int, list[Name]] = {}
+) -> dict[int, list[NameRow]]:
+    """person id → the names the reader sees, primary first (plain rows: no ORM objects)."""
+    out: dict[int, list[NameRow]] = {}
     for part in _chunks(list(person_ids)):
-        for n in session.scalars(
-            select(Name)
+        for pid, full, lang, kind in session.execute(
+            select(Name.person_id, Name.full_text, Name.language, Name.kind)
             .where(Name.person_id.in_(part), *name_visible(include_private))
             .order_by(Name.person_id, Name.is_primary.desc(), Name.id)
         ):
-            out.setdefault(n.person_id, []).append(n)
+            out.setdefault(pid, []).append(NameRow(full, lang, kind))
     return out
 
 
-def envelope_name(names: Sequence[Name]) -> str:
+def envelope_name(names: Sequence[NameRow]) -> str:
     """The name for the envelope: the Russian official name, else the Belarusian one, else any
     name in Cyrillic, else the first name shown."""
     for test in (
