@@ -8,7 +8,8 @@ Rules (docs/letters.md says why):
   custody, even if a later event was recorded by mistake.
 * **The facility** is that of the latest event of the *current custody spell* (the events since
   the last release) that names one and has taken effect (``date_start <= day``): an address
-  switches on the transfer date, and a future-dated transfer changes nothing until then. When no
+  switches on the transfer date, and a future-dated transfer changes nothing until then; a
+  transfer to a place that is not a facility record (or not named) leaves no address. When no
   event of the spell names a facility, the latest case's facility is used — only if the person
   was never released before (cases have no dates: after a release and a re-arrest an old case's
   facility may be a place the person left long ago).
@@ -131,6 +132,7 @@ def current_facilities(
     the module doc, over the events and cases the reader may see."""
     facility: dict[int, int | None] = {}
     released_before: set[int] = set()
+    decided: set[int] = set()  # the current spell's events say where (or that it is unknown)
     died: set[int] = set()
     for part in _chunks(list(person_ids)):
         conds = [
@@ -156,11 +158,20 @@ def current_facilities(
             if kind in _OUT:
                 facility[pid] = None
                 released_before.add(pid)
+                decided.discard(pid)
             elif kind in HELD_KINDS and fid is not None:
                 facility[pid] = fid
+                decided.add(pid)
+            elif kind == EventKind.TRANSFERRED.value:
+                facility[pid] = None  # moved, and where to is not known (or not a record)
+                decided.add(pid)
             else:
                 facility.setdefault(pid, None)
-        lacking = [p for p in part if facility.get(p) is None and p not in released_before]
+        lacking = [
+            p
+            for p in part
+            if facility.get(p) is None and p not in released_before and p not in decided
+        ]
         if lacking:
             cconds: list[ColumnElement[bool]] = [
                 Case.person_id.in_(lacking),
