@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
 from prisonwatch.letters.eligibility import (
     eligible_recipients,
@@ -16,7 +17,7 @@ from prisonwatch.letters.eligibility import (
 from prisonwatch.letters.flags import clear_flag, set_flag
 from prisonwatch.letters.model import Recipient
 from prisonwatch.store.db import Database
-from prisonwatch.store.schema_letters import FLAGS
+from prisonwatch.store.schema_letters import FLAGS, Facility
 
 D = dt.date
 
@@ -198,10 +199,30 @@ def test_every_flag_keeps_a_person_out_of_public_results(
         assert pid in _where(eligible_recipients(s, day))
 
 
+def test_a_transfer_to_an_unknown_place_leaves_no_address(db: Database, build: type) -> None:
+    with db.session() as s:
+        b = build(s)
+        pid = b.person(
+            "Перавезены",
+            [("detained", "2024-01-10", "SIZO-1"), ("transferred", "2024-03-01")],
+            case_facility="IK-15",
+        )
+        where = _where(eligible_recipients(s, D(2024, 4, 1)))
+        assert pid in where and where[pid] is None
+
+
 def test_hidden_people_and_private_facts(db: Database, build: type) -> None:
     day = D(2025, 1, 1)
     with db.session() as s:
         b = build(s)
+        b.facility("Secret prison", "Секретная тюрьма")  # an editor made it a record
+        ghost = b.person(
+            "Прывід",
+            [
+                ("detained", "2024-01-10", "IK-3"),
+                ("transferred", "2024-08-01", "Unheard-of place", "private"),
+            ],
+        )
         hidden = b.person("Схаваны", [("detained", "2024-01-10", "IK-3")], private_names=True)
         moved = b.person(
             "Перавезены",
@@ -217,6 +238,9 @@ def test_hidden_people_and_private_facts(db: Database, build: type) -> None:
         private = _where(eligible_recipients(s, day, include_private=True))
         assert private[hidden] == "IK-3" and private[only_private] == "IK-3"
         assert private[moved] == "Secret prison"
+        # a private report's unknown place creates no (public) facility record
+        assert public[ghost] == "IK-3" and private[ghost] is None
+        assert s.scalar(select(Facility.id).where(Facility.name == "Unheard-of place")) is None
 
 
 def test_query_by_name_in_any_script_or_by_address(db: Database, build: type) -> None:

@@ -218,18 +218,20 @@ def test_migration_turns_free_text_into_records(fresh_url: str) -> None:
                 {"c": cid, "p": pid, "f": fac, "a": addr},
             )
         events = [
-            (1, 1, "detained", dt.date(2021, 1, 1), "СИЗО-1 Минск"),
-            (2, 1, "transferred", dt.date(2022, 1, 1), "ИК-3, Витебск"),
-            (3, 2, "detained", dt.date(2022, 1, 1), None),
+            (1, 1, "detained", dt.date(2021, 1, 1), "СИЗО-1 Минск", "public"),
+            (2, 1, "transferred", dt.date(2022, 1, 1), "ИК-3, Витебск", "public"),
+            (3, 2, "detained", dt.date(2022, 1, 1), None, "public"),
+            (4, 2, "transferred", dt.date(2023, 1, 1), "Secret place", "private"),
+            (5, 2, "transferred", dt.date(2023, 2, 1), "сизо-1 минск", "private"),
         ]
-        for eid, pid, kind, day, fac in events:
+        for eid, pid, kind, day, fac, vis in events:
             conn.execute(
                 text(
                     "INSERT INTO status_event (id, person_id, kind, date_start, date_precision,"
                     " date_approx, facility, visibility, created_at)"
-                    " VALUES (:e, :p, :k, :d, 3, false, :f, 'public', :t)"
+                    " VALUES (:e, :p, :k, :d, 3, false, :f, :v, :t)"
                 ),
-                {"e": eid, "p": pid, "k": kind, "d": day, "f": fac, "t": t},
+                {"e": eid, "p": pid, "k": kind, "d": day, "f": fac, "v": vis, "t": t},
             )
     _upgrade(fresh_url, "head")
     with engine.connect() as conn:
@@ -251,7 +253,8 @@ def test_migration_turns_free_text_into_records(fresh_url: str) -> None:
         case_links = dict(conn.execute(text("SELECT id, facility_id FROM case_file")).all())
         assert case_links == {1: ik3.id, 2: ik3.id, 3: None}
         ev_links = dict(conn.execute(text("SELECT id, facility_id FROM status_event")).all())
-        assert ev_links == {1: sizo.id, 2: ik3.id, 3: None}
+        # a private event links to a facility that exists, and creates none
+        assert ev_links == {1: sizo.id, 2: ik3.id, 3: None, 4: None, 5: sizo.id}
         # the free text stays, as history
         assert conn.execute(text("SELECT facility FROM case_file WHERE id = 2")).scalar() == (
             "ик 3 витебск"

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
 from .eligibility import eligible_recipients
-from .model import Birthday
+from .model import Birthday, Recipient
 
 
 def _month_start(day: dt.date, months_ahead: int) -> tuple[int, int]:
@@ -43,10 +44,18 @@ def birthdays(
     """Birthdays in the ``months`` calendar months starting with ``today``'s (past days of
     this month included), of the people eligible today, in date order. ``age``: the age
     reached on that day."""
+    people = eligible_recipients(session, today, include_private=include_private)
+    return birthdays_among(people, today, months=months)
+
+
+def birthdays_among(
+    people: Sequence[Recipient], today: dt.date, *, months: int = 2
+) -> list[Birthday]:
+    """:func:`birthdays` over an eligible list computed once (for ``today``)."""
     months = max(1, months)
     wanted = {_month_start(today, i) for i in range(months)}
     out = []
-    for r in eligible_recipients(session, today, include_private=include_private):
+    for r in people:
         born = full_birth_date(r.birth_date)
         if born is None:
             continue
@@ -61,4 +70,4 @@ def birthdays(
     return out
 
 
-__all__ = ["birthday_in", "birthdays", "full_birth_date"]
+__all__ = ["birthday_in", "birthdays", "birthdays_among", "full_birth_date"]

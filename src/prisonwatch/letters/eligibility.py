@@ -8,7 +8,8 @@ Rules (docs/letters.md says why):
   custody, even if a later event was recorded by mistake.
 * **The facility** is that of the latest event of the *current custody spell* (the events since
   the last release) that names one and has taken effect (``date_start <= day``): an address
-  switches on the transfer date, and a future-dated transfer changes nothing until then. When no
+  switches on the transfer date, and a future-dated transfer changes nothing until then; a
+  transfer to a place that is not a facility record (or not named) leaves no address. When no
   event of the spell names a facility, the latest case's facility is used — only if the person
   was never released before (cases have no dates: after a release and a re-arrest an old case's
   facility may be a place the person left long ago).
@@ -23,6 +24,7 @@ import datetime as dt
 import re
 import string
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -130,6 +132,7 @@ def current_facilities(
     the module doc, over the events and cases the reader may see."""
     facility: dict[int, int | None] = {}
     released_before: set[int] = set()
+    decided: set[int] = set()  # the current spell's events say where (or that it is unknown)
     died: set[int] = set()
     for part in _chunks(list(person_ids)):
         conds = [
@@ -155,11 +158,20 @@ def current_facilities(
             if kind in _OUT:
                 facility[pid] = None
                 released_before.add(pid)
+                decided.discard(pid)
             elif kind in HELD_KINDS and fid is not None:
                 facility[pid] = fid
+                decided.add(pid)
+            elif kind == EventKind.TRANSFERRED.value:
+                facility[pid] = None  # moved, and where to is not known (or not a record)
+                decided.add(pid)
             else:
                 facility.setdefault(pid, None)
-        lacking = [p for p in part if facility.get(p) is None and p not in released_before]
+        lacking = [
+            p
+            for p in part
+            if facility.get(p) is None and p not in released_before and p not in decided
+        ]
         if lacking:
             cconds: list[ColumnElement[bool]] = [
                 Case.person_id.in_(lacking),
@@ -174,21 +186,28 @@ def current_facilities(
     return facility, died
 
 
+class NameRow(NamedTuple):
+    full_text: str
+    language: str | None
+    kind: str
+
+
 def _names(
     session: Session, person_ids: Sequence[int], include_private: bool
-) -> dict[int, list[Name]]:
-    out: dict[int, list[Name]] = {}
+) -> dict[int, list[NameRow]]:
+    """person id → the names the reader sees, primary first (plain rows: no ORM objects)."""
+    out: dict[int, list[NameRow]] = {}
     for part in _chunks(list(person_ids)):
-        for n in session.scalars(
-            select(Name)
+        for pid, full, lang, kind in session.execute(
+            select(Name.person_id, Name.full_text, Name.language, Name.kind)
             .where(Name.person_id.in_(part), *name_visible(include_private))
             .order_by(Name.person_id, Name.is_primary.desc(), Name.id)
         ):
-            out.setdefault(n.person_id, []).append(n)
+            out.setdefault(pid, []).append(NameRow(full, lang, kind))
     return out
 
 
-def envelope_name(names: Sequence[Name]) -> str:
+def envelope_name(names: Sequence[NameRow]) -> str:
     """The name for the envelope: the Russian official name, else the Belarusian one, else any
     name in Cyrillic, else the first name shown."""
     for test in (

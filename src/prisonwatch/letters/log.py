@@ -21,14 +21,10 @@ import random
 import secrets
 from collections.abc import Sequence
 
-from sqlalchemy import delete, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from prisonwatch.store import audit
+from prisonwatch.store.letters import add_correction, add_letter, bump_counter, forget_counters
 from prisonwatch.store.schema import Person, utcnow
-from prisonwatch.store.schema_letters import LetterLog, LetterThrottle
 from prisonwatch.validation import FieldError, check_text
 
 from .counts import WINDOW_DAYS, letter_counts
@@ -39,8 +35,6 @@ MAX_PER_CLIENT_PER_DAY = 20
 MAX_PER_PERSON_PER_DAY = 1
 #: The largest correction an editor may make at once.
 MAX_CORRECTION = 10_000
-#: The actor of audit entries of letters logged by the public.
-PUBLIC_ACTOR = "public"
 
 _PROCESS_KEY = secrets.token_bytes(32)
 
@@ -72,32 +66,20 @@ def client_hash(client_key: str, day: dt.date, *parts: object) -> str:
     return hmac.new(_secret(), msg, hashlib.sha256).hexdigest()[:64]
 
 
-def _bump(session: Session, key: str, now: dt.datetime) -> int:
-    """Add one to the counter ``key`` (created at 0) and return the new count."""
-    dialect = session.get_bind().dialect.name
-    ins = (pg_insert if dialect == "postgresql" else sqlite_insert)(LetterThrottle)
-    session.execute(
-        ins.values(key=key, n=0, window_start=now).on_conflict_do_nothing(index_elements=["key"])
-    )
-    t = LetterThrottle
-    return int(
-        session.execute(update(t).where(t.key == key).values(n=t.n + 1).returning(t.n)).scalar_one()
-    )
-
-
 def _throttle(session: Session, client_key: str, person_id: int, day: dt.date) -> None:
     now = utcnow()
-    session.execute(
-        delete(LetterThrottle).where(LetterThrottle.window_start < now - dt.timedelta(days=2))
-    )
+    forget_counters(session, now - dt.timedelta(days=2))
     tomorrow = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
     wait = max(tomorrow - now, dt.timedelta(minutes=1))
     # one key order for every caller (client first), so concurrent writers never deadlock
-    if _bump(session, "c:" + client_hash(client_key, day), now) > MAX_PER_CLIENT_PER_DAY:
+    if bump_counter(session, "c:" + client_hash(client_key, day), now) > MAX_PER_CLIENT_PER_DAY:
         raise RateLimited(
             f"at most {MAX_PER_CLIENT_PER_DAY} letters can be logged a day from one place", wait
         )
-    if _bump(session, "p:" + client_hash(client_key, day, person_id), now) > MAX_PER_PERSON_PER_DAY:
+    if (
+        bump_counter(session, "p:" + client_hash(client_key, day, person_id), now)
+        > MAX_PER_PERSON_PER_DAY
+    ):
         raise RateLimited("this letter is already logged today", wait)
 
 
@@ -111,18 +93,7 @@ def log_letter(session: Session, person_id: int, *, client_key: str, day: dt.dat
     if not recipients_for(session, day, [person_id]):
         raise NotEligible(f"person {person_id} cannot be written to")
     _throttle(session, client_key or "-", person_id, day)
-    row = LetterLog(person_id=person_id, sent_on=day, count_delta=1, correction=False)
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        actor=PUBLIC_ACTOR,
-        action="create",
-        entity_type="letter_log",
-        entity_id=row.id,
-        person_id=person_id,
-        after={"sent_on": day.isoformat(), "count_delta": 1},
-    )
+    add_letter(session, person_id, day)
 
 
 def correct_count(session: Session, person_id: int, delta: int, *, actor: str, reason: str) -> None:
@@ -135,21 +106,7 @@ def correct_count(session: Session, person_id: int, delta: int, *, actor: str, r
         raise FieldError("reason", "a correction needs a reason")
     if session.get(Person, person_id) is None:
         raise NotEligible(f"no person with id {person_id}")
-    row = LetterLog(
-        person_id=person_id, sent_on=dt.date.today(), count_delta=delta, correction=True
-    )
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        entity_type="letter_log",
-        entity_id=row.id,
-        person_id=person_id,
-        after={"sent_on": row.sent_on.isoformat(), "count_delta": delta, "correction": True},
-        context=f"letter count corrected: {why}"[:500],
-    )
+    add_correction(session, person_id, delta, dt.date.today(), actor=actor, reason=why)
 
 
 def _tie(day: dt.date, person_id: int) -> str:
@@ -163,13 +120,21 @@ def fewest_letters(
 ) -> list[Recipient]:
     """Eligible people with an address, fewest letters logged in the last 90 days first
     (ties in an order that changes daily)."""
-    people = [
-        r
-        for r in eligible_recipients(session, day, include_private=include_private)
-        if r.facility is not None and r.facility.has_address
-    ]
-    people.sort(key=lambda r: (r.letters_90d, _tie(day, r.person_id)))
-    return people[: max(0, limit)]
+    return fewest_among(
+        eligible_recipients(session, day, include_private=include_private), day, limit=limit
+    )
+
+
+def with_address(people: Sequence[Recipient]) -> list[Recipient]:
+    """Those of ``people`` whose facility has an address in at least one language."""
+    return [r for r in people if r.facility is not None and r.facility.has_address]
+
+
+def fewest_among(people: Sequence[Recipient], day: dt.date, *, limit: int = 10) -> list[Recipient]:
+    """:func:`fewest_letters` over an eligible list computed once (a page that shows the pick,
+    the fewest list and the birthdays reads the eligible people once)."""
+    ranked = sorted(with_address(people), key=lambda r: (r.letters_90d, _tie(day, r.person_id)))
+    return ranked[: max(0, limit)]
 
 
 def weight(letters: int) -> float:
@@ -181,17 +146,13 @@ def pick(session: Session, day: dt.date, *, rng: random.Random) -> Recipient | N
     """One eligible person with an address (public scope), at random with :func:`weight`
     (someone without letters is twice as likely as someone with one, eleven times as likely
     as someone with ten). None when nobody can be picked."""
-    people = [
-        r
-        for r in eligible_recipients(session, day)
-        if r.facility is not None and r.facility.has_address
-    ]
-    return choose(people, rng)
+    return choose(with_address(eligible_recipients(session, day)), rng)
 
 
 def choose(people: Sequence[Recipient], rng: random.Random) -> Recipient | None:
-    """One of ``people`` at random with :func:`weight` (in person id order, so a seeded
-    ``rng`` gives the same person for the same candidates); None for none."""
+    """One of ``people`` (give it :func:`with_address` of an eligible list) at random
+    with :func:`weight`, in person id order, so a seeded ``rng`` gives the same person for the
+    same candidates; None for none."""
     if not people:
         return None
     ordered = sorted(people, key=lambda r: r.person_id)
@@ -207,9 +168,11 @@ __all__ = [
     "RateLimited",
     "choose",
     "correct_count",
+    "fewest_among",
     "fewest_letters",
     "letter_counts",
     "log_letter",
     "pick",
     "weight",
+    "with_address",
 ]

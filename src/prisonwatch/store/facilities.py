@@ -11,7 +11,9 @@ audited as ``facility`` entries in the same transaction). The free-text ``facili
 A free-text facility is matched to a record by :func:`facility_key` of its name (case, spaces
 and punctuation folded) against ``name``, ``name_be`` and ``name_ru``; no match creates a
 record named as written, with the kind guessed from the name and the address split from the
-case's ``facility_address`` (postal code, locality, the rest as the street).
+case's ``facility_address`` (postal code, locality, the rest as the street) — but only for a
+public case or event: the text of a private one (an unverified report) is linked to a facility
+that exists and never creates one (records and their audit entries are public).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from sqlalchemy.orm import Session
 from prisonwatch.store import audit
 from prisonwatch.store.schema import Case, Source, StatusEvent
 from prisonwatch.store.schema_letters import FACILITY_KINDS, Facility
+from prisonwatch.store.visibility import PUBLIC
 from prisonwatch.validation import FieldError, check_text
 
 
@@ -274,14 +277,20 @@ class Facilities:
             if n:
                 self._keys.setdefault(facility_key(n), f.id)
 
-    def resolve(self, text: str | None, address: str | None = None) -> Facility | None:
+    def resolve(
+        self, text: str | None, address: str | None = None, *, create: bool = True
+    ) -> Facility | None:
         """The facility named ``text`` (free text of a case or event): found by its key, or
         created with the kind guessed from the name and the address split from ``address``.
-        An address given for a known facility that has none fills it in."""
+        An address given for a known facility that has none fills it in. ``create=False`` (the
+        text of a private fact): only found — a facility record and its audit entry are public,
+        and must not reveal what an unverified report says."""
         name = check_text("facility", text, limit=LIMITS["name"])
         if not name:
             return None
         found = self.find(name)
+        if not create:
+            return found
         street, pc, locality = split_address(address)
         if found is not None:
             if address and not (found.street or found.postal_code or found.locality):
@@ -295,7 +304,7 @@ class Facilities:
 
     def link_case(self, case: Case) -> None:
         """Set the case's ``facility_id`` from its free text (NULL when it has none)."""
-        f = self.resolve(case.facility, case.facility_address)
+        f = self.resolve(case.facility, case.facility_address, create=case.visibility == PUBLIC)
         fid = f.id if f is not None else None
         if case.facility_id != fid:
             self.session.execute(update(Case).where(Case.id == case.id).values(facility_id=fid))
@@ -303,7 +312,7 @@ class Facilities:
 
     def link_event(self, event: StatusEvent) -> None:
         """Set the event's ``facility_id`` from its free text (NULL when it has none)."""
-        f = self.resolve(event.facility)
+        f = self.resolve(event.facility, create=event.visibility == PUBLIC)
         fid = f.id if f is not None else None
         if event.facility_id != fid:
             self.session.execute(
@@ -317,22 +326,25 @@ class Facilities:
         importer) or by other means than the registry writer. Returns how many changed."""
         changed = 0
         case_rows = self.session.execute(
-            select(Case.id, Case.facility, Case.facility_address, Case.facility_id).where(
-                Case.facility.is_not(None)
-            )
+            select(
+                Case.id, Case.facility, Case.facility_address, Case.facility_id, Case.visibility
+            ).where(Case.facility.is_not(None))
         ).all()
         ev_rows = self.session.execute(
-            select(StatusEvent.id, StatusEvent.facility, StatusEvent.facility_id).where(
-                StatusEvent.facility.is_not(None)
-            )
+            select(
+                StatusEvent.id,
+                StatusEvent.facility,
+                StatusEvent.facility_id,
+                StatusEvent.visibility,
+            ).where(StatusEvent.facility.is_not(None))
         ).all()
         for table, rows in (
-            (Case, [(i, t, a, f) for i, t, a, f in case_rows]),
-            (StatusEvent, [(i, t, None, f) for i, t, f in ev_rows]),
+            (Case, [(i, t, a, f, v) for i, t, a, f, v in case_rows]),
+            (StatusEvent, [(i, t, None, f, v) for i, t, f, v in ev_rows]),
         ):
             updates = []
-            for row_id, text, addr, fid in rows:
-                want = self.resolve(text, addr)
+            for row_id, text, addr, fid, vis in rows:
+                want = self.resolve(text, addr, create=vis == PUBLIC)
                 want_id = want.id if want is not None else None
                 if want_id != fid:
                     updates.append({"b_id": row_id, "b_fid": want_id})

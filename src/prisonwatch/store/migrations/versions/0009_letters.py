@@ -10,7 +10,8 @@ as history). Then the free text becomes records: every distinct facility name of
 event (matched by :func:`prisonwatch.store.facilities.facility_key`: case, spaces and
 punctuation folded) becomes one facility — its kind guessed from the name, its address split
 from a case's ``facility_address`` — each with an audit entry by ``migration 0009_letters``;
-and the rows' ``facility_id`` is set.
+and the rows' ``facility_id`` is set. Only public cases and events create facilities (a record
+is public); a private one is linked when its text names a facility that exists.
 """
 
 from __future__ import annotations
@@ -139,12 +140,14 @@ def _free_text_to_records() -> None:
         sa.column("facility", sa.String),
         sa.column("facility_address", sa.String),
         sa.column("facility_id", sa.Integer),
+        sa.column("visibility", sa.String),
     )
     event = sa.table(
         "status_event",
         sa.column("id", sa.Integer),
         sa.column("facility", sa.String),
         sa.column("facility_id", sa.Integer),
+        sa.column("visibility", sa.String),
     )
     facility = sa.table(
         "facility",
@@ -169,7 +172,7 @@ def _free_text_to_records() -> None:
     addresses: dict[str, str] = {}
     for name, address in conn.execute(
         sa.select(case.c.facility, case.c.facility_address)
-        .where(case.c.facility.is_not(None))
+        .where(case.c.facility.is_not(None), case.c.visibility == "public")
         .order_by(case.c.id)
     ):
         key = facility_key(name)
@@ -179,8 +182,12 @@ def _free_text_to_records() -> None:
         row[0]
         for row in conn.execute(
             sa.union(
-                sa.select(case.c.facility.label("f")).where(case.c.facility.is_not(None)),
-                sa.select(event.c.facility.label("f")).where(event.c.facility.is_not(None)),
+                sa.select(case.c.facility.label("f")).where(
+                    case.c.facility.is_not(None), case.c.visibility == "public"
+                ),
+                sa.select(event.c.facility.label("f")).where(
+                    event.c.facility.is_not(None), event.c.visibility == "public"
+                ),
             )
         )
     ]
@@ -218,8 +225,21 @@ def _free_text_to_records() -> None:
                 context="facility records from the free text of cases and events",
             )
         )
+    private_names = [
+        row[0]
+        for row in conn.execute(
+            sa.union(
+                sa.select(case.c.facility.label("f")).where(
+                    case.c.facility.is_not(None), case.c.visibility != "public"
+                ),
+                sa.select(event.c.facility.label("f")).where(
+                    event.c.facility.is_not(None), event.c.visibility != "public"
+                ),
+            )
+        )
+    ]
     for table in (case, event):
-        for name in set(names):
+        for name in set(names) | set(private_names):
             linked = ids.get(facility_key(name))
             if linked is not None:
                 conn.execute(
