@@ -18,9 +18,9 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from prisonwatch.letters.birthdays import birthdays
+from prisonwatch.letters.birthdays import birthdays_among
 from prisonwatch.letters.eligibility import eligible_recipients, recipients_for
-from prisonwatch.letters.log import fewest_letters, log_letter, pick
+from prisonwatch.letters.log import fewest_among, log_letter, pick
 from prisonwatch.letters.model import Recipient
 from prisonwatch.web.context import ctx
 from prisonwatch.web.convertors import ID_MAX
@@ -58,12 +58,13 @@ def letters_page(
     query = opt_str(params, "q", QUERY_MAX)
     logged = opt_int(params, "logged", 1, ID_MAX)
     day = today()
-    fewest = public_sources_only(s, fewest_letters(s, day, limit=FEWEST))
+    people = eligible_recipients(s, day)  # read once: the fewest and the birthdays come from it
+    fewest = public_sources_only(s, fewest_among(people, day, limit=FEWEST))
     found: list[Recipient] | None = None
     if query:
         found = eligible_recipients(s, day, query=query)
         found = [*public_sources_only(s, found[:MAX_RESULTS]), *found[MAX_RESULTS:]]
-    coming = birthdays(s, day, months=2)
+    coming = birthdays_among(people, day, months=2)
     ids = [x.person_id for x in [*fewest, *(found or [])[:MAX_RESULTS]]]
     ids += [b.person_id for b in coming]
     # thanks by name only for someone the public may write to (never a flagged person's name)
