@@ -6,7 +6,13 @@ import datetime as dt
 
 import pytest
 
-from prisonwatch.letters.birthdays import birthday_in, birthdays, full_birth_date
+from prisonwatch.letters.birthdays import (
+    birthday_in,
+    birthdays,
+    birthdays_among,
+    full_birth_date,
+)
+from prisonwatch.letters.eligibility import eligible_recipients
 from prisonwatch.store.db import Database
 
 D = dt.date
@@ -49,6 +55,8 @@ def test_birthdays_this_month_and_next(db: Database, build: type) -> None:
             birth="1970-02-10",
         )
         found = birthdays(s, D(2027, 2, 10))
+        people = eligible_recipients(s, D(2027, 2, 10))
+        assert birthdays_among(people, D(2027, 2, 10)) == found
         got = {x.person_id: (x.day, x.age) for x in found}
         assert got == {
             past: (D(2027, 2, 1), 42),

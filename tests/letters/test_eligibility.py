@@ -315,3 +315,23 @@ def test_envelope_name_prefers_russian_then_belarusian() -> None:
     assert envelope_name([N("Latin Name", "en"), N("Імя", "be"), N("Имя", "ru")]) == "Имя"  # type: ignore[list-item]
     assert envelope_name([N("Latin Name", "en"), N("Імя", "be")]) == "Імя"  # type: ignore[list-item]
     assert envelope_name([N("Latin Name", "en")]) == "Latin Name"  # type: ignore[list-item]
+
+
+def test_verified_source_shown_only_when_public(db: Database, build: type) -> None:
+    from prisonwatch.store.facilities import Facilities
+    from prisonwatch.store.registry import Registry, SourceInput
+
+    with db.session() as s:
+        b = build(s)
+        fid = b.facility("IK-3", "ИК-3")
+        pid = b.person("Асоба", [("detained", "2024-01-10", "IK-3")])
+        src = Registry(s, "ed").add_source(
+            SourceInput(url="https://example.org/private-call", visibility="private")
+        )
+        Facilities(s, "ed").verify(fid, D(2024, 12, 1), src.id)
+        (public,) = recipients_for(s, D(2025, 1, 1), [pid])
+        (private,) = recipients_for(s, D(2025, 1, 1), [pid], include_private=True)
+        assert public.facility is not None and private.facility is not None
+        assert public.facility.verified_on == D(2024, 12, 1)
+        assert public.facility.verified_source is None
+        assert private.facility.verified_source == "https://example.org/private-call"

@@ -11,17 +11,20 @@ import pytest
 from sqlalchemy import select
 
 from prisonwatch.letters import log as letters_log
+from prisonwatch.letters.eligibility import eligible_recipients
 from prisonwatch.letters.flags import set_flag
 from prisonwatch.letters.log import (
     NotEligible,
     RateLimited,
     choose,
     correct_count,
+    fewest_among,
     fewest_letters,
     letter_counts,
     log_letter,
     pick,
     weight,
+    with_address,
 )
 from prisonwatch.letters.model import Recipient
 from prisonwatch.store.db import Database
@@ -120,6 +123,9 @@ def test_fewest_letters_first_with_an_address_only(db: Database, build: type) ->
         log_letter(s, one, client_key="c0", day=DAY)
         ranked = [r.person_id for r in fewest_letters(s, DAY)]
         assert ranked == [none_, one, many]
+        people = eligible_recipients(s, DAY)  # a page reads the list once: the same ranking
+        assert [r.person_id for r in fewest_among(people, DAY)] == ranked
+        assert {r.person_id for r in with_address(people)} == {none_, one, many}
         assert no_address not in ranked
         assert [r.person_id for r in fewest_letters(s, DAY, limit=1)] == [none_]
 

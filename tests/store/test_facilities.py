@@ -265,3 +265,18 @@ def test_migration_turns_free_text_into_records(fresh_url: str) -> None:
         assert audited == 2
     engine.dispose()
     Database(fresh_url).check_ready()
+
+
+def test_two_writers_in_one_transaction_do_not_duplicate(db: Database) -> None:
+    with db.session() as s:
+        reg = Registry(s, "ed")
+        pid = reg.add_person(PersonInput(names=[NameInput("Асоба")])).id
+        reg.add_case(pid, CaseInput(facility="IK-1"))  # the registry's writer reads the keys
+        other = Facilities(s, "ed")
+        added = other.add(FacilityInput(name="IK-2", name_ru="ИК-2"))
+        case = reg.add_case(pid, CaseInput(facility="ИК-2"))
+        assert case.facility_id == added.id
+        other.edit(added.id, {"name_ru": "ИК-22"})
+        case = reg.add_case(pid, CaseInput(facility="ИК-2"))  # no longer a name of it
+        assert case.facility_id not in (None, added.id)
+        assert s.scalar(select(text("count(*)")).select_from(Facility)) == 3

@@ -275,7 +275,9 @@ def recipients_for(
     names = _names(session, ids, include_private)
     ids = [p for p in ids if names.get(p)]  # a reader never sees a person without a name
     views = facility_views(
-        session, (f for p in ids if (f := where.get(p)) is not None), include_private=True
+        session,
+        (f for p in ids if (f := where.get(p)) is not None),
+        include_private=include_private,
     )
     fmts = dict(
         session.execute(

@@ -171,6 +171,10 @@ def _clean(field_name: str, value: Any) -> Any:
     return check_text(field_name, value, limit=LIMITS[field_name])
 
 
+def _names_of(f: Facility) -> list[str]:
+    return [n for n in (f.name, f.name_be, f.name_ru) if n]
+
+
 # -- the writer -----------------------------------------------------------------------------
 
 
@@ -180,6 +184,7 @@ class Facilities:
     actor: str
     context: str | None = None
     _keys: dict[str, int] | None = field(default=None, repr=False)
+    _missed: set[str] = field(default_factory=set, repr=False)
 
     def _audit(
         self, action: str, f: Facility, before: dict[str, Any] | None, after: dict[str, Any]
@@ -250,18 +255,26 @@ class Facilities:
             self._audit("verify", f, b, a)
         return f
 
-    def find(self, text: str) -> Facility | None:
+    def find(self, text: str, *, _again: bool = True) -> Facility | None:
         """The facility whose name (in any language) has the key of ``text``. Facilities are
-        few (a country's prisons): their keys are read once per writer and kept."""
+        few (a country's prisons): their keys are read once per writer and kept, and read again
+        on the first miss of a key (another writer in the transaction may have added it)."""
         key = facility_key(text)
         if not key:
             return None
-        if self._keys is None:
+        if self._keys is None or (key not in self._keys and key not in self._missed):
             self._keys = {}
             for f in self.session.scalars(select(Facility).order_by(Facility.id)):
                 self._remember(f)
         fid = self._keys.get(key)
-        return self.session.get(Facility, fid) if fid is not None else None
+        if fid is None:
+            self._missed.add(key)
+            return None
+        found = self.session.get(Facility, fid)
+        if found is None or key not in {facility_key(n) for n in _names_of(found)}:
+            self._keys, self._missed = None, set()  # renamed or deleted meanwhile
+            return self.find(text, _again=False) if _again else None
+        return found
 
     def _check_unique(self, values: dict[str, Any], own_id: int | None) -> None:
         for key in ("name", "name_be", "name_ru"):
@@ -273,9 +286,9 @@ class Facilities:
     def _remember(self, f: Facility) -> None:
         if self._keys is None:
             return
-        for n in (f.name, f.name_be, f.name_ru):
-            if n:
-                self._keys.setdefault(facility_key(n), f.id)
+        for n in _names_of(f):
+            self._keys.setdefault(facility_key(n), f.id)
+        self._missed.clear()
 
     def resolve(
         self, text: str | None, address: str | None = None, *, create: bool = True

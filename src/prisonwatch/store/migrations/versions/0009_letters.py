@@ -238,15 +238,35 @@ def _free_text_to_records() -> None:
             )
         )
     ]
+    # one pass per table through a mapping (text as written → facility), not a scan per name:
+    # status_event.facility has no index
+    mapping = sa.Table(
+        "pw_facility_text_0009",
+        sa.MetaData(),
+        sa.Column("text", sa.String(300), primary_key=True),
+        sa.Column("facility_id", sa.Integer, nullable=False),
+        prefixes=["TEMPORARY"],
+    )
+    mapping.create(conn)
+    rows = [
+        {"text": name, "facility_id": ids[facility_key(name)]}
+        for name in set(names) | set(private_names)
+        if facility_key(name) in ids
+    ]
+    if rows:
+        conn.execute(mapping.insert(), rows)
     for table in (case, event):
-        for name in set(names) | set(private_names):
-            linked = ids.get(facility_key(name))
-            if linked is not None:
-                conn.execute(
-                    table.update()
-                    .where(table.c.facility == name, table.c.facility_id.is_(None))
-                    .values(facility_id=linked)
-                )
+        found = (
+            sa.select(mapping.c.facility_id)
+            .where(mapping.c.text == table.c.facility)
+            .scalar_subquery()
+        )
+        conn.execute(
+            table.update()
+            .where(table.c.facility.is_not(None), table.c.facility_id.is_(None))
+            .values(facility_id=found)
+        )
+    mapping.drop(conn)
 
 
 def upgrade() -> None:
