@@ -29,7 +29,6 @@ from prisonwatch.web.letters_errors import log_error
 from prisonwatch.web.letters_shared import (
     address_forms,
     client_key,
-    public_sources_only,
     rng,
     today,
 )
@@ -59,11 +58,10 @@ def letters_page(
     logged = opt_int(params, "logged", 1, ID_MAX)
     day = today()
     people = eligible_recipients(s, day)  # read once: the fewest and the birthdays come from it
-    fewest = public_sources_only(s, fewest_among(people, day, limit=FEWEST))
+    fewest = fewest_among(people, day, limit=FEWEST)
     found: list[Recipient] | None = None
     if query:
         found = eligible_recipients(s, day, query=query)
-        found = [*public_sources_only(s, found[:MAX_RESULTS]), *found[MAX_RESULTS:]]
     coming = birthdays_among(people, day, months=2)
     ids = [x.person_id for x in [*fewest, *(found or [])[:MAX_RESULTS]]]
     ids += [b.person_id for b in coming]
@@ -91,8 +89,6 @@ def pick_page(
 ) -> Response:
     """Someone held today whose address is known, at random, fewer letters likelier."""
     chosen = pick(s, today(), rng=rng(request))
-    if chosen is not None:
-        (chosen,) = public_sources_only(s, [chosen])
     shown = _shown(request, s, [chosen.person_id]) if chosen else {}
     return render(request, "letters/pick.html", chosen=chosen, shown=shown, forms=address_forms)
 

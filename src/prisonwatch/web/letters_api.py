@@ -24,7 +24,6 @@ from prisonwatch.web.letters_errors import log_error
 from prisonwatch.web.letters_shared import (
     birthday_dict,
     client_key,
-    public_sources_only,
     recipient_dict,
     rng,
     today,
@@ -47,7 +46,7 @@ def api_recipients(
     return {
         "day": today().isoformat(),
         "total": len(found),
-        "items": [recipient_dict(x) for x in public_sources_only(s, found[:limit])],
+        "items": [recipient_dict(x) for x in found[:limit]],
     }
 
 
@@ -60,7 +59,7 @@ def api_birthdays(
     found = birthdays(s, today(), months=months)
     return {
         "today": today().isoformat(),
-        "items": [birthday_dict(b) for b in public_sources_only(s, found)],
+        "items": [birthday_dict(b) for b in found],
     }
 
 
@@ -74,7 +73,7 @@ def api_fewest(
     s: Session = Depends(db_session),
 ) -> dict[str, Any]:
     found = fewest_letters(s, today(), limit=limit)
-    return {"items": [recipient_dict(x) for x in public_sources_only(s, found)]}
+    return {"items": [recipient_dict(x) for x in found]}
 
 
 @router.get("/pick", summary="Someone to write to: at random, weighted towards fewer letters")
@@ -82,9 +81,7 @@ def api_pick(
     request: Request, r: Reader = Depends(reader), s: Session = Depends(db_session)
 ) -> dict[str, Any]:
     chosen = pick(s, today(), rng=rng(request))
-    if chosen is None:
-        return {"item": None}
-    return {"item": recipient_dict(public_sources_only(s, [chosen])[0])}
+    return {"item": recipient_dict(chosen) if chosen is not None else None}
 
 
 class LogIn(BaseModel):

@@ -7,20 +7,14 @@ proxy reports); the letters log stores only a keyed hash of it, and only for two
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import random
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import Request
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
 
 from prisonwatch.letters.model import Address, Birthday, FacilityView, Recipient
-from prisonwatch.store.schema import Source
-from prisonwatch.store.visibility import PUBLIC
 
 #: the forms of an address a letter may need, in the order the pages show them
 ADDRESS_FORMS = ("ru", "be", "abroad")
@@ -125,33 +119,3 @@ def birthday_dict(b: Birthday) -> dict[str, Any]:
         "age": b.age,
         "facility": facility_dict(b.facility),
     }
-
-
-_Item = TypeVar("_Item", Recipient, Birthday)
-
-
-def public_sources_only(s: Session, items: Sequence[_Item]) -> list[_Item]:
-    """``items`` with each facility's ``verified_source`` kept only when it is the URL or title
-    of a public source (letters-core hands it over whatever the reader: REQUESTS.md, item 1;
-    a guard, harmless once that is fixed)."""
-    values = {
-        x.facility.verified_source
-        for x in items
-        if x.facility is not None and x.facility.verified_source
-    }
-    if not values:
-        return list(items)
-    public: set[str] = set()
-    for url, title in s.execute(
-        select(Source.url, Source.title).where(
-            Source.visibility == PUBLIC, or_(Source.url.in_(values), Source.title.in_(values))
-        )
-    ):
-        public.update(v for v in (url, title) if v)
-    out = []
-    for x in items:
-        f = x.facility
-        if f is not None and f.verified_source and f.verified_source not in public:
-            x = dataclasses.replace(x, facility=dataclasses.replace(f, verified_source=None))
-        out.append(x)
-    return out
