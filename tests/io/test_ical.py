@@ -71,3 +71,18 @@ def test_calendar_has_all_day_events_with_uid_and_stamp() -> None:
     assert "SUMMARY:Birthday: Мікалай\\, 70" in lines
     assert "DESCRIPTION:Line 1\\nLine 2" in lines
     assert "UID:b-1-2027@x" in lines and "UID:b-2-2026@x" in lines
+
+
+@pytest.mark.parametrize(
+    ("span", "text"),
+    [
+        (dt.timedelta(days=1), "P1D"),
+        (dt.timedelta(hours=6), "PT6H"),
+        (dt.timedelta(minutes=90), "PT90M"),
+    ],
+)
+def test_refresh_interval(span: dt.timedelta, text: str) -> None:
+    lines = unfold(calendar([], name="x", prodid="-//x//EN", stamp=STAMP, refresh=span))
+    assert f"REFRESH-INTERVAL;VALUE=DURATION:{text}" in lines
+    assert f"X-PUBLISHED-TTL:{text}" in lines
+    assert lines[-1] == "END:VCALENDAR" and "BEGIN:VEVENT" not in lines

@@ -188,6 +188,7 @@ def test_birthday_feed_is_valid_icalendar(anon: TestClient, letters: LettersSeed
     lines = _unfold(raw.decode("utf-8"))
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
     assert "VERSION:2.0" in lines and any(x.startswith("PRODID:") for x in lines)
+    assert "REFRESH-INTERVAL;VALUE=DURATION:P1D" in lines  # one event per birthday: refresh daily
     events: list[dict[str, str]] = []
     current: dict[str, str] | None = None
     for line in lines:

@@ -50,12 +50,31 @@ def fold(line: str) -> str:
     return (CRLF + " ").join(pieces)
 
 
+def _duration(span: dt.timedelta) -> str:
+    """A positive RFC 5545 duration in days, hours or minutes (``P1D``, ``PT6H``, ``PT30M``)."""
+    seconds = max(60, int(span.total_seconds()))
+    if seconds % 86400 == 0:
+        return f"P{seconds // 86400}D"
+    if seconds % 3600 == 0:
+        return f"PT{seconds // 3600}H"
+    return f"PT{seconds // 60}M"
+
+
 def _stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def calendar(events: Iterable[DayEvent], *, name: str, prodid: str, stamp: dt.datetime) -> str:
-    """The whole ``VCALENDAR`` (``stamp``: the ``DTSTAMP`` of every event, timezone-aware)."""
+def calendar(
+    events: Iterable[DayEvent],
+    *,
+    name: str,
+    prodid: str,
+    stamp: dt.datetime,
+    refresh: dt.timedelta | None = None,
+) -> str:
+    """The whole ``VCALENDAR`` (``stamp``: the ``DTSTAMP`` of every event, timezone-aware;
+    ``refresh``: how often a subscribed calendar should fetch it again, RFC 7986
+    ``REFRESH-INTERVAL`` and the older ``X-PUBLISHED-TTL``)."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -64,6 +83,9 @@ def calendar(events: Iterable[DayEvent], *, name: str, prodid: str, stamp: dt.da
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape_text(name)}",
     ]
+    if refresh is not None:
+        duration = _duration(refresh)
+        lines += [f"REFRESH-INTERVAL;VALUE=DURATION:{duration}", f"X-PUBLISHED-TTL:{duration}"]
     for e in events:
         lines += [
             "BEGIN:VEVENT",

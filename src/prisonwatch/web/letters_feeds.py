@@ -116,6 +116,7 @@ def birthdays_ics(
         name=loc.gettext("Birthdays of political prisoners"),
         prodid="-//PrisonWatch//Letters//EN",
         stamp=dt.datetime.now(dt.UTC),
+        refresh=dt.timedelta(days=1),
     )
     return Response(
         text.encode("utf-8"),
