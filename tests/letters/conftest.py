@@ -3,12 +3,14 @@ through the registry writer (so facilities become records as in real use)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pytest
 from sqlalchemy.orm import Session
 
+from prisonwatch.letters import log as letters_log
 from prisonwatch.store.facilities import Facilities, FacilityInput
 from prisonwatch.store.registry import CaseInput, EventInput, NameInput, PersonInput, Registry
 
@@ -73,3 +75,17 @@ class Builder:
 @pytest.fixture
 def build() -> type[Builder]:
     return Builder
+
+
+@dataclass
+class Clock:
+    """The real date as the letters log sees it (its limits count by it)."""
+
+    today: dt.date = dt.date(2025, 1, 1)
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    c = Clock()
+    monkeypatch.setattr(letters_log, "_today", lambda: c.today)
+    return c

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -28,6 +29,7 @@ from prisonwatch.letters.log import (
 )
 from prisonwatch.letters.model import Recipient
 from prisonwatch.store.db import Database
+from prisonwatch.store.letters import add_letter
 from prisonwatch.store.schema import AuditEntry
 from prisonwatch.store.schema_letters import LetterLog, LetterThrottle
 from prisonwatch.validation import FieldError
@@ -52,7 +54,7 @@ def test_only_eligible_people_can_be_logged(db: Database, build: type) -> None:
 
 
 def test_rate_limit_per_person_and_per_client(
-    db: Database, build: type, monkeypatch: pytest.MonkeyPatch
+    db: Database, build: type, monkeypatch: pytest.MonkeyPatch, clock: Any
 ) -> None:
     monkeypatch.setattr(letters_log, "MAX_PER_CLIENT_PER_DAY", 3)
     with db.session() as s:
@@ -62,36 +64,50 @@ def test_rate_limit_per_person_and_per_client(
         log_letter(s, people[0], client_key="10.0.0.1", day=DAY)
     with pytest.raises(RateLimited), db.session() as s:  # the same letter again, same day
         log_letter(s, people[0], client_key="10.0.0.1", day=DAY)
-    with db.session() as s:  # another client, or the next day, may
+    with pytest.raises(RateLimited), db.session() as s:  # saying it was sent another day
+        log_letter(s, people[0], client_key="10.0.0.1", day=DAY - dt.timedelta(days=1))
+    with db.session() as s:  # another client may
         log_letter(s, people[0], client_key="10.0.0.2", day=DAY)
-        log_letter(s, people[0], client_key="10.0.0.1", day=DAY + dt.timedelta(days=1))
     with db.session() as s:
         log_letter(s, people[1], client_key="10.0.0.1", day=DAY)
         log_letter(s, people[2], client_key="10.0.0.1", day=DAY)
     with pytest.raises(RateLimited) as exc, db.session() as s:  # a 4th letter that day
-        log_letter(s, people[3], client_key="10.0.0.1", day=DAY)
+        log_letter(s, people[3], client_key="10.0.0.1", day=DAY - dt.timedelta(days=3))
     assert exc.value.retry_after > dt.timedelta(0)
+    clock.today = DAY + dt.timedelta(days=1)  # the next day: the same letter again, and more
+    with db.session() as s:
+        log_letter(s, people[0], client_key="10.0.0.1", day=DAY + dt.timedelta(days=1))
+        log_letter(s, people[3], client_key="10.0.0.1", day=DAY)
     with db.session() as s:
         counts = letter_counts(s, DAY + dt.timedelta(days=1))
-        assert counts == {people[0]: 3, people[1]: 1, people[2]: 1}
+        assert counts == {people[0]: 3, people[1]: 1, people[2]: 1, people[3]: 1}
         keys = list(s.scalars(select(LetterThrottle.key)))
         assert keys and not any("10.0.0" in k for k in keys)  # nothing of the client stored
         entries = list(s.scalars(select(AuditEntry).where(AuditEntry.entity_type == "letter_log")))
-        assert len(entries) == 5 and all("10.0.0" not in str(e.after) for e in entries)
+        assert len(entries) == 6 and all("10.0.0" not in str(e.after) for e in entries)
+
+
+@pytest.mark.parametrize("back", [-2, 8, 400])
+def test_only_recent_days(db: Database, build: type, back: int) -> None:
+    with db.session() as s:
+        pid = build(s).person("Асоба", HELD)
+        with pytest.raises(FieldError):
+            log_letter(s, pid, client_key="c", day=DAY - dt.timedelta(days=back))
+        log_letter(s, pid, client_key="c", day=DAY - dt.timedelta(days=7))
 
 
 def test_counts_cover_the_last_90_days(db: Database, build: type) -> None:
     with db.session() as s:
         pid = build(s).person("Асоба", [("detained", "2020-01-10", "IK-3")])
         for back in (0, 89, 90, 200):
-            log_letter(s, pid, client_key=f"c{back}", day=DAY - dt.timedelta(days=back))
+            add_letter(s, pid, DAY - dt.timedelta(days=back))
         assert letter_counts(s, DAY) == {pid: 2}  # day-0 and day-89; day-90 is out
         assert letter_counts(s, DAY, days=365) == {pid: 4}
         assert letter_counts(s, DAY - dt.timedelta(days=1)) == {pid: 2}  # 89 and 90 back
 
 
 def test_corrections(db: Database, build: type) -> None:
-    today = dt.date.today()
+    today = DAY
     with db.session() as s:
         pid = build(s).person("Асоба", [("detained", "2020-01-10", "IK-3")])
         log_letter(s, pid, client_key="a", day=today)

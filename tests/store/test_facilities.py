@@ -182,12 +182,12 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         admin.dispose()
 
 
-def _upgrade(url: str, target: str) -> None:
+def _upgrade(url: str, target: str, *, down: bool = False) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
         cfg = alembic_config(url)
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, target)
+        (command.downgrade if down else command.upgrade)(cfg, target)
     engine.dispose()
 
 
@@ -265,6 +265,16 @@ def test_migration_turns_free_text_into_records(fresh_url: str) -> None:
         assert audited == 2
     engine.dispose()
     Database(fresh_url).check_ready()
+    _upgrade(fresh_url, "0007", down=True)  # and back: the tables and columns go, text stays
+    engine = create_engine(fresh_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT facility FROM status_event WHERE id = 2")).scalar() == (
+            "ИК-3, Витебск"
+        )
+        with pytest.raises(Exception, match="facility"):
+            conn.execute(text("SELECT facility_id FROM case_file"))
+    engine.dispose()
+    _upgrade(fresh_url, "head")
 
 
 def test_two_writers_in_one_transaction_do_not_duplicate(db: Database) -> None:

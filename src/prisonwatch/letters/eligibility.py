@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import string
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -241,8 +240,8 @@ def recipient_line(fmt: str | None, name: str, birth_date: str | None) -> str:
     }
     try:
         out = fmt.format(**values)
-    except (KeyError, IndexError, ValueError):
-        out = string.Template("$name").substitute(name=name)
+    except (KeyError, IndexError, ValueError):  # a format saved before the check: the name
+        out = name
     return " ".join(out.split())
 
 

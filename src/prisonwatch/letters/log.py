@@ -7,8 +7,9 @@ e.g. the IP address) with an HMAC whose key changes every day and never leaves t
 random key per process); the ``letter_throttle`` rows hold only those hashes and a count, and
 are deleted two days later. The log itself holds the person, the day and the count.
 
-Limits per client and day: :data:`MAX_PER_CLIENT_PER_DAY` letters in all, and
-:data:`MAX_PER_PERSON_PER_DAY` for one person.
+Limits per client and day (the real date, not the day a letter says it was sent):
+:data:`MAX_PER_CLIENT_PER_DAY` letters in all, and :data:`MAX_PER_PERSON_PER_DAY` for one
+person; a letter is logged within :data:`MAX_DAYS_BACK` days of sending.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from .model import Recipient
 
 MAX_PER_CLIENT_PER_DAY = 20
 MAX_PER_PERSON_PER_DAY = 1
+#: How many days after sending a letter can still be logged.
+MAX_DAYS_BACK = 7
 #: The largest correction an editor may make at once.
 MAX_CORRECTION = 10_000
 
@@ -66,7 +69,14 @@ def client_hash(client_key: str, day: dt.date, *parts: object) -> str:
     return hmac.new(_secret(), msg, hashlib.sha256).hexdigest()[:64]
 
 
+def _today() -> dt.date:
+    """The real date (UTC), by which the limits count — not the day a letter says it was sent
+    (tests replace it)."""
+    return utcnow().date()
+
+
 def _throttle(session: Session, client_key: str, person_id: int, day: dt.date) -> None:
+    """Count the letter against the client's limits of ``day`` (the real date)."""
     now = utcnow()
     forget_counters(session, now - dt.timedelta(days=2))
     tomorrow = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
@@ -84,15 +94,22 @@ def _throttle(session: Session, client_key: str, person_id: int, day: dt.date) -
 
 
 def log_letter(session: Session, person_id: int, *, client_key: str, day: dt.date) -> None:
-    """Log a letter sent on ``day`` to the person, for the client ``client_key``. Raises
-    :class:`NotEligible` unless the person is eligible for a public reader on ``day`` (so a
-    flagged or hidden person cannot be probed this way either), :class:`RateLimited` over the
-    limits — then the caller rolls the transaction back and nothing is counted."""
-    if day > dt.date.today() + dt.timedelta(days=1):
+    """Log a letter sent on ``day`` to the person, for the client ``client_key``. ``day`` is
+    today for the caller, or up to :data:`MAX_DAYS_BACK` days before (a letter posted last
+    week); later or earlier days are refused (:class:`~prisonwatch.validation.FieldError`).
+    The limits count by the real date, whatever ``day`` says, so old days cannot be used to log
+    more. Raises :class:`NotEligible` unless the person is eligible for a public reader on
+    ``day`` (so a flagged or hidden person cannot be probed this way either),
+    :class:`RateLimited` over the limits — then the caller rolls the transaction back and
+    nothing is counted."""
+    today = _today()
+    if day > today + dt.timedelta(days=1):
         raise FieldError("sent_on", f"{day} is in the future")
+    if day < today - dt.timedelta(days=MAX_DAYS_BACK):
+        raise FieldError("sent_on", f"a letter is logged within {MAX_DAYS_BACK} days of sending")
     if not recipients_for(session, day, [person_id]):
         raise NotEligible(f"person {person_id} cannot be written to")
-    _throttle(session, client_key or "-", person_id, day)
+    _throttle(session, client_key or "-", person_id, today)
     add_letter(session, person_id, day)
 
 
@@ -106,7 +123,7 @@ def correct_count(session: Session, person_id: int, delta: int, *, actor: str, r
         raise FieldError("reason", "a correction needs a reason")
     if session.get(Person, person_id) is None:
         raise NotEligible(f"no person with id {person_id}")
-    add_correction(session, person_id, delta, dt.date.today(), actor=actor, reason=why)
+    add_correction(session, person_id, delta, _today(), actor=actor, reason=why)
 
 
 def _tie(day: dt.date, person_id: int) -> str:
@@ -160,6 +177,7 @@ def choose(people: Sequence[Recipient], rng: random.Random) -> Recipient | None:
 
 
 __all__ = [
+    "MAX_DAYS_BACK",
     "MAX_PER_CLIENT_PER_DAY",
     "MAX_PER_PERSON_PER_DAY",
     "WINDOW_DAYS",
