@@ -169,8 +169,20 @@ def test_logging_a_letter_over_http_is_limited_per_client(
         assert client.post("/api/v1/letters/log", json={"person_id": ls.znak}).status_code == 429
         assert client.post("/api/v1/letters/log", json={"person_id": ls.hidden}).status_code == 404
         assert client.post("/api/v1/letters/log", json={"person_id": 0}).status_code == 422
+        # posted last week: counted; a month ago or tomorrow+1: refused, naming the field
+        week = (dt.date.today() - dt.timedelta(days=6)).isoformat()
+        late = client.post("/api/v1/letters/log", json={"person_id": ls.leap, "sent_on": week})
+        assert late.status_code == 201
+        for bad in (
+            dt.date.today() - dt.timedelta(days=30),
+            dt.date.today() + dt.timedelta(days=3),
+        ):
+            resp = client.post(
+                "/api/v1/letters/log", json={"person_id": ls.leap, "sent_on": bad.isoformat()}
+            )
+            assert resp.status_code == 422 and resp.json()["error"]["details"][0]["field"]
         figures = client.get("/api/v1/letters/figures").json()
-        assert figures["with_letter_90d"] == 2
+        assert figures["with_letter_90d"] == 3
         assert figures["eligible"] >= 4 and 0 < figures["share"] < 1
 
 

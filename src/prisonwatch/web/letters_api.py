@@ -8,6 +8,7 @@ Editors' counts and corrections are in :mod:`prisonwatch.web.letters_editors`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -86,13 +87,17 @@ def api_pick(
 
 class LogIn(BaseModel):
     person_id: int = Field(ge=1, le=ID_MAX)
+    sent_on: dt.date | None = Field(
+        default=None, description="the day it was posted: today (default) or up to 7 days before"
+    )
 
 
 @router.post("/log", status_code=201, summary="I sent a letter (anyone; limited per client)")
 def api_log(request: Request, body: LogIn, r: Reader = Depends(reader)) -> dict[str, Any]:
     try:
         with ctx(request).db.session() as s:
-            log_letter(s, body.person_id, client_key=client_key(request), day=today())
+            day = body.sent_on or today()
+            log_letter(s, body.person_id, client_key=client_key(request), day=day)
     except Exception as exc:
         err = log_error(exc)
         if err is None:
