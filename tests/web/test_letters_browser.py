@@ -64,10 +64,13 @@ def test_write_a_letter_without_javascript(
     picked = page.inner_text("article.recipient")  # type: ignore[attr-defined]
     assert "REPUBLIC OF BELARUS" in picked and "in russian" in picked.lower()
     _shot(page, "letters-pick")
+    label = page.get_attribute("text=Print the address on a label", "href")  # type: ignore[attr-defined]
     page.click("article.recipient form.sent button")  # type: ignore[attr-defined]
     page.wait_for_load_state()  # type: ignore[attr-defined]
     assert "/letters?logged=" in page.url  # type: ignore[attr-defined]
     assert "is logged" in page.inner_text("#thanks")  # type: ignore[attr-defined]
+    page.goto(url + label)  # type: ignore[attr-defined]
+    assert page.locator(".sheet .label").count() == 1  # type: ignore[attr-defined]
     page.context.close()  # type: ignore[attr-defined]
 
 
