@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from prisonwatch.letters.demo import add_demo_facilities
 from prisonwatch.model import EventKind, Status
 from prisonwatch.names.patronymic import patronymic
 from prisonwatch.names.romanise import passport_latin
@@ -291,6 +292,7 @@ def build_demo(
                 "(use --db sqlite:///demo.db)"
             )
         reg = Registry(s, actor, context="prisonwatch demo (synthetic data)")
+        add_demo_facilities(s, actor, reg.context)  # the facilities as records (letters)
         src = reg.add_source(
             SourceInput(
                 url="https://www.lrt.lt/en/news-in-english/19/2689461/"

@@ -9,7 +9,35 @@ import logging
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from letterhelpers import LETTER_SECRETS, LettersSeeded, seed_letters
 from webhelpers import SECRETS, Seeded, all_routes, login
+
+from prisonwatch.store.db import Database
+
+
+def letter_paths(*person_ids: int) -> list[str]:
+    """Every GET route of the letter pages, feeds and API, searching and choosing the people."""
+    people = "&".join(f"person={p}" for p in person_ids)
+    paths = [
+        "/letters",
+        *(f"/letters?logged={p}" for p in person_ids),
+        "/letters/pick",
+        f"/letters/labels?{people}",
+        f"/letters/labels?{people}&form=be",
+        f"/letters/labels?{people}&form=abroad",
+        "/letters/birthdays.ics",
+        "/letters.csv",
+        "/letters/counts",
+        "/api/v1/letters/recipients",
+        "/api/v1/letters/birthdays?months=12",
+        "/api/v1/letters/fewest?limit=200",
+        "/api/v1/letters/pick",
+        "/api/v1/letters/figures",
+        "/api/v1/letters/counts",
+    ]
+    for q in ("Quietname", "Nopublicity", "Lostname", "Addressunknown", "Zzyzxhidden", "ИК-1"):
+        paths += [f"/letters?q={q}", f"/api/v1/letters/recipients?q={q}"]
+    return paths
 
 
 def _public_paths(app: FastAPI, seeded: Seeded) -> list[str]:
@@ -92,6 +120,8 @@ def _public_paths(app: FastAPI, seeded: Seeded) -> list[str]:
         "/api/v1/officials/screening",
         f"/api/v1/officials/{seeded.judge}",
         f"/api/v1/officials/{seeded.hidden_judge}",
+        # letters to prisoners (prisonwatch.web.letters*; with data: test_letter_routes_…)
+        *letter_paths(seeded.statkevich),
     }
     # every GET route of the app must be in the scan
     templates = {r.path for r in all_routes(app) if "GET" in r.methods}
@@ -126,6 +156,45 @@ def test_public_view_never_shows_private_values(
     assert client.get("/audit").status_code == 403
     for record in caplog.records:
         for secret in SECRETS.values():
+            assert secret not in record.getMessage()
+
+
+def test_letter_routes_never_show_flagged_or_hidden_people(
+    db: Database, public_app: FastAPI, seeded: Seeded, caplog: pytest.LogCaptureFixture
+) -> None:
+    """People flagged no publicity, incommunicado or address unknown, and a hidden person, all
+    held in a facility with an address and with a birthday this month, are on no public letter
+    page, feed, export or API answer — for anonymous readers and viewers alike; nor is the
+    private source that verified an address. Editors see them on /letters/counts (control)."""
+    caplog.set_level(logging.DEBUG)
+    ls: LettersSeeded = seed_letters(db)
+    chosen = (ls.losik, ls.no_publicity, ls.incommunicado, ls.address_unknown, ls.hidden)
+    secrets = {**SECRETS, **LETTER_SECRETS}
+    anon = TestClient(public_app)
+    viewer = login(TestClient(public_app), "viewer")
+    for client in (anon, viewer):
+        for _ in range(3):  # the pick is random: a few draws
+            assert ls.no_publicity not in (client.get("/api/v1/letters/pick").json()["item"] or {})
+        for path in letter_paths(*chosen):
+            resp = client.get(path)
+            assert resp.status_code < 500, path
+            for label, secret in secrets.items():
+                assert secret not in resp.text, (path, label)
+        assert "Ihar Losik" in client.get("/letters").text  # the scan sees real content
+        token = client.get("/letters").text.split('name="csrf_token" value="')[1].split('"')[0]
+        for pid in chosen[1:]:
+            resp = client.post("/letters/log", data={"person_id": pid, "csrf_token": token})
+            assert resp.status_code == 404, pid
+            assert client.post("/api/v1/letters/log", json={"person_id": pid}).status_code in (
+                403,  # a viewer's cookie-authenticated API write without the CSRF header
+                404,
+            )
+    editor = login(TestClient(public_app), "editor")
+    counts = editor.get("/letters/counts").text
+    for label in ("no_publicity", "incommunicado", "address_unknown", "hidden"):
+        assert LETTER_SECRETS[label] in counts, label
+    for record in caplog.records:
+        for secret in secrets.values():
             assert secret not in record.getMessage()
 
 

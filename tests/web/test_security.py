@@ -145,13 +145,18 @@ def test_api_write_with_session_cookie_needs_csrf_header(app: FastAPI, db: Datab
     assert resp.status_code == 201
 
 
+#: writes open to every reader: "I sent a letter" (no registry change; rate-limited per client;
+#: tests/web/test_letters.py)
+ANYONE_MAY_POST = ("/letters/log", "/api/v1/letters/log")
+
+
 def test_viewer_gets_403_on_every_write(app: FastAPI, db: Database, seeded: Seeded) -> None:
     with db.session() as s:
         before = s.scalar(select(func.count()).select_from(Person))
     client = login(TestClient(app), "viewer")
     token = csrf_of(client.get("/").text)
     for path in _post_routes(app, api=False):
-        if path in ("/login", "/logout"):
+        if path in ("/login", "/logout", *ANYONE_MAY_POST):
             continue
         resp = client.post(
             _fill(path, seeded),
@@ -169,6 +174,8 @@ def test_viewer_gets_403_on_every_write(app: FastAPI, db: Database, seeded: Seed
         _, secret = create_token(s, "viewer", actor="test")
     api = TestClient(app, headers={"Authorization": f"Bearer {secret}"})
     for path in _post_routes(app, api=True):
+        if path in ANYONE_MAY_POST:
+            continue
         resp = api.post(
             _fill(path, seeded),
             json={

@@ -227,9 +227,11 @@ def launch_chromium(pw: Any) -> Any:
 
 
 @contextlib.contextmanager
-def serving(db: Database, secret_key: str = "browser-test") -> Iterator[str]:
-    """The real web app over ``db`` served by uvicorn in a thread; yields its base URL and
-    stops it (and disposes ``db``) afterwards."""
+def serving(
+    db: Database, secret_key: str = "browser-test", *, public: bool = False
+) -> Iterator[str]:
+    """The real web app over ``db`` (``public``: anonymous readers allowed) served by uvicorn
+    in a thread; yields its base URL and stops it (and disposes ``db``) afterwards."""
     import uvicorn
 
     from prisonwatch.web.app import create_app
@@ -237,7 +239,10 @@ def serving(db: Database, secret_key: str = "browser-test") -> Iterator[str]:
     port = free_port()
     srv = uvicorn.Server(
         uvicorn.Config(
-            create_app(db, secret_key=secret_key), host="127.0.0.1", port=port, log_level="warning"
+            create_app(db, secret_key=secret_key, public=public),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
         )
     )
     thread = threading.Thread(target=srv.run, daemon=True)

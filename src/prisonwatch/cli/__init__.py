@@ -155,6 +155,12 @@ COMMANDS: dict[str, Lazy] = {
         group=True,
     ),
     "news": Lazy("news", "app", "News articles → claims for review.", group=True),
+    "letters": Lazy(
+        "letters",
+        "app",
+        "Letters to prisoners: who to write to and where, birthdays, the letters log.",
+        group=True,
+    ),
     "claims": Lazy(
         "news", "claims_app", "Review the claims proposed from news articles.", group=True
     ),

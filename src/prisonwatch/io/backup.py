@@ -44,8 +44,9 @@ from prisonwatch.store.schema import Base
 
 FORMAT = "prisonwatch-dump"
 VERSION = 1
-#: Tables kept by database triggers: left out of the dump, filled by the restore itself.
-NOT_DUMPED = frozenset({"person_tally"})
+#: Tables kept by database triggers (filled by the restore itself), and transient ones (the
+#: letters' rate-limit counters, keyed hashes of clients kept two days): left out of the dump.
+NOT_DUMPED = frozenset({"person_tally", "letter_throttle"})
 #: Accounts, tokens and login attempts: kept as they are in the target by a restore, unless
 #: credentials are asked for. A new table of credentials (sessions, ...) belongs here.
 CREDENTIAL_TABLES = frozenset(

@@ -465,6 +465,6 @@ def _write(
                 progress(done, len(rows))
         batch.create(list(pending))
         summary.added += len(pending)
-        batch.finish()  # also links the judges the file names, as officials
+        batch.finish()  # also: judges named → officials, facility text → records
         if progress:
             progress(len(rows), len(rows))

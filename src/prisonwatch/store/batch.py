@@ -513,10 +513,13 @@ class RegistryBatch:
     # the end -------------------------------------------------------------------------------
     def finish(self) -> None:
         """The last audit entries, the judges and prosecutors the file's cases name linked as
-        officials (in bulk, :func:`prisonwatch.store.officials.link_case_text`), and the tally
-        compacted (each batch appended a row per key)."""
+        officials (in bulk, :func:`prisonwatch.store.officials.link_case_text`), the facilities
+        the file names linked to facility records (:meth:`Facilities.sync_free_text`), and the
+        tally compacted (each batch appended a row per key)."""
+        from prisonwatch.store.facilities import Facilities
         from prisonwatch.store.officials import link_case_text  # imports the registry
 
         self.flush_audit()
         link_case_text(self.s, self.actor, self.context)
+        Facilities(self.s, self.actor, context=self.context).sync_free_text()  # text → records
         compact_tally(self.s)

@@ -31,6 +31,7 @@ from prisonwatch.sentence import sentence_months, split_articles
 from prisonwatch.store import audit
 from prisonwatch.store.custody import refresh_people
 from prisonwatch.store.dialect import dialect_of
+from prisonwatch.store.facilities import Facilities
 from prisonwatch.store.listkeys import refresh_list_keys
 from prisonwatch.store.schema import (
     Case,
@@ -283,6 +284,13 @@ class Registry:
     actor: str
     context: str | None = None
     _orgs: dict[str, Organisation] = field(default_factory=dict, repr=False)
+    _facility_writer: Facilities | None = field(default=None, repr=False)
+
+    def _facilities(self) -> Facilities:
+        """The facility writer: free-text facilities of cases and events become records."""
+        if self._facility_writer is None:
+            self._facility_writer = Facilities(self.session, self.actor, self.context)
+        return self._facility_writer
 
     def _audit(
         self,
@@ -606,6 +614,7 @@ class Registry:
         )
         self.session.add(ev)
         self.session.flush()
+        self._facilities().link_event(ev)
         self._refresh_derived(person_id)
         self._audit("create", "event", ev.id, person_id, None, audit.snapshot(ev))
         self.cite_all("event", ev.id, source_ids, person_id)
@@ -647,6 +656,7 @@ class Registry:
             else:
                 raise RegistryValidationError(key, "not an editable event field")
         self.session.flush()
+        self._facilities().link_event(ev)
         self._refresh_derived(ev.person_id)
         b, a = audit.diff(before, audit.snapshot(ev))
         if a:
@@ -671,6 +681,7 @@ class Registry:
         self._fill_case(case, data.__dict__)
         self.session.add(case)
         self.session.flush()
+        self._facilities().link_case(case)
         self._sync_articles(case)
         self._audit("create", "case", case.id, person_id, None, audit.snapshot(case))
         self.cite_all("case", case.id, source_ids, person_id)
@@ -688,6 +699,7 @@ class Registry:
         before = audit.snapshot(case)
         self._fill_case(case, changes)
         self.session.flush()
+        self._facilities().link_case(case)
         b, a = audit.diff(before, audit.snapshot(case))
         if a:
             self._sync_articles(case)

@@ -233,6 +233,10 @@ class Case(Base):
     sentence_months: Mapped[int | None] = mapped_column(Integer)
     facility: Mapped[str | None] = mapped_column(String(300), index=True)
     facility_address: Mapped[str | None] = mapped_column(String(500))
+    # the facility record (migration 0009_letters; the free-text columns above stay, as history)
+    facility_id: Mapped[int | None] = mapped_column(
+        ForeignKey("facility.id", ondelete="SET NULL"), index=True
+    )
     visibility: Mapped[str] = mapped_column(String(10), default="public")
     person: Mapped[Person] = relationship(back_populates="cases")
 
@@ -285,6 +289,10 @@ class StatusEvent(Base):
     )
     destination_country: Mapped[str | None] = mapped_column(String(100))
     facility: Mapped[str | None] = mapped_column(String(300))
+    # the facility record (migration 0009_letters; ``facility`` above stays, as history)
+    facility_id: Mapped[int | None] = mapped_column(
+        ForeignKey("facility.id", ondelete="SET NULL"), index=True
+    )
     # the deal a release was part of (indexed by migration 0006: a deal's people)
     deal_id: Mapped[int | None] = mapped_column(
         ForeignKey("deal.id", ondelete="SET NULL"), index=True
@@ -503,6 +511,7 @@ class Claim(Base):
 
 from prisonwatch.store import schema_auth as _schema_auth  # noqa: E402,F401  (web sign-in tables)
 from prisonwatch.store import schema_deals as _schema_deals  # noqa: E402, F401  (deal tables)
+from prisonwatch.store import schema_letters as _schema_letters  # noqa: E402,F401  (letters)
 from prisonwatch.store import schema_news as _schema_news  # noqa: E402,F401  (news tables)
 from prisonwatch.store import schema_officials as _schema_officials  # noqa: E402,F401
 from prisonwatch.store import schema_sanctions as _schema_sanctions  # noqa: E402,F401

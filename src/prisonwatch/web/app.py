@@ -71,7 +71,8 @@ def _optional_routers(app: FastAPI, nav: list[tuple[str, str]]) -> None:
     """Routers other areas add to the web app (``prisonwatch.web.changes``: the statistics
     pages; ``prisonwatch.web.deals``: deals; ``prisonwatch.web.claims``: claims from news;
     ``prisonwatch.web.sanctions``: sanctions lists; ``prisonwatch.web.officials``: officials
-    and their screening). Each module exposes ``router`` and may
+    and their screening; ``prisonwatch.web.letters*``: letters to prisoners). Each module
+    exposes ``router`` and may
     expose ``NAV = (path, label)``."""
     for module_name in (
         "prisonwatch.web.changes",
@@ -80,6 +81,10 @@ def _optional_routers(app: FastAPI, nav: list[tuple[str, str]]) -> None:
         "prisonwatch.web.deals",
         "prisonwatch.web.claims",
         "prisonwatch.web.officials",
+        "prisonwatch.web.letters",
+        "prisonwatch.web.letters_feeds",
+        "prisonwatch.web.letters_api",
+        "prisonwatch.web.letters_editors",
     ):
         if importlib.util.find_spec(module_name) is None:
             continue

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from prisonwatch.dates import PartialDateError
+from prisonwatch.letters.figures import letter_figures
 from prisonwatch.stats import (
     Dimension,
     FigureError,
@@ -173,6 +174,8 @@ def changes_page(
     a, b = _comparison_periods(s, q, params)
     comparison = compare(s, a, b, include_private=q.include_private)[0]
     held_time = held_durations(s, q.period.last, include_private=q.include_private)
+    letters_day = min(q.period.last, dt.date.today())
+    letters = letter_figures(s, letters_day)
     chart = _inline_svg(to_svg(series_chart(data, marks=marks, figures=outside)))
     return render(
         request,
@@ -184,6 +187,8 @@ def changes_page(
         outside=outside,
         comparison=comparison,
         held_time=held_time,
+        letters=letters,
+        letters_day=letters_day,
         chart=chart,
         units=list(Unit),
         dimensions=list(Dimension),
