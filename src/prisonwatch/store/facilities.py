@@ -24,7 +24,7 @@ import string
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import String, literal, select, update
 from sqlalchemy.orm import Session
 
 from prisonwatch.store import audit
@@ -336,40 +336,39 @@ class Facilities:
     def sync_free_text(self) -> int:
         """Set ``facility_id`` of every case and event whose free-text facility names another
         facility than the one linked (or none is linked): for rows written in bulk (the
-        importer) or by other means than the registry writer. Returns how many changed."""
+        importer) or by other means than the registry writer. Returns how many changed.
+
+        Set-based: each distinct (text, address, public or not) is resolved once and written
+        with one UPDATE — an import of 100,000 people names a few hundred facilities, and a
+        row-by-row update made the PostgreSQL import 70 % slower. Public rows go first, so
+        a facility a public row creates is there for the private rows that name it (a private
+        row never creates one)."""
         changed = 0
-        case_rows = self.session.execute(
-            select(
-                Case.id, Case.facility, Case.facility_address, Case.facility_id, Case.visibility
-            ).where(Case.facility.is_not(None))
-        ).all()
-        ev_rows = self.session.execute(
-            select(
-                StatusEvent.id,
-                StatusEvent.facility,
-                StatusEvent.facility_id,
-                StatusEvent.visibility,
-            ).where(StatusEvent.facility.is_not(None))
-        ).all()
-        for table, rows in (
-            (Case, [(i, t, a, f, v) for i, t, a, f, v in case_rows]),
-            (StatusEvent, [(i, t, None, f, v) for i, t, f, v in ev_rows]),
-        ):
-            updates = []
-            for row_id, text, addr, fid, vis in rows:
-                want = self.resolve(text, addr, create=vis == PUBLIC)
+        specs: tuple[tuple[Any, Any, Any], ...] = (
+            (Case, Case.facility, Case.facility_address),
+            (StatusEvent, StatusEvent.facility, None),
+        )
+        for table, text_col, addr_col in specs:
+            public = (table.visibility == PUBLIC).label("public")
+            addr = addr_col if addr_col is not None else literal(None, String).label("addr")
+            groups = self.session.execute(
+                select(text_col, addr, public).where(text_col.is_not(None)).distinct()
+            ).all()
+            for text, address, is_public in sorted(groups, key=lambda g: not g[2]):
+                want = self.resolve(text, address, create=bool(is_public))
                 want_id = want.id if want is not None else None
-                if want_id != fid:
-                    updates.append({"b_id": row_id, "b_fid": want_id})
-            if updates:
-                t: Table = table.__table__  # type: ignore[assignment]
-                self.session.connection().execute(
-                    update(t)
-                    .where(t.c.id == bindparam("b_id"))
-                    .values(facility_id=bindparam("b_fid")),
-                    updates,
+                conds = [
+                    text_col == text,
+                    table.visibility == PUBLIC if is_public else table.visibility != PUBLIC,
+                    table.facility_id.is_distinct_from(want_id),
+                ]
+                if addr_col is not None:
+                    conds.append(addr_col == address if address is not None else addr_col.is_(None))
+                result = self.session.execute(
+                    update(table).where(*conds).values(facility_id=want_id),
+                    execution_options={"synchronize_session": False},
                 )
-                changed += len(updates)
+                changed += result.rowcount or 0  # type: ignore[attr-defined]
         return changed
 
 
