@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
 from prisonwatch.store import audit
-from prisonwatch.store.schema import ReviewItem
+from prisonwatch.store.review_queue import PairToReview, queue_pairs
 from prisonwatch.store.schema_officials import OfficialHit, OfficialScreening
 
 _CHUNK = 500
@@ -37,49 +37,15 @@ class NewHit:
     why: str | None
 
 
-@dataclass(frozen=True)
-class QueuePair:
-    left_key: str
-    right_key: str
-    left_name: str
-    right_name: str
-    score: float
-    why: str | None
+#: an uncertain pair for the review queue: the registry's one queue writer takes it
+QueuePair = PairToReview
 
 
 def enqueue_pairs(session: Session, pairs: Sequence[QueuePair], context: str = CONTEXT) -> int:
-    """Put pairs into the review queue (once per pair of keys); returns how many were added."""
-    wanted = {(p.left_key, p.right_key): p for p in pairs}
-    existing: dict[tuple[str, str], ReviewItem] = {}
-    keys = list(wanted)
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
-        stmt = select(ReviewItem).where(
-            tuple_(ReviewItem.left_key, ReviewItem.right_key).in_(chunk)
-        )
-        for found in session.scalars(stmt):
-            existing[(found.left_key, found.right_key)] = found
-    added = 0
-    for k, p in wanted.items():
-        item = existing.get(k)
-        if item is not None:
-            if item.judgement_id is None:
-                item.score, item.why, item.context = p.score, p.why, context[:300]
-            continue
-        session.add(
-            ReviewItem(
-                left_key=p.left_key,
-                right_key=p.right_key,
-                left_name=p.left_name[:500],
-                right_name=p.right_name[:500],
-                score=p.score,
-                why=p.why,
-                context=context[:300],
-            )
-        )
-        added += 1
-    session.flush()
-    return added
+    """Put pairs into the review queue (once per pair of keys; a waiting pair gets the newer
+    score and explanation) through :func:`prisonwatch.store.review_queue.queue_pairs`;
+    returns how many were added."""
+    return queue_pairs(session, pairs, context)
 
 
 def record_screening(
