@@ -117,6 +117,12 @@ def _t(entity: type[Any]) -> Table:
     return table
 
 
+def other_name_kind(script: str, primary_script: str) -> str:
+    """The kind of an imported name beside the primary one: a transliteration when it is in
+    another script than the primary name, else an alias (the import's one rule)."""
+    return "transliteration" if script != primary_script else "alias"
+
+
 class RegistryBatch:
     """Creates and updates people from records, in the caller's transaction.
 
@@ -284,7 +290,7 @@ class RegistryBatch:
                         full_text=alt,
                         script=sc,
                         language=None,
-                        kind="transliteration" if sc != primary_script else "alias",
+                        kind=other_name_kind(sc, primary_script),
                         is_primary=False,
                         visibility="public",
                     )
@@ -481,13 +487,8 @@ class RegistryBatch:
         self, p: Person, text: str, *, primary: bool, script_of: str | None = None
     ) -> None:
         sc = detect_script(text).value
-        kind = (
-            "official"
-            if primary
-            else (
-                "transliteration" if script_of and detect_script(script_of).value != sc else "alias"
-            )
-        )
+        primary_script = detect_script(script_of).value if script_of else sc
+        kind = "official" if primary else other_name_kind(sc, primary_script)
         n = Name(
             person_id=p.id,
             full_text=text,
