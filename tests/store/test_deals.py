@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from prisonwatch.reconcile.deal_lists import link_deal_list
 from prisonwatch.store import audit
 from prisonwatch.store.db import Database
 from prisonwatch.store.deal_views import (
@@ -265,11 +266,11 @@ def test_link_a_list_of_names_across_scripts(
         "name\nAles Bialiatski\nMaryia Kalesnikava\nNobody Unknownski\n", encoding="utf-8"
     )
     with db.session() as s:
-        out = Deals(s, "test").link_list(story["deal"], names)
+        out = link_deal_list(Deals(s, "test"), story["deal"], names)
     assert sorted(p for _r, _n, p, _e, _s in out.linked) == sorted([story["ales"], story["maria"]])
     assert [n for _r, n in out.unmatched] == ["Nobody Unknownski"]
     with db.session() as s:
-        again = Deals(s, "test").link_list(story["deal"], names)
+        again = link_deal_list(Deals(s, "test"), story["deal"], names)
         assert {r.person_id for r in deal_view(s, story["deal"]).released} == {
             story["ales"],
             story["maria"],

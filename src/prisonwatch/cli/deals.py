@@ -18,6 +18,7 @@ from rich.table import Table
 from prisonwatch.cli.common import AsOption, DbOption, console, fail, open_db
 from prisonwatch.config import acting_user
 from prisonwatch.model import ConcessionKind, LinkCertainty
+from prisonwatch.reconcile.deal_lists import link_deal_list
 from prisonwatch.reconcile.errors import InputError
 from prisonwatch.store.deal_views import DealView, deal_view, list_deals
 from prisonwatch.store.deals import ConcessionInput, DealInput, Deals
@@ -289,7 +290,9 @@ def deal_link(
                         {"person_id": linked.person_id, "event_id": linked.id}
                     )
             if names is not None:
-                report["names"] = deals.link_list(deal_id, names, name_col=name_column).as_dict()
+                report["names"] = link_deal_list(
+                    deals, deal_id, names, name_col=name_column
+                ).as_dict()
             if concession:
                 reg = Registry(s, actor, context="deal link")
                 sources = _source_ids(reg, source_url, source_title, source_publisher, source_date)

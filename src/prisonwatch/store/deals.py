@@ -9,15 +9,15 @@ People are linked to a deal through one of their status events of a kind in
 leave, ...). Without an explicit event, the person's such event nearest the deal's date (its
 whole period for a partial date) within :data:`LINK_WINDOW_DAYS` is taken; a list of names is
 matched to the people with such an event by the reconciliation engine (cross-script,
-one-to-one), and only its ``match`` rows are linked.
+one-to-one), and only its ``match`` rows are linked — that use case is
+:mod:`prisonwatch.reconcile.deal_lists` (the store does not run the engine).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -25,10 +25,6 @@ from sqlalchemy.orm import Session
 
 from prisonwatch.dates import PartialDate
 from prisonwatch.model import DEAL_EVENT_KINDS, ConcessionKind, LinkCertainty
-from prisonwatch.reconcile.engine import MATCH, REVIEW, ReconcileOptions, reconcile
-from prisonwatch.reconcile.reading import read_list
-from prisonwatch.reconcile.review import enqueue, load_graph
-from prisonwatch.reconcile.stored_lists import registry_rows
 from prisonwatch.store import audit
 from prisonwatch.store.custody import refresh_people
 from prisonwatch.store.registry import (
@@ -78,33 +74,6 @@ class ConcessionInput:
     date: str | None = None
     description: str | None = None
     visibility: str = "public"
-
-
-@dataclass
-class ListLinkOutcome:
-    """What linking a list of names did: rows linked (row, name, person id, event id, score),
-    rows left for review (row, name, candidate person id, score) and rows with no candidate."""
-
-    linked: list[tuple[int, str, int, int, float | None]] = field(default_factory=list)
-    already: list[tuple[int, str, int]] = field(default_factory=list)
-    review: list[tuple[int, str, int, float | None]] = field(default_factory=list)
-    unmatched: list[tuple[int, str]] = field(default_factory=list)
-    queued: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "linked": [
-                {"row": r, "name": n, "person_id": p, "event_id": e, "score": s}
-                for r, n, p, e, s in self.linked
-            ],
-            "already_linked": [{"row": r, "name": n, "person_id": p} for r, n, p in self.already],
-            "review": [
-                {"row": r, "name": n, "candidate_person_id": p, "score": s}
-                for r, n, p, s in self.review
-            ],
-            "unmatched": [{"row": r, "name": n} for r, n in self.unmatched],
-            "queued_for_review": self.queued,
-        }
 
 
 def parse_concession_kind(value: str | None) -> str:
@@ -421,46 +390,7 @@ class Deals:
         changed = self.link_event(deal_id, ev.id) is not None
         return ev, changed
 
-    def link_list(
-        self,
-        deal_id: int,
-        path: str | Path,
-        *,
-        name_col: str = "name",
-        id_col: str | None = None,
-        original_filename: str | None = None,
-        queue_review: bool = True,
-    ) -> ListLinkOutcome:
-        """Match a list of released people's names to the registry people with a release event
-        near the deal's date, and link the ``match`` rows (all or nothing). ``review`` rows are
-        put in the review queue (context ``deal:<id>``) and not linked."""
-        deal = self.get_deal(deal_id)
-        left = read_list(path, id_col, name_col, original_filename=original_filename)
-        candidates = self._candidate_people(deal)
-        right = registry_rows(self.session, candidates)
-        result = reconcile(left, right, ReconcileOptions(), judgements=load_graph(self.session))
-        out = ListLinkOutcome()
-        for pair in result.pairs:
-            row, name = pair.left.row_number, pair.left.name
-            if pair.right is None:
-                out.unmatched.append((row, name))
-                continue
-            pid = int(pair.right.id or 0)
-            if pair.verdict == MATCH:
-                ev, changed = self.link_person(deal_id, pid, candidates[pid])
-                if changed:
-                    out.linked.append((row, name, pid, ev.id, pair.score))
-                else:
-                    out.already.append((row, name, pid))
-            elif pair.verdict == REVIEW:
-                out.review.append((row, name, pid, pair.score))
-            else:
-                out.unmatched.append((row, name))
-        if queue_review and out.review:
-            out.queued = enqueue(self.session, result, f"deal:{deal_id}")
-        return out
-
-    def _candidate_people(self, deal: Deal) -> dict[int, int]:
+    def candidate_people(self, deal: Deal) -> dict[int, int]:
         """Person id → the release event a link would name, for everyone who has one."""
         stmt = select(StatusEvent.person_id).where(
             StatusEvent.kind.in_([k.value for k in DEAL_EVENT_KINDS])
@@ -487,7 +417,6 @@ __all__ = [
     "ConcessionInput",
     "DealInput",
     "Deals",
-    "ListLinkOutcome",
     "parse_certainty",
     "parse_concession_kind",
 ]
