@@ -83,6 +83,36 @@ def record(
 RESTORE_ENTITY = "registry"
 
 
+class AuditedWriter:
+    """For a store writer with ``session``, ``actor`` and ``context`` (a dataclass's fields):
+    ``_audit`` writes one entry in the writer's transaction under its actor and context."""
+
+    session: Session
+    actor: str
+    context: str | None
+
+    def _audit(
+        self,
+        action: str,
+        entity_type: str,
+        entity_id: int | None,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        person_id: int | None = None,
+    ) -> None:
+        record(
+            self.session,
+            actor=self.actor,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            person_id=person_id,
+            before=before,
+            after=after,
+            context=self.context,
+        )
+
+
 def record_restore(conn: Connection, *, actor: str, src: str, credentials: bool) -> None:
     """Audit a restore, in the restore's transaction (Core: the restore has no ORM session)."""
     conn.execute(

@@ -114,33 +114,12 @@ def _deal_span(deal: Deal) -> tuple[dt.date, dt.date] | None:
 
 
 @dataclass
-class Deals:
+class Deals(audit.AuditedWriter):
     """The writer of deals and concessions (audited, in the caller's transaction)."""
 
     session: Session
     actor: str
     context: str | None = None
-
-    def _audit(
-        self,
-        action: str,
-        entity_type: str,
-        entity_id: int,
-        before: dict[str, Any] | None,
-        after: dict[str, Any] | None,
-        person_id: int | None = None,
-    ) -> None:
-        audit.record(
-            self.session,
-            actor=self.actor,
-            action=action,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            person_id=person_id,
-            before=before,
-            after=after,
-            context=self.context,
-        )
 
     def _registry(self) -> Registry:
         return Registry(self.session, self.actor, context=self.context)

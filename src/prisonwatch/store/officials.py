@@ -100,33 +100,12 @@ class TextLinkOutcome:
 
 
 @dataclass
-class Officials:
+class Officials(audit.AuditedWriter):
     """The writer of officials (audited, in the caller's transaction)."""
 
     session: Session
     actor: str
     context: str | None = None
-
-    def _audit(
-        self,
-        action: str,
-        entity_type: str,
-        entity_id: int | None,
-        before: dict[str, Any] | None,
-        after: dict[str, Any] | None,
-        person_id: int | None = None,
-    ) -> None:
-        audit.record(
-            self.session,
-            actor=self.actor,
-            action=action,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            person_id=person_id,
-            before=before,
-            after=after,
-            context=self.context,
-        )
 
     def get(self, official_id: int) -> Official:
         off = self.session.get(Official, official_id)
