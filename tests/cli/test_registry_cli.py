@@ -165,7 +165,10 @@ def test_rebuild_restores_the_derived_tables_after_rows_loaded_by_other_means(en
         "SELECT scope, person_id, event_id, date_start, date_precision, kind, delta_held, "
         "organisation_id, delta_recognised, delta_recognised_any, deal_id FROM custody_change"
     )
-    keys = "sort_name_public, sort_name_all, status_public, status_all, status_valid_until"
+    keys = (
+        "sort_latin_public, sort_latin_all, sort_cyrillic_public, sort_cyrillic_all, "
+        "status_public, status_all, status_valid_until"
+    )
 
     def snapshot() -> tuple[Counter[tuple[object, ...]], list[tuple[object, ...]], Counter[object]]:
         with db.session() as s:
@@ -259,3 +262,21 @@ def test_restore_keeps_accounts_unless_asked_and_then_warns(env: str, tmp_path: 
     assert code == 0 and "accounts and tokens kept" in out, out
     code, out = run("restore", str(tmp_path / "b.db"), "--yes", "--with-credentials")
     assert code == 0 and "warning" in out and "revoked" in out, out
+
+
+def test_people_sorted_and_shown_as_displayed_in_the_chosen_script(env: str) -> None:
+    assert run("init")[0] == 0
+    for names in (["Ігар Бонд"], ["Зубаў Ян", "Zubau Jan"], ["Ёжык Шчэрбіч"]):
+        assert run("person", "add", *names)[0] == 0
+
+    def table(script: str) -> list[str]:
+        result = runner.invoke(app, ["people", "--script", script], env={"COLUMNS": "200"})
+        code, out = result.exit_code, result.output  # wide: no name wraps in the table
+        assert code == 0, out
+        cells = [line.split("│") for line in out.splitlines() if line.startswith("│")]
+        return [row[2].strip() for row in cells if row[1].strip().isdigit()]
+
+    assert table("latin") == ["Ihar Bond", "Yozhyk Shcherbich", "Zubau Jan"]
+    assert table("cyrillic") == ["Ёжык Шчэрбіч", "Зубаў Ян", "Ігар Бонд"]
+    code, out = run("people", "--script", "greek")
+    assert code == 1 and "--script" in out

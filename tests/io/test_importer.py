@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from prisonwatch.io.exporter import export
 from prisonwatch.io.importer import ImportFailed, import_file
+from prisonwatch.names.collation import sort_key
 from prisonwatch.store.db import Database
 from prisonwatch.store.people import PeopleFilter, list_people
 from prisonwatch.store.schema import AuditEntry, Identifier, Name, Person, StatusEvent
@@ -325,7 +326,9 @@ def test_import_keeps_the_list_keys_and_counts_current(db: Database, tmp_path: P
         keys = {
             ext: (status, name)
             for ext, status, name in s.execute(
-                select(Identifier.value, Person.status_public, Person.sort_name_public).join(Person)
+                select(Identifier.value, Person.status_public, Person.sort_cyrillic_public).join(
+                    Person
+                )
             )
         }
         assert {ext: status for ext, (status, _) in keys.items()} == {
@@ -333,7 +336,7 @@ def test_import_keeps_the_list_keys_and_counts_current(db: Database, tmp_path: P
             "v-2": "held",
             "v-3": "released",
         }
-        assert keys["v-1"][1] is not None and keys["v-1"][1].startswith(("статкевіч", "Статкевіч"))
+        assert keys["v-1"][1] == sort_key("Статкевіч Мікалай Віктаравіч")
         assert list_people(s, PeopleFilter(status="held", region="minsk")).total == 2
     edited = write(
         tmp_path,
@@ -350,7 +353,7 @@ def test_import_keeps_the_list_keys_and_counts_current(db: Database, tmp_path: P
     import_file(db, edited, actor="bob")
     with db.session() as s:
         v3 = s.scalars(select(Person).join(Identifier).where(Identifier.value == "v-3")).one()
-        assert (v3.sort_name_public, v3.status_public) == ("aaronau ivan", "held")
+        assert (v3.sort_latin_public, v3.status_public) == (sort_key("Aaronau Ivan"), "held")
         assert list_people(s, PeopleFilter(status="held", region="minsk")).total == 3
         assert list_people(s, PeopleFilter(status="released")).total == 0
         assert list_people(s).rows[0].name == "Aaronau Ivan"

@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 
 from prisonwatch.dates import PartialDate
 from prisonwatch.model import CUSTODY_EFFECT, EventKind
+from prisonwatch.names.collation import sort_key
+from prisonwatch.names.display import shown_name
 from prisonwatch.store.custody import rebuild_all
 from prisonwatch.store.db import Database, alembic_config
 from prisonwatch.store.listkeys import (
@@ -49,6 +51,7 @@ from prisonwatch.store.schema import (
     PersonTally,
     StatusEvent,
 )
+from prisonwatch.store.shown_names import visible_names
 from prisonwatch.store.status import latest_custody_events, status_case_expression, status_of
 
 TODAY = dt.date.today()
@@ -76,12 +79,11 @@ def python_status(events: list[StatusEvent], day: dt.date, private: bool) -> str
     return "died" if last.kind == EventKind.DIED_IN_CUSTODY.value else "released"
 
 
-def old_sort_name(s: Session, pid: int, private: bool) -> str | None:
-    """What the list used to order by: lower() of the first visible name, primary first."""
-    stmt = select(func.lower(Name.full_text)).where(Name.person_id == pid)
-    if not private:
-        stmt = stmt.where(Name.visibility == "public")
-    return s.scalar(stmt.order_by(Name.is_primary.desc(), Name.id).limit(1))
+def displayed_key(s: Session, pid: int, private: bool, script: str) -> bytes | None:
+    """The collation key of the name the reader sees in ``script``, read now."""
+    names = visible_names(s, [pid], include_private=private).get(pid, [])
+    shown = shown_name(names, script)
+    return None if shown is None else sort_key(shown)
 
 
 def check_keys(s: Session, today: dt.date = TODAY) -> None:
@@ -114,8 +116,10 @@ def check_keys(s: Session, today: dt.date = TODAY) -> None:
             assert derived.get((scope, p.id), "unknown") == want
         future = [e.date_start for e in events if e.kind in CUSTODY and e.date_start > today]
         assert p.status_valid_until == (min(future) if future else None)
-        assert p.sort_name_public == old_sort_name(s, p.id, False)
-        assert p.sort_name_all == old_sort_name(s, p.id, True)
+        for script in ("latin", "cyrillic"):
+            for private, scope in ((False, "public"), (True, "all")):
+                stored_key = getattr(p, f"sort_{script}_{scope}")
+                assert stored_key == displayed_key(s, p.id, private, script), (p.id, scope)
     assert tally(s) == recount(s)
 
 
@@ -289,10 +293,11 @@ def test_stored_keys_equal_the_derived_ones_after_random_writes(
     with db.session() as s:
         check_keys(s)
         # the set-based rebuild and the tally rebuild agree with the per-write maintenance
-        stored = list(s.execute(select(Person.id, Person.sort_name_all, Person.status_all)))
+        keys = select(Person.id, Person.sort_latin_all, Person.sort_cyrillic_all, Person.status_all)
+        stored = list(s.execute(keys))
         rebuild_list_keys(s)
         rebuild_tally(s)
-        assert list(s.execute(select(Person.id, Person.sort_name_all, Person.status_all))) == stored
+        assert list(s.execute(keys)) == stored
         check_keys(s)
 
 
@@ -321,11 +326,14 @@ def test_private_names_and_events_never_reach_the_public_keys(db: Database) -> N
         p = s.get(Person, pid)
         hidden = s.get(Person, only_private)
         assert p is not None and hidden is not None
-        # SQLite's lower() folds ASCII letters only — the list's order always depended on it
-        secret = "Сакрэтны Прыватны" if db.backend == "sqlite" else "сакрэтны прыватны"
-        assert (p.sort_name_public, p.sort_name_all) == ("public spelling", secret)
+        # the public keys are made from the public name; the private primary name shows (and
+        # sorts) only for readers with private access
+        assert p.sort_latin_public == p.sort_cyrillic_public == sort_key("Public Spelling")
+        assert p.sort_cyrillic_all == sort_key("Сакрэтны Прыватны")
+        assert p.sort_latin_all == sort_key("Public Spelling")  # the registry's Latin spelling
         assert (p.status_public, p.status_all) == ("unknown", "held")
-        assert (hidden.sort_name_public, hidden.sort_name_all) == (None, "zzz hidden")
+        assert (hidden.sort_latin_public, hidden.sort_cyrillic_public) == (None, None)
+        assert hidden.sort_latin_all == sort_key("Zzz Hidden")
         assert hidden.status_valid_until == TODAY + dt.timedelta(days=1)  # a private event's day
         # no public name: not public at all (store.visibility), so no public status
         assert (hidden.status_public, hidden.status_all) == (None, "unknown")
@@ -340,7 +348,7 @@ def test_private_names_and_events_never_reach_the_public_keys(db: Database) -> N
             )
         ).one()
         assert entry.before is not None and "id" in entry.before
-        assert not {"sort_name_all", "status_all", "status_valid_until"} & set(entry.before)
+        assert not {"sort_latin_all", "status_all", "status_valid_until"} & set(entry.before)
         check_keys(s)
 
 
@@ -470,7 +478,8 @@ def test_concurrent_name_writes_end_with_both_seen(db: Database) -> None:
     thread.join(10)
     assert not errors
     with db.session() as s:
-        assert s.scalar(select(Person.sort_name_public).where(Person.id == pid)) == "alpha first"
+        stored = s.scalar(select(Person.sort_latin_public).where(Person.id == pid))
+        assert stored == sort_key("Alpha First")
         check_keys(s)
 
 
@@ -601,8 +610,10 @@ def test_the_expression_indexes_exist(db: Database) -> None:
                 text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'person'")
             ).all()
     defs = {name: sql for name, sql in found}
-    for scope in ("public", "all"):
-        sql = defs[f"ix_person_region_status_{scope}"].replace("::text", "").replace(" ", "")
-        assert f"(lower((region)),status_{scope},sort_name_{scope},id)" in sql.replace(
-            "lower(region)", "lower((region))"
-        )
+    for script in ("latin", "cyrillic"):
+        for scope in ("public", "all"):
+            index = f"ix_person_region_status_{script}_{scope}"
+            sql = defs[index].replace("::text", "").replace(" ", "")
+            assert f"(lower((region)),status_{scope},sort_{script}_{scope},id)" in sql.replace(
+                "lower(region)", "lower((region))"
+            )

@@ -133,6 +133,57 @@ def test_latin_readers_see_a_cyrillic_only_name_as_passports_print_it(
     assert "Генадзь Федыніч" in c.get("/people").text
 
 
+# (names of one person, as displayed in Latin, as displayed in Cyrillic)
+SORTED_PEOPLE = [
+    (["Ёжык Пятро"], "Yozhyk Piatro", "Ёжык Пятро"),
+    (["Ігар Бонд"], "Ihar Bond", "Ігар Бонд"),
+    (["Зубаў Ян", "Zubau Jan"], "Zubau Jan", "Зубаў Ян"),
+    (["Andrei Liu"], "Andrei Liu", "Andrei Liu"),
+    (["Šubin Oleg"], "Šubin Oleg", "Šubin Oleg"),
+    (["Subin Anton"], "Subin Anton", "Subin Anton"),
+]
+
+
+@pytest.mark.parametrize(
+    ("script", "want"),
+    [
+        # Latin: Š with S (after the unaccented spelling), Ih… before Yo…, Z last
+        (
+            "latin",
+            ["Andrei Liu", "Ihar Bond", "Subin Anton", "Šubin Oleg", "Yozhyk Piatro", "Zubau Jan"],
+        ),
+        # Cyrillic: Latin-only names first, then ё with е, з, and і after и (not by code point,
+        # which puts і and ё after я)
+        (
+            "cyrillic",
+            ["Andrei Liu", "Subin Anton", "Šubin Oleg", "Ёжык Пятро", "Зубаў Ян", "Ігар Бонд"],
+        ),
+    ],
+)
+def test_people_sorted_by_the_name_as_displayed_in_the_readers_script(
+    client_for: Client, db: Database, script: str, want: list[str]
+) -> None:
+    with db.session() as s:
+        reg = Registry(s, "test")
+        for names, _, _ in SORTED_PEOPLE:
+            inputs = [
+                NameInput(n, is_primary=i == 0, language="be" if n[0] > "ʯ" else None)
+                for i, n in enumerate(names)
+            ]
+            reg.add_person(PersonInput(names=inputs, region="Sortland"))
+    c = client_for("viewer")
+    c.get(f"/prefs?script={script}")
+    for sort, order in (("name", want), ("-name", want[::-1])):
+        page = c.get(f"/people?region=Sortland&sort={sort}").text
+        shown = re.findall(r'<a href="/people/\d+">([^<]+)</a>', page)
+        assert shown == order
+    column = 1 if script == "latin" else 2
+    assert sorted(p[column] for p in SORTED_PEOPLE) != want  # code-point order would differ
+    api = c.get(f"/api/v1/people?region=Sortland&script={script}").json()["items"]
+    assert len(api) == len(want)
+    assert c.get("/api/v1/people?script=greek").status_code == 422
+
+
 @pytest.mark.parametrize(
     ("query", "person_attr"),
     [

@@ -435,13 +435,22 @@ def people_cmd(
     sort: Annotated[
         str, typer.Option(help="name, detained, region, id; '-' for descending.")
     ] = "name",
+    script: Annotated[
+        str, typer.Option(help="Sort by name as displayed in latin or cyrillic.")
+    ] = "latin",
     limit: Annotated[int, typer.Option()] = 50,
     page: Annotated[int, typer.Option()] = 1,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
     db: DbOption = None,
 ) -> None:
     """List people, with filters."""
-    from prisonwatch.store.people_filter import FilterError, parse_people_filter, parse_sort
+    from prisonwatch.store.people_filter import (
+        FilterError,
+        parse_people_filter,
+        parse_script,
+        parse_sort,
+    )
+    from prisonwatch.store.shown_names import names_in_script
 
     database = open_db(db)
     given = {
@@ -460,11 +469,14 @@ def people_cmd(
     try:  # the web's parser too (store/people_filter.py)
         flt = parse_people_filter(given)
         order = parse_sort(sort)
+        in_script = parse_script(script)
     except FilterError as exc:
         fail(f"{_PEOPLE_OPTIONS.get(exc.field, '--' + exc.field.replace('_', '-'))}: {exc.message}")
     day = _day(on, "--on")
     with database.session() as s:
-        pg = list_people(s, flt, sort=order, page=page, per_page=limit, on=day)
+        pg = list_people(s, flt, sort=order, page=page, per_page=limit, on=day, script=in_script)
+        # the table shows each name as displayed in the script it is sorted by
+        shown = names_in_script(s, (r.id for r in pg.rows), in_script, include_private=False)
     if fmt == "json":
         print(
             json.dumps(
@@ -508,7 +520,7 @@ def people_cmd(
     for r in pg.rows:
         t.add_row(
             str(r.id),
-            escape(r.name),
+            escape(shown.get(r.id, r.name)),
             r.status,
             escape(r.region or ""),
             r.first_detained or "",

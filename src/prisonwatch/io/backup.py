@@ -40,7 +40,7 @@ from prisonwatch.store.audit import record_restore
 from prisonwatch.store.custody import rebuild_all
 from prisonwatch.store.db import Database
 from prisonwatch.store.listkeys import rebuild_list_keys
-from prisonwatch.store.schema import Base
+from prisonwatch.store.schema import DERIVED_PERSON_FIELDS, Base
 
 FORMAT = "prisonwatch-dump"
 VERSION = 1
@@ -98,13 +98,20 @@ def _encode(value: Any) -> Any:
     return value
 
 
+def _derived(table: str, column: str) -> bool:
+    return table == "person" and column in DERIVED_PERSON_FIELDS
+
+
 def dump_json(db: Database, dest: Path) -> None:
     tables: dict[str, list[dict[str, Any]]] = {}
     with db.engine.connect() as conn:
         for table in Base.metadata.sorted_tables:
             if table.name in NOT_DUMPED:
                 continue
-            rows = conn.execute(select(table).order_by(*table.primary_key.columns)).mappings()
+            # the people list's derived keys are rebuilt on restore (and the sort keys are
+            # bytes, which JSON does not carry)
+            cols = [c for c in table.columns if not _derived(table.name, c.name)]
+            rows = conn.execute(select(*cols).order_by(*table.primary_key.columns)).mappings()
             tables[table.name] = [{k: _encode(v) for k, v in r.items()} for r in rows]
         revision = db.current_revision()
     doc = {"format": FORMAT, "version": VERSION, "schema_revision": revision, "tables": tables}
@@ -120,7 +127,8 @@ def _decode(table_name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
     table = Base.metadata.tables[table_name]
     out = []
     for r in rows:
-        row = dict(r)
+        # derived keys are never trusted from a file: the restore recomputes them
+        row = {k: v for k, v in r.items() if not _derived(table_name, k)}
         for col in table.columns:
             v = row.get(col.name)
             if v is None:

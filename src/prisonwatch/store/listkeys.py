@@ -9,9 +9,11 @@ What is stored (columns of ``person``, see :class:`~prisonwatch.store.schema.Per
 scope — ``public`` computed from public names and events only, ``all`` from everything, so a
 reader without private access never sorts, filters or counts by a private fact:
 
-* ``sort_name_<scope>``: ``lower()`` of the primary name the scope shows (primary first, then
-  the lowest id; NULL when none is visible) — exactly the expression the list used to order by,
-  evaluated by the same database, so the order does not change;
+* ``sort_<script>_<scope>`` (``latin``, ``cyrillic``): the collation key
+  (:func:`prisonwatch.names.collation.sort_key`) of the name a reader who chose that script
+  sees — :func:`prisonwatch.names.display.shown_name`, the rule the pages display by — so "name
+  A–Z" is the alphabetical order of the names as displayed (NULL when no name is visible).
+  Computed in Python (the rule romanises with ICU), for the people a write touched;
 * ``status_<scope>``: held / released / died / unknown on the day it was computed, with
   :func:`prisonwatch.store.status_rule.deciding_event` and
   :func:`~prisonwatch.store.status_rule.status_case_expression` — the rule of the derived status,
@@ -77,16 +79,18 @@ from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect, Select
 
+from prisonwatch.names.collation import sort_key
+from prisonwatch.names.display import DISPLAY_SCRIPTS, ShownName, shown_name
 from prisonwatch.store.dialect import dialect_named, dialect_of
 from prisonwatch.store.schema import (
     DERIVED_PERSON_FIELDS,
-    Name,
     Person,
     PersonTally,
     StatusEvent,
 )
+from prisonwatch.store.shown_names import names_statement
 from prisonwatch.store.status_rule import CUSTODY_KINDS, deciding_event, status_case_expression
-from prisonwatch.store.visibility import name_visible, person_public
+from prisonwatch.store.visibility import PUBLIC, person_public
 
 Executor = Session | Connection
 #: A day: a date, or a bound parameter of the statements built once (:func:`_statements`).
@@ -126,24 +130,14 @@ def scope_of(include_private: bool) -> str:
 # -- the expressions -------------------------------------------------------------------------
 
 
-def primary_name(include_private: bool) -> ScalarSelect[str]:
-    """Correlated subquery: the name the list shows for a ``Person`` row — the primary name,
-    else the lowest id, among the names the reader may see."""
-    conds: list[ColumnElement[bool]] = [Name.person_id == Person.id]
-    conds += name_visible(include_private)
-    return (
-        select(Name.full_text)
-        .where(*conds)
-        .order_by(Name.is_primary.desc(), Name.id)
-        .limit(1)
-        .correlate(Person)
-        .scalar_subquery()
-    )
+def sort_column(script: str, include_private: bool) -> str:
+    """The ``person`` column of the sort key of names displayed in ``script``."""
+    if script not in DISPLAY_SCRIPTS:
+        raise ValueError(f"script must be one of {', '.join(DISPLAY_SCRIPTS)}, not {script!r}")
+    return f"sort_{script}_{scope_of(include_private)}"
 
 
-def sort_name_expression(include_private: bool) -> ColumnElement[str]:
-    """What ``sort_name_<scope>`` stores: the database's ``lower()`` of :func:`primary_name`."""
-    return func.lower(primary_name(include_private))
+SORT_COLUMNS = tuple(f"sort_{script}_{scope}" for script in DISPLAY_SCRIPTS for scope in SCOPES)
 
 
 def status_expression(today: Day, include_private: bool) -> ColumnElement[str]:
@@ -178,18 +172,15 @@ def valid_until_expression(today: Day) -> ScalarSelect[dt.date]:
     )
 
 
-def _values(today: Day, *, names: bool = True, events: bool = True) -> dict[str, Any]:
-    """The SET clause: the sort names (from the names), the status columns (from the events)."""
-    # not a change of the person: keep ``updated_at`` (its ``onupdate`` would bump it)
-    values: dict[str, Any] = {"updated_at": _person().c.updated_at}
-    if names:
-        values["sort_name_public"] = sort_name_expression(False)
-        values["sort_name_all"] = sort_name_expression(True)
-    if events:
-        values["status_public"] = status_expression(today, False)
-        values["status_all"] = status_expression(today, True)
-        values["status_valid_until"] = valid_until_expression(today)
-    return values
+def _values(today: Day) -> dict[str, Any]:
+    """The SET clause of the status columns (from the events)."""
+    return {
+        # not a change of the person: keep ``updated_at`` (its ``onupdate`` would bump it)
+        "updated_at": _person().c.updated_at,
+        "status_public": status_expression(today, False),
+        "status_all": status_expression(today, True),
+        "status_valid_until": valid_until_expression(today),
+    }
 
 
 def stale_condition(today: Day) -> ColumnElement[bool]:
@@ -200,14 +191,10 @@ def stale_condition(today: Day) -> ColumnElement[bool]:
 
 
 @functools.cache
-def _statements(
-    dialect: str, names: bool = True, events: bool = True
-) -> tuple[Select[int], Update, Update, Select[int]]:
-    """(lock, refresh, refresh if stale, find stale) for people ``:ids`` on ``:today``, built
-    once: a registry write refreshes one person and every page of the list looks for stale
-    rows, and building the expressions costs more than running them. ``names`` / ``events``:
-    which columns ``refresh`` recomputes (an UPDATE that does not set a column leaves the
-    indexes on it alone).
+def _statements(dialect: str) -> tuple[Select[int], Update, Update, Select[int]]:
+    """(lock, refresh, refresh if stale, find stale) for people ``:ids`` on
+    ``:today``, built once: a registry write refreshes one person and every page of the list
+    looks for stale rows, and building the expressions costs more than running them.
 
     The UPDATEs are driven by the id list (:meth:`~prisonwatch.store.dialect.Dialect.id_join`:
     on PostgreSQL a join with ``unnest(:ids)``; with ``id IN (…)`` an import was quadratic)."""
@@ -216,10 +203,46 @@ def _statements(
     ids: BindParameter[int] = bindparam("ids", expanding=True)
     lock = select(person.c.id).where(person.c.id.in_(ids)).order_by(person.c.id).with_for_update()
     wanted = dialect_named(dialect).id_join(person.c.id)
-    refresh = update(person).where(wanted).values(_values(today, names=names, events=events))
+    refresh = update(person).where(wanted).values(_values(today))
     if_stale = update(person).where(wanted, stale_condition(today)).values(_values(today))
     find_stale = select(person.c.id).where(stale_condition(today))
     return lock, refresh, if_stale, find_stale
+
+
+def _sort_key_rows(ex: Executor, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """One parameter row of the sort-key UPDATE per person of ``ids``: the key of the name each
+    scope's reader sees in each script (NULL when that reader sees no name)."""
+    stmt = names_statement(dialect_of(ex))
+    names: dict[int, list[tuple[ShownName, bool]]] = {pid: [] for pid in ids}
+    for pid, nid, text, script, kind, primary, language, visibility in _connection(ex).execute(
+        stmt, {"ids": list(ids)}
+    ):
+        shown = ShownName(nid, text, script, kind, bool(primary), language)
+        names[pid].append((shown, visibility == PUBLIC))
+    rows = []
+    for pid, found in names.items():
+        row: dict[str, Any] = {"id": pid}
+        every = [n for n, _ in found]
+        public = [n for n, is_public in found if is_public]
+        for scope, visible in (("all", every), ("public", public)):
+            same = scope == "public" and len(public) == len(every)
+            for script in DISPLAY_SCRIPTS:
+                if same:  # nothing private: the same names, the same key
+                    row[f"sort_{script}_public"] = row[f"sort_{script}_all"]
+                    continue
+                displayed = shown_name(visible, script)
+                row[f"sort_{script}_{scope}"] = None if displayed is None else sort_key(displayed)
+        rows.append(row)
+    return rows
+
+
+def _refresh_sort_keys(ex: Executor, ids: Sequence[int]) -> None:
+    """Store the sort keys of ``ids`` (existing or not: a missing person updates nothing)."""
+    conn = _connection(ex)
+    keep = {"updated_at": _person().c.updated_at}  # not a change of the person
+    for start in range(0, len(ids), CHUNK):
+        rows = _sort_key_rows(ex, ids[start : start + CHUNK])
+        dialect_of(ex).update_by_id(conn, _person(), rows, fixed=keep)
 
 
 @functools.cache
@@ -254,40 +277,43 @@ def refresh_list_keys(
     today: dt.date | None = None,
     lock: bool = True,
     names: bool = True,
-    events: bool = True,
 ) -> None:
     """Recompute the stored keys of these people from their current names and events, in the
-    caller's transaction (people that do not exist are skipped). ``names=False`` /
-    ``events=False``: only the status columns / only the sort names (after a write that
-    changed only events / only names).
+    caller's transaction (people that do not exist are skipped). ``names=False``: only the
+    status columns (after a write that changed only events).
 
     On PostgreSQL the rows are first locked (``SELECT … FOR UPDATE``, in id order), and the
-    values are computed by the *next* statement: a concurrent transaction changing the same
-    person's names or events has then either committed (and its change is seen) or waits for
-    this one and recomputes after it — the last writer always sees every change. ``lock=False``
-    skips that for people no other transaction can see yet (an import's new people)."""
+    values are computed after that: a concurrent transaction changing the same person's names
+    or events has then either committed (and its change is seen) or waits for this one and
+    recomputes after it — the last writer always sees every change. ``lock=False`` skips that
+    for people no other transaction can see yet (an import's new people)."""
     ids = sorted(set(person_ids))
     if not ids:
         return
     today = today or dt.date.today()
     if isinstance(ex, Session):
         ex.flush()
-    lock_stmt, refresh, _, _ = _statements(_dialect(ex), names, events)
+    lock_stmt, refresh, *_ = _statements(_dialect(ex))
     lock = lock and dialect_of(ex).row_locks
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         if lock:
             ex.execute(lock_stmt, {"ids": chunk})
         ex.execute(refresh, {"ids": chunk, "today": today})
+        if names:
+            _refresh_sort_keys(ex, chunk)
     _expire(ex, ids)
 
 
 def rebuild_list_keys(ex: Executor, *, today: dt.date | None = None) -> int:
-    """Recompute the stored keys of every person (one set-based UPDATE); returns how many."""
+    """Recompute the stored keys of every person (the status in one set-based UPDATE, the sort
+    keys in chunks of people); returns how many."""
     today = today or dt.date.today()
     if isinstance(ex, Session):
         ex.flush()
     result = ex.execute(update(_person()).values(_values(today)))
+    ids = list(_connection(ex).scalars(select(_person().c.id).order_by(_person().c.id)))
+    _refresh_sort_keys(ex, ids)
     if isinstance(ex, Session):
         ex.expire_all()
     return int(result.rowcount)  # type: ignore[attr-defined]
@@ -306,6 +332,8 @@ def refresh_expired(ex: Executor, today: dt.date) -> int:
         return 0
     for start in range(0, len(ids), CHUNK):
         ex.execute(if_stale, {"ids": ids[start : start + CHUNK], "today": today})
+    # the names have not changed, but a row loaded without keys has no sort keys either
+    _refresh_sort_keys(ex, ids)
     _expire(ex, ids)
     return len(ids)
 
@@ -382,14 +410,14 @@ def rebuild_tally(ex: Executor) -> None:
 
 __all__ = [
     "SCOPES",
+    "SORT_COLUMNS",
     "compact_tally",
-    "primary_name",
     "rebuild_list_keys",
     "rebuild_tally",
     "refresh_expired",
     "refresh_list_keys",
     "scope_of",
-    "sort_name_expression",
+    "sort_column",
     "stale_condition",
     "status_expression",
     "tally_count",

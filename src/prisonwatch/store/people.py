@@ -6,8 +6,8 @@ unless ``include_private`` is set by a caller who checked the reader's role.
 The people list (:func:`list_people`) reads the stored keys of :mod:`prisonwatch.store.listkeys`
 so that a page costs the same at a million people as at a thousand:
 
-* sort by name: the stored ``sort_name_<scope>`` (the same ``lower(primary visible name)`` the
-  list used to compute per request), through an index (sort name, id);
+* sort by name: the stored ``sort_<script>_<scope>`` (the collation key of the name as the
+  reader sees it in the script they chose), through an index (sort key, id);
 * status filter on *today*: the stored ``status_<scope>``, after :func:`listkeys.refresh_expired`
   has recomputed the rows a future-dated event made stale; on any other day the status is
   derived from the events, which is correct but reads every person's events (seconds at 1M);
@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from prisonwatch.dates import PartialDate
 from prisonwatch.model import Status
 from prisonwatch.store.dialect import Dialect, dialect_of
-from prisonwatch.store.listkeys import refresh_expired, tally_count
+from prisonwatch.store.listkeys import refresh_expired, sort_column, tally_count
 from prisonwatch.store.registry import NotFound
 from prisonwatch.store.schema import (
     Case,
@@ -227,8 +227,11 @@ def list_people(
     per_page: int = 50,
     on: dt.date | None = None,
     include_private: bool = False,
+    script: str = "latin",
 ) -> PeoplePage:
-    """One page of the filtered, sorted people list with the exact total.
+    """One page of the filtered, sorted people list with the exact total. By name, people are
+    in the alphabetical order of the names a reader who chose ``script`` (``latin`` or
+    ``cyrillic``) sees (:mod:`prisonwatch.names.display`), ties by id.
 
     Pages are numbered (``LIMIT``/``OFFSET`` over an index in the list's order): page *n*
     skips ``(n - 1) * per_page`` index entries, so the first pages cost microseconds and a
@@ -242,6 +245,7 @@ def list_people(
     on = on or today
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    sort_column(script, include_private)  # a ValueError for an unknown script, before any work
     flt.validate()
     page = max(1, page)
     per_page = max(1, min(per_page, 100_000))
@@ -258,7 +262,7 @@ def list_people(
     desc = sort.startswith("-")
     order: Any
     if key == "name":
-        order = Person.sort_name_all if include_private else Person.sort_name_public
+        order = getattr(Person, sort_column(script, include_private))
     elif key == "detained":
         order = _first_detained(include_private)
     elif key == "region":

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 from prisonwatch.dates import PartialDateError, parse_day
 from prisonwatch.model import Gender
+from prisonwatch.names.display import DISPLAY_SCRIPTS
 from prisonwatch.store.people import SORTS, STATUSES, PeopleFilter
 from prisonwatch.validation import FieldError, check_text
 
@@ -110,4 +111,13 @@ def parse_sort(value: str | None) -> str:
     return sort
 
 
-__all__ = ["FIELDS", "FilterError", "parse_people_filter", "parse_sort"]
+def parse_script(value: str | None) -> str:
+    """The script whose displayed names the list sorts by: ``latin`` (default) or
+    ``cyrillic``."""
+    script = (value or "").strip().lower() or "latin"
+    if script not in DISPLAY_SCRIPTS:
+        raise FilterError("script", f"use one of {', '.join(DISPLAY_SCRIPTS)}")
+    return script
+
+
+__all__ = ["FIELDS", "FilterError", "parse_people_filter", "parse_script", "parse_sort"]

@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -43,11 +44,13 @@ NAMING = {
 #: --include-private) or logs.
 PRIVATE_PERSON_FIELDS = ("relatives_contact", "internal_notes")
 #: Person columns derived from names and events for the people list
-#: (:mod:`prisonwatch.store.listkeys`): not facts, so left out of audit snapshots — and
-#: ``sort_name_all`` holds a private name when that is the primary one.
+#: (:mod:`prisonwatch.store.listkeys`): not facts, so left out of audit snapshots and backups —
+#: and the ``sort_*_all`` keys are made from private names too.
 DERIVED_PERSON_FIELDS = (
-    "sort_name_public",
-    "sort_name_all",
+    "sort_latin_public",
+    "sort_latin_all",
+    "sort_cyrillic_public",
+    "sort_cyrillic_all",
     "status_public",
     "status_all",
     "status_valid_until",
@@ -106,8 +109,9 @@ class Person(Base):
     current in the same transaction as every write that changes names or events. Per scope
     (``public``: computed from public names/events only; ``all``: from everything):
 
-    * ``sort_name_*`` — ``lower()`` of the primary name the scope's reader sees (primary first,
-      then the lowest id; NULL when no name is visible), the people list's default order;
+    * ``sort_<script>_*`` — the collation key of the name the scope's reader sees when reading
+      in ``latin`` / ``cyrillic`` (:mod:`prisonwatch.names.display`; NULL when no name is
+      visible), the people list's order by name;
     * ``status_*`` — held / released / died / unknown *as of the day it was computed* (the
       same rule as :mod:`prisonwatch.store.status`), with ``status_valid_until`` the first day
       of the next future-dated custody event (over all events; NULL if none), from which on
@@ -130,8 +134,10 @@ class Person(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
     # derived, for the people list (see the class docstring)
-    sort_name_public: Mapped[str | None] = mapped_column(String(500))
-    sort_name_all: Mapped[str | None] = mapped_column(String(500))
+    sort_latin_public: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sort_latin_all: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sort_cyrillic_public: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sort_cyrillic_all: Mapped[bytes | None] = mapped_column(LargeBinary)
     status_public: Mapped[str | None] = mapped_column(String(10))
     status_all: Mapped[str | None] = mapped_column(String(10))
     status_valid_until: Mapped[dt.date | None] = mapped_column(Date)
@@ -152,20 +158,27 @@ class Person(Base):
     )
 
 
-# The people list's indexes, one set per scope. (sort name, id) gives the default order of the
-# unfiltered list; (status, sort name, id) the status filter in that order;
-# (lower(region), status, sort name, id) the region filter with or without a status, in that
+# The people list's indexes, one set per scope and display script. (sort key, id) gives the
+# order by name of the unfiltered list; (status, sort key, id) the status filter in that order;
+# (lower(region), status, sort key, id) the region filter with or without a status, in that
 # order, and the region-only count. The id makes the order total, so pages are stable.
-def _list_indexes(scope: str) -> None:
-    sort = getattr(Person, f"sort_name_{scope}")
+def _list_indexes(script: str, scope: str) -> None:
+    sort = getattr(Person, f"sort_{script}_{scope}")
     status = getattr(Person, f"status_{scope}")
-    Index(f"ix_person_sort_name_{scope}", sort, Person.id)
-    Index(f"ix_person_status_{scope}", status, sort, Person.id)
-    Index(f"ix_person_region_status_{scope}", func.lower(Person.region), status, sort, Person.id)
+    Index(f"ix_person_sort_{script}_{scope}", sort, Person.id)
+    Index(f"ix_person_status_{script}_{scope}", status, sort, Person.id)
+    Index(
+        f"ix_person_region_status_{script}_{scope}",
+        func.lower(Person.region),
+        status,
+        sort,
+        Person.id,
+    )
 
 
-_list_indexes("public")
-_list_indexes("all")
+for _script in ("latin", "cyrillic"):
+    for _scope in ("public", "all"):
+        _list_indexes(_script, _scope)
 # The few people with a future-dated custody event, for the list's look-up of stale statuses.
 # Partial: most people have none, and their rows never enter this index.
 Index(

@@ -28,7 +28,7 @@ from prisonwatch.store.status import held_on
 from prisonwatch.validation import LIMITS
 from prisonwatch.web.context import ctx
 from prisonwatch.web.errors import ApiError, review_error
-from prisonwatch.web.params import opt_day, paging, people_filter, people_sort
+from prisonwatch.web.params import opt_day, paging, people_filter, people_script, people_sort
 from prisonwatch.web.security import Reader, db_session, editor, reader
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -155,6 +155,9 @@ def list_people(
     gender: str | None = Query(None, description="male, female, other"),
     text: str | None = None,
     sort: str = Query("name"),
+    script: str = Query(
+        "latin", description="latin or cyrillic: sort by name as displayed in this script"
+    ),
     page: int = Query(1, ge=1, le=1_000_000),
     per_page: int = Query(50, ge=1, le=200),
 ) -> dict[str, Any]:
@@ -168,6 +171,7 @@ def list_people(
         page=pg.page,
         per_page=pg.per_page,
         include_private=r.include_private,
+        script=people_script(params),
     )
     return {
         "items": [row.as_dict() for row in result.rows],

@@ -24,8 +24,8 @@ from prisonwatch.store.deal_views import (
 )
 from prisonwatch.store.deals import ConcessionInput, DealInput, Deals
 from prisonwatch.store.registry import NotFound, RegistryValidationError
+from prisonwatch.store.shown_names import names_in_script
 from prisonwatch.web.context import ctx
-from prisonwatch.web.display import names_in_script
 from prisonwatch.web.errors import ApiError
 from prisonwatch.web.render import locale_of, render
 from prisonwatch.web.security import Reader, checked_form, db_session, editor, reader

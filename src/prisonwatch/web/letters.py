@@ -22,9 +22,9 @@ from prisonwatch.letters.birthdays import birthdays_among
 from prisonwatch.letters.eligibility import eligible_recipients, recipients_for
 from prisonwatch.letters.log import fewest_among, log_letter, pick
 from prisonwatch.letters.model import Recipient
+from prisonwatch.store.shown_names import names_in_script
 from prisonwatch.web.context import ctx
 from prisonwatch.web.convertors import ID_MAX
-from prisonwatch.web.display import names_in_script
 from prisonwatch.web.letters_errors import log_error
 from prisonwatch.web.letters_shared import (
     address_forms,

@@ -20,10 +20,10 @@ from starlette.datastructures import FormData
 from prisonwatch.letters.eligibility import eligible_recipients
 from prisonwatch.letters.flags import FLAGS, FlagError, clear_flag, flags_of, set_flag
 from prisonwatch.letters.log import NotEligible, correct_count
+from prisonwatch.store.shown_names import names_in_script
 from prisonwatch.validation import FieldError
 from prisonwatch.web.context import ctx
 from prisonwatch.web.convertors import ID_MAX
-from prisonwatch.web.display import names_in_script
 from prisonwatch.web.errors import ApiError
 from prisonwatch.web.letters_shared import recipient_dict, today
 from prisonwatch.web.params import invalid, opt_str

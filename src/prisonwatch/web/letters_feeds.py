@@ -21,8 +21,8 @@ from prisonwatch.io.ical import DayEvent, calendar
 from prisonwatch.letters.birthdays import birthdays
 from prisonwatch.letters.eligibility import eligible_recipients, recipients_for
 from prisonwatch.letters.model import Birthday, Recipient
+from prisonwatch.store.shown_names import names_in_script
 from prisonwatch.web.convertors import ID_MAX
-from prisonwatch.web.display import names_in_script
 from prisonwatch.web.errors import ApiError
 from prisonwatch.web.letters_shared import ADDRESS_FORMS, address_in, today
 from prisonwatch.web.params import invalid

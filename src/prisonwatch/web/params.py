@@ -8,7 +8,12 @@ from dataclasses import dataclass
 
 from prisonwatch.dates import PartialDateError, parse_day
 from prisonwatch.store.people import PeopleFilter
-from prisonwatch.store.people_filter import FilterError, parse_people_filter, parse_sort
+from prisonwatch.store.people_filter import (
+    FilterError,
+    parse_people_filter,
+    parse_script,
+    parse_sort,
+)
 from prisonwatch.web.errors import ApiError
 
 MAX_PER_PAGE = 200
@@ -83,6 +88,13 @@ def wants_private(params: Mapping[str, str]) -> bool:
 def people_sort(params: Mapping[str, str]) -> str:
     try:
         return parse_sort(params.get("sort"))
+    except FilterError as exc:
+        raise invalid(exc.field, exc.message) from None
+
+
+def people_script(params: Mapping[str, str]) -> str:
+    try:
+        return parse_script(params.get("script"))
     except FilterError as exc:
         raise invalid(exc.field, exc.message) from None
 

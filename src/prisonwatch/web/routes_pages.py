@@ -15,9 +15,9 @@ from prisonwatch.store import people as people_store
 from prisonwatch.store.auditlog import AuditFilter, actors, query_audit
 from prisonwatch.store.deal_views import deal_titles
 from prisonwatch.store.registry import NotFound
+from prisonwatch.store.shown_names import names_in_script
 from prisonwatch.store.status import held_on
 from prisonwatch.web.context import ctx
-from prisonwatch.web.display import names_in_script
 from prisonwatch.web.errors import ApiError
 from prisonwatch.web.params import (
     filter_query,
@@ -88,14 +88,18 @@ def people(
     flt = people_filter(params)
     sort = people_sort(params)
     pg = paging(params)
+    script = locale_of(request).script
     result = people_store.list_people(
-        s, flt, sort=sort, page=pg.page, per_page=pg.per_page, include_private=r.include_private
+        s,
+        flt,
+        sort=sort,
+        page=pg.page,
+        per_page=pg.per_page,
+        include_private=r.include_private,
+        script=script,
     )
     shown = names_in_script(
-        s,
-        (row.id for row in result.rows),
-        locale_of(request).script,
-        include_private=r.include_private,
+        s, (row.id for row in result.rows), script, include_private=r.include_private
     )
     return render(
         request,
@@ -124,6 +128,7 @@ def _csv_query(params: dict[str, str], r: Reader) -> str:
 def _csv_rows(request: Request, private: bool, params: dict[str, str]) -> Iterator[str]:
     flt = people_filter(params)
     sort = people_sort(params)
+    script = locale_of(request).script  # the order of the page the reader downloads from
     buf = io.StringIO()
     writer = csvsafe.writer(buf)  # formula-like cells neutralised
     writer.writerow(CSV_COLUMNS)
@@ -132,7 +137,13 @@ def _csv_rows(request: Request, private: bool, params: dict[str, str]) -> Iterat
     while True:
         with ctx(request).db.session() as s:
             chunk = people_store.list_people(
-                s, flt, sort=sort, page=page, per_page=2000, include_private=private
+                s,
+                flt,
+                sort=sort,
+                page=page,
+                per_page=2000,
+                include_private=private,
+                script=script,
             )
         buf = io.StringIO()
         writer = csvsafe.writer(buf)
