@@ -23,12 +23,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from prisonwatch.dates import PartialDate
 from prisonwatch.model import EventKind
+from prisonwatch.names.display import ShownName
 from prisonwatch.names.script import detect_script
 from prisonwatch.sentence import sentence_months, split_articles
 from prisonwatch.store.bulk import bulk_insert
 from prisonwatch.store.custody import refresh_people
 from prisonwatch.store.db import without_jit
-from prisonwatch.store.listkeys import compact_tally, refresh_list_keys
+from prisonwatch.store.listkeys import compact_tally, refresh_list_keys, sort_keys
 from prisonwatch.store.registry import check_event
 from prisonwatch.store.schema import (
     AuditEntry,
@@ -242,6 +243,17 @@ class RegistryBatch:
             created_at=self.now,
         )
 
+    @staticmethod
+    def _names_of(r: PersonRecord) -> list[tuple[str, str, str, bool]]:
+        """(text, script, kind, primary) of a new person's names: the primary name (official),
+        then the other spellings (kind by script, :func:`other_name_kind`)."""
+        primary_script = detect_script(r.name).value
+        found = [(r.name, primary_script, "official", True)]
+        for alt in r.name_alt:
+            sc = detect_script(alt).value
+            found.append((alt, sc, other_name_kind(sc, primary_script), False))
+        return found
+
     def create(self, records: list[PersonRecord]) -> list[int]:
         """New people, one per record, with their identifier, names, first case, events and
         citations; one audit entry each; their list keys and custody changes refreshed.
@@ -251,6 +263,8 @@ class RegistryBatch:
         self.writing[:] = records
         for r in records:
             r.check()
+        # each record's names: (text, script, kind, primary); all public
+        specs = [self._names_of(r) for r in records]
         person_rows = [
             dict(
                 birth_date=r.birth.iso() if r.birth else None,
@@ -261,40 +275,34 @@ class RegistryBatch:
                 created_at=self.now,
                 updated_at=self.now,
                 version=1,
+                # the people list's sort keys, from the names in hand (no UPDATE after)
+                **sort_keys(
+                    [
+                        (ShownName(i, text, script, kind, primary, None), True)
+                        for i, (text, script, kind, primary) in enumerate(found)
+                    ]
+                ),
             )
-            for r in records
+            for r, found in zip(records, specs, strict=True)
         ]
         ids = bulk_insert(self.s, _t(Person), person_rows, return_ids=True)
         idents, names, cases, events, cites = [], [], [], [], []
         case_rows: list[tuple[int, PersonRecord]] = []
         ev_meta: list[PersonRecord] = []
-        for pid, r in zip(ids, records, strict=True):
+        for pid, r, found in zip(ids, records, specs, strict=True):
             idents.append(dict(person_id=pid, scheme=self.scheme, value=r.ext_id))
-            primary_script = detect_script(r.name).value
-            names.append(
+            names += [
                 dict(
                     person_id=pid,
-                    full_text=r.name,
-                    script=primary_script,
+                    full_text=text,
+                    script=script,
                     language=None,
-                    kind="official",
-                    is_primary=True,
+                    kind=kind,
+                    is_primary=primary,
                     visibility="public",
                 )
-            )
-            for alt in r.name_alt:
-                sc = detect_script(alt).value
-                names.append(
-                    dict(
-                        person_id=pid,
-                        full_text=alt,
-                        script=sc,
-                        language=None,
-                        kind=other_name_kind(sc, primary_script),
-                        is_primary=False,
-                        visibility="public",
-                    )
-                )
+                for text, script, kind, primary in found
+            ]
             if any(r.case.values()):
                 case_rows.append((pid, r))
             for kind, d in r.events():
@@ -349,7 +357,8 @@ class RegistryBatch:
         if cases or cites:
             bulk_insert(self.s, _t(Citation), cases + cites)
         with without_jit(self.s):
-            refresh_list_keys(self.s, ids, lock=False)  # new people: nobody else sees them yet
+            # new people: nobody else sees them yet; their sort keys were inserted with them
+            refresh_list_keys(self.s, ids, lock=False, names=False)
             if events:
                 refresh_people(self.s, ids, method="sql")
         self.flush_audit()

@@ -209,9 +209,25 @@ def _statements(dialect: str) -> tuple[Select[int], Update, Update, Select[int]]
     return lock, refresh, if_stale, find_stale
 
 
+def sort_keys(names: Sequence[tuple[ShownName, bool]]) -> dict[str, bytes | None]:
+    """The ``sort_<script>_<scope>`` values of a person with these names (each with whether it
+    is public): the key of the name each scope's reader sees in each script, None when that
+    reader sees no name. Also for a writer that has the names in hand (an import's new people,
+    :mod:`prisonwatch.store.batch`), so it can insert the keys with the person."""
+    every = [n for n, _ in names]
+    public = [n for n, is_public in names if is_public]
+    keys: dict[str, bytes | None] = {}
+    for script in DISPLAY_SCRIPTS:
+        displayed = shown_name(every, script)
+        keys[f"sort_{script}_all"] = None if displayed is None else sort_key(displayed)
+        if len(public) < len(every):  # else the same names, the same key
+            displayed = shown_name(public, script)
+        keys[f"sort_{script}_public"] = None if displayed is None else sort_key(displayed)
+    return keys
+
+
 def _sort_key_rows(ex: Executor, ids: Sequence[int]) -> list[dict[str, Any]]:
-    """One parameter row of the sort-key UPDATE per person of ``ids``: the key of the name each
-    scope's reader sees in each script (NULL when that reader sees no name)."""
+    """One parameter row of the sort-key UPDATE per person of ``ids``."""
     stmt = names_statement(dialect_of(ex))
     names: dict[int, list[tuple[ShownName, bool]]] = {pid: [] for pid in ids}
     for pid, nid, text, script, kind, primary, language, visibility in _connection(ex).execute(
@@ -219,21 +235,7 @@ def _sort_key_rows(ex: Executor, ids: Sequence[int]) -> list[dict[str, Any]]:
     ):
         shown = ShownName(nid, text, script, kind, bool(primary), language)
         names[pid].append((shown, visibility == PUBLIC))
-    rows = []
-    for pid, found in names.items():
-        row: dict[str, Any] = {"id": pid}
-        every = [n for n, _ in found]
-        public = [n for n, is_public in found if is_public]
-        for scope, visible in (("all", every), ("public", public)):
-            same = scope == "public" and len(public) == len(every)
-            for script in DISPLAY_SCRIPTS:
-                if same:  # nothing private: the same names, the same key
-                    row[f"sort_{script}_public"] = row[f"sort_{script}_all"]
-                    continue
-                displayed = shown_name(visible, script)
-                row[f"sort_{script}_{scope}"] = None if displayed is None else sort_key(displayed)
-        rows.append(row)
-    return rows
+    return [{"id": pid, **sort_keys(found)} for pid, found in names.items()]
 
 
 def _refresh_sort_keys(ex: Executor, ids: Sequence[int]) -> None:
@@ -418,6 +420,7 @@ __all__ = [
     "refresh_list_keys",
     "scope_of",
     "sort_column",
+    "sort_keys",
     "stale_condition",
     "status_expression",
     "tally_count",
