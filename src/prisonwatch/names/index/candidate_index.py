@@ -424,25 +424,37 @@ class CandidateIndex:
         """:meth:`candidates` with the index's estimate of each one's score (a vectorised copy
         of the default matcher's: callers may skip scoring those estimated far below their
         threshold)."""
-        return [(self._keys[i], e) for i, e in self._candidate_rows(query, limit)]
+        return self.estimated_search(query).top(limit)
+
+    def estimated_search(self, query: str) -> EstimatedSearch:
+        """:meth:`estimated` for one query, asked again with a higher limit (a common name whose
+        first candidates are all namesakes): the pool and its estimates are kept, so a wider
+        answer does not start the search again."""
+        return EstimatedSearch(self, query)
 
     def _candidate_rows(self, query: str, limit: int) -> list[tuple[int, float]]:
+        return EstimatedSearch(self, query).top_rows(limit)
+
+    def _query_words(self, query: str) -> tuple[list[Any], list[_WordHits]]:
+        """The query's words the index looks up (no initials, at most 8), and what each reaches
+        (nothing when no word reaches anything)."""
         qtoks = [
             t
             for t in parsed(query).tokens
             if t.role is not Role.INITIAL and len(t.feat.skeleton) > 1
         ][:8]
-        if not qtoks or not self._keys or limit <= 0:
-            return []
+        if not qtoks or not self._keys:
+            return [], []
         hits = [self._word_hits(t.feat.skeleton, t.feat.groups) for t in qtoks]
         if not sum(len(h.posts) for h in hits):
-            return []
-        with borrowed_work() as work:
-            return self._rank_rows(qtoks, hits, limit, work)
+            return [], []
+        return qtoks, hits
 
-    def _rank_rows(
-        self, qtoks: Sequence[Any], hits: Sequence[_WordHits], limit: int, work: Work
-    ) -> list[tuple[int, float]]:
+    def _estimated_pool(
+        self, qtoks: Sequence[Any], hits: Sequence[_WordHits], cap: int, work: Work
+    ) -> tuple[IntArray, npt.NDArray[np.float64], bool]:
+        """The query's pool (cut to its ``cap`` best-reached rows when bigger), the estimate of
+        each row's score, and whether the pool was cut."""
         k = len(qtoks)
         posts = [h.posts for h in hits]
         if k == 1:
@@ -453,19 +465,15 @@ class CandidateIndex:
             alive = ~np.isin(pool, np.fromiter(self._deleted, dtype=np.int32))
             pool, pool_hit = pool[alive], pool_hit[alive]
         if not len(pool):
-            return []
-        cap = max(PRUNE_POOL, PRUNE_PER_RESULT * limit)
-        if len(pool) > cap:
+            return EMPTY, np.zeros(0, dtype=np.float64), False
+        cut = len(pool) > cap
+        if cut:
             pool = self._prune(qtoks, hits, pool, pool_hit, cap, work)
         toks, full = self._rows_toks(pool)
         score = estimate(
             qtoks, [h.strong for h in hits], toks, full, self._vocab_list, self._vocab_len, work
         )
-        if len(pool) > limit:
-            top = np.argpartition(-score, limit - 1)[:limit]
-            pool, score = pool[top], score[top]
-        best = np.argsort(-score, kind="stable")
-        return list(zip(pool[best].tolist(), score[best].tolist(), strict=True))
+        return pool, score, cut
 
     def _full(self, rows: IntArray) -> npt.NDArray[Any]:
         """How many full words (not initials) the names of ``rows`` have."""
@@ -640,6 +648,51 @@ class CandidateIndex:
         self._rehash()
 
 
+def _prune_cap(limit: int) -> int:
+    return max(PRUNE_POOL, PRUNE_PER_RESULT * limit)
+
+
+class EstimatedSearch:
+    """One query's candidates, best estimate first, asked for by a growing limit
+    (:meth:`CandidateIndex.estimated_search`). The pool and its estimates are computed once;
+    asking for more only partitions them again — unless the pool was cut to the first limit's
+    size (``PRUNE_PER_RESULT`` × limit), in which case the wider limit cuts it again, as a fresh
+    query would. Valid while the index does not change."""
+
+    __slots__ = ("_cap", "_cut", "_hits", "_index", "_pool", "_qtoks", "_score")
+
+    def __init__(self, index: CandidateIndex, query: str) -> None:
+        self._index = index
+        self._qtoks, self._hits = index._query_words(query)
+        self._pool: IntArray | None = None
+        self._score: npt.NDArray[np.float64] | None = None
+        self._cap = 0
+        self._cut = False
+
+    def top(self, limit: int) -> list[tuple[Key, float]]:
+        """The best ``limit`` candidates' keys and estimates, best first."""
+        keys = self._index._keys
+        return [(keys[i], e) for i, e in self.top_rows(limit)]
+
+    def top_rows(self, limit: int) -> list[tuple[int, float]]:
+        if not self._qtoks or limit <= 0:
+            return []
+        cap = _prune_cap(limit)
+        if self._pool is None or (self._cut and cap != self._cap):
+            with borrowed_work() as work:
+                self._pool, self._score, self._cut = self._index._estimated_pool(
+                    self._qtoks, self._hits, cap, work
+                )
+            self._cap = cap
+        pool, score = self._pool, self._score
+        assert score is not None
+        if len(pool) > limit:
+            top = np.argpartition(-score, limit - 1)[:limit]
+            pool, score = pool[top], score[top]
+        best = np.argsort(-score, kind="stable")
+        return list(zip(pool[best].tolist(), score[best].tolist(), strict=True))
+
+
 _DEFAULT: list[SlavicNameMatcher] = []
 
 
@@ -672,4 +725,4 @@ def _default() -> SlavicNameMatcher:
     return _DEFAULT[0]
 
 
-__all__ = ["CandidateIndex", "Key"]
+__all__ = ["CandidateIndex", "EstimatedSearch", "Key"]
