@@ -70,6 +70,9 @@ RARE_POSTINGS = 200
 #: the estimate, by how well the query's words reach each row (:meth:`CandidateIndex._prune`).
 PRUNE_POOL = 5_000
 PRUNE_PER_RESULT = 20
+#: The longest postings list of a query is searched (binary search), not read, when the others
+#: together are at least this many times shorter.
+LOOKUP_RATIO = 8
 #: Above this many hits, the distinct rows are found by a scatter, not a sort.
 DENSE_ROWS = 50_000
 #: Query words whose reach is remembered (given names and patronymics recur in most queries).
@@ -83,6 +86,8 @@ class _WordHits(NamedTuple):
     posts: IntArray  # the rows containing them, each once
     strong: IntArray  # the ids among them sharing a name group or a stem with the word
     post_sim: npt.NDArray[np.uint8]  # per row: its best word's estimated similarity, × 250
+    ordered: IntArray  # ``posts`` sorted (to look rows up in a long list without reading it)
+    singles: IntArray  # the rows of ``posts`` whose name has one full word, in posts' order
 
 
 def _is_full(word: str, skel: str) -> bool:
@@ -317,13 +322,16 @@ class CandidateIndex:
                 len(self._keys),
                 work,
             )
-        if len(self._hits) >= HITS_CACHE_MAX or self._hits_size + len(posts) > HITS_CACHE_POSTINGS:
+        ordered = np.sort(posts)
+        singles = posts[self._full(posts) <= 1]
+        size = 2 * len(posts) + len(singles)
+        if len(self._hits) >= HITS_CACHE_MAX or self._hits_size + size > HITS_CACHE_POSTINGS:
             self._forget_hits()
-        for arr in (reached, posts, strong, post_sim):
+        hit = _WordHits(reached, posts, strong, post_sim, ordered, singles)
+        for arr in hit:
             arr.flags.writeable = False  # shared between queries: never to be changed
-        hit = _WordHits(reached, posts, strong, post_sim)
         self._hits[key] = hit
-        self._hits_size += len(posts)
+        self._hits_size += size
         return hit
 
     def _strong(self, skel: str, groups: frozenset[str]) -> IntArray:
@@ -460,7 +468,9 @@ class CandidateIndex:
         if k == 1:
             pool, pool_hit = posts[0], np.ones(len(posts[0]), dtype=np.int64)
         else:
-            pool, pool_hit = self._pool(posts, work)
+            pool, pool_hit = self._pool(
+                posts, work, [h.ordered for h in hits], [h.singles for h in hits]
+            )
         if self._deleted:
             alive = ~np.isin(pool, np.fromiter(self._deleted, dtype=np.int32))
             pool, pool_hit = pool[alive], pool_hit[alive]
@@ -482,13 +492,19 @@ class CandidateIndex:
         return self._name_full[rows]
 
     def _pool(
-        self, posts: Sequence[IntArray], work: Work
+        self,
+        posts: Sequence[IntArray],
+        work: Work,
+        ordered: Sequence[IntArray] | None = None,
+        singles: Sequence[IntArray] | None = None,
     ) -> tuple[IntArray, npt.NDArray[np.int64]]:
         """The rows reached by two of the query's words, or by one if the name has a single
         word or the query word is rare (≤ ``RARE_POSTINGS`` names), each once, with how many
         query words reach it. The longest postings list (a common given name: a tenth of the
-        registry) is only read, never written: its rows that no other word reaches are kept
-        only for a one-word name."""
+        registry) is never written, and not even read when the others are much shorter (a
+        surname and a given name): given each list sorted (``ordered``) and its one-word names
+        (``singles``), the other words' rows are looked up in it, and of its own rows only the
+        one-word names that no other word reaches are kept."""
         n = len(self._keys)
         big = max(range(len(posts)), key=lambda t: len(posts[t]))
         others = [t for t in range(len(posts)) if t != big]
@@ -497,16 +513,28 @@ class CandidateIndex:
         for t in others:
             bits[posts[t]] |= np.uint8(1 << t)
         longest = posts[big]
-        elsewhere = bits[longest] != 0
-        bits[longest[elsewhere]] |= np.uint8(1 << big)
+        big_bit = np.uint8(1 << big)
         touched = np.concatenate([posts[t] for t in others])
-        tb = bits[touched]
+        if (
+            ordered is not None
+            and singles is not None
+            and not rare >> big & 1
+            and len(touched) * LOOKUP_RATIO < len(longest)
+        ):
+            in_sorted = ordered[big]
+            at = np.minimum(np.searchsorted(in_sorted, touched), len(in_sorted) - 1)
+            tb = bits[touched] | np.where(in_sorted[at] == touched, big_bit, np.uint8(0))
+            alone = singles[big][bits[singles[big]] == 0]
+        else:
+            elsewhere = bits[longest] != 0
+            bits[longest[elsewhere]] |= big_bit
+            tb = bits[touched]
+            alone = longest[~elsewhere]
+            if not rare >> big & 1:
+                alone = alone[self._full(alone) <= 1]
         bits[touched] = 0  # every row set above is in ``touched``
         n_hit = POPCOUNT[tb]
         keep = (n_hit >= 2) | (self._full(touched) <= 1) | ((tb & np.uint8(rare)) != 0)
-        alone = longest[~elsewhere]
-        if not rare >> big & 1:
-            alone = alone[self._full(alone) <= 1]
         kept = np.concatenate([touched[keep], alone])
         kept_hit = np.concatenate([n_hit[keep], np.ones(len(alone), dtype=np.int64)])
         if len(kept) > DENSE_ROWS:  # without sorting a long list (a row's hits are equal)
