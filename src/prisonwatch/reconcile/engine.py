@@ -89,11 +89,11 @@ class CachedIndexFactory:
 
     @staticmethod
     def content_digest(names: Iterable[str]) -> bytes:
-        digest = hashlib.sha256()
-        for name in names:
-            digest.update(name.encode())
-            digest.update(b"\x1f")
-        return digest.digest()
+        """SHA-256 of every name followed by U+001F (one string: a million names hashed one
+        by one took a second)."""
+        listed = list(names)
+        text = "\x1f".join(listed) + "\x1f" if listed else ""
+        return hashlib.sha256(text.encode()).digest()
 
     def path_for(self, names: Sequence[str]) -> Path:
         from prisonwatch.names.cache import index_path

@@ -78,7 +78,8 @@ DENSE_ROWS = 50_000
 #: Query words whose reach is remembered (given names and patronymics recur in most queries).
 HITS_CACHE_MAX = 4_096
 #: ... unless that would keep more postings than this in memory (int32 entries).
-HITS_CACHE_POSTINGS = 25_000_000
+#: (Counted as entries kept: each list, its sorted copy and its one-word names.)
+HITS_CACHE_POSTINGS = 40_000_000
 
 
 class _WordHits(NamedTuple):

@@ -5,6 +5,7 @@ never transliterates a registry word again."""
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -76,6 +77,19 @@ def save(self: CandidateIndex, path: str | Path) -> None:
 
 
 def load(cls: type[CandidateIndex], path: str | Path) -> CandidateIndex:
+    """The index saved at ``path``. No cyclic garbage collection meanwhile: the features of a
+    few hundred thousand words are made here, and each automatic collection walked all those
+    made so far again (the caller freezes them afterwards, see ``candidate_index._settle``)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(cls, path)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(cls: type[CandidateIndex], path: str | Path) -> CandidateIndex:
     with np.load(Path(path), allow_pickle=False) as data:
         meta: dict[str, Any] = json.loads(data["meta"].tobytes().decode())
         if meta.get("format") != FORMAT:
