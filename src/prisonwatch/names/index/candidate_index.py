@@ -54,7 +54,12 @@ from prisonwatch.names.index.arrays import (
     distinct_rows,
 )
 from prisonwatch.names.index.estimate import STRONG_SIM, estimate, word_sims
-from prisonwatch.names.index.hashing import full_hashes, query_hashes, variant_hashes
+from prisonwatch.names.index.hashing import (
+    HashTable,
+    full_hashes,
+    query_hashes,
+    variant_hashes,
+)
 from prisonwatch.names.index.wordfeatures import compute_word_features
 from prisonwatch.names.matcher import WEIGHTS, SlavicNameMatcher, parsed
 from prisonwatch.names.parse import Role, split_words
@@ -112,6 +117,7 @@ class CandidateIndex:
         self._vocab_len: npt.NDArray[np.int16] = np.zeros(0, dtype=np.int16)
         self._group_vids: dict[str, list[int]] = {}
         self._var_hash: U64Array = np.zeros(0, dtype=np.uint64)
+        self._var_table = HashTable(self._var_hash)
         self._var_vid: IntArray = EMPTY
         self._extra_var: dict[int, list[int]] = {}
         self._post_offsets: npt.NDArray[np.int64] = np.zeros(1, dtype=np.int64)
@@ -229,6 +235,7 @@ class CandidateIndex:
         order = np.argsort(hashes, kind="stable")
         self._var_hash = hashes[order]
         self._var_vid = owner[order].astype(np.int32)
+        self._var_table = HashTable(self._var_hash)
         self._extra_var = {}
         self._vocab_len = np.array([len(s) for s in self._vocab_list], dtype=np.int16)
         self._forget_hits()
@@ -348,11 +355,7 @@ class CandidateIndex:
         # include the hash of a query stem (their stems, or one or two letters off them)
         mine = stems(skel)
         hashes = full_hashes(sorted(mine))
-        lo = np.searchsorted(self._var_hash, hashes, side="left")
-        hi = np.searchsorted(self._var_hash, hashes, side="right")
-        near: set[int] = set()
-        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
-            near.update(self._var_vid[a:b].tolist())
+        near = set(self._var_vid[self._var_table.positions(hashes)].tolist())
         for h in hashes.tolist():
             near.update(self._extra_var.get(h, ()))
         vocab = self._vocab_list
@@ -366,9 +369,7 @@ class CandidateIndex:
     def _reach(self, skel: str, groups: frozenset[str]) -> IntArray:
         """Vocabulary ids a query word reaches: deletion neighbourhood of its stems, groups."""
         hashes = query_hashes(skel)
-        lo = np.searchsorted(self._var_hash, hashes, side="left")
-        hi = np.searchsorted(self._var_hash, hashes, side="right")
-        parts = [self._var_vid[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True) if b > a]
+        parts = [self._var_vid[self._var_table.positions(hashes)]]
         if self._extra_var:
             for h in hashes.tolist():
                 hit = self._extra_var.get(h)

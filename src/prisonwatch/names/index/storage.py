@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from prisonwatch.names.features import TokenFeatures, intern_set, remember, warm_up
+from prisonwatch.names.index.hashing import HashTable
 from prisonwatch.names.index.wordfeatures import LANG_CODE, LANGS
 
 if TYPE_CHECKING:
@@ -116,6 +117,7 @@ def _load(cls: type[CandidateIndex], path: str | Path) -> CandidateIndex:
         wg_ids = data["word_group_ids"].tolist()
         for name in ("var_hash", "var_vid", "post_offsets", "post_ids", "name_toks"):
             setattr(idx, "_" + name, data[name])
+        idx._var_table = HashTable(idx._var_hash)
         idx._name_full = data["name_full"]
         pairs = data["group_pairs"].tolist()
     for gi, v in pairs:
