@@ -211,6 +211,10 @@ class _Cand:
     why: str | None = None
 
 
+#: Distinct evidence pairs whose adjustment a worker remembers.
+_ADJUSTMENTS_KEPT = 100_000
+
+
 class _Scorer:
     def __init__(
         self, matcher: Matcher, use_evidence: bool, review_t: float, margin: float
@@ -219,9 +223,20 @@ class _Scorer:
         self.use_evidence = use_evidence
         self.review_t = review_t
         self.margin = margin
+        self._adjustments: dict[tuple[Any, ...], Adjustment] = {}
 
     def adjustment(self, left: ListRow, right: ListRow) -> Adjustment:
-        return adjust(left, right) if self.use_evidence else NONE
+        """The evidence adjustment, computed once per distinct pair of evidence values (a
+        common name's candidates share a few dozen birth years)."""
+        if not self.use_evidence:
+            return NONE
+        key = (left.birth, left.gender, left.region, right.birth, right.gender, right.region)
+        adj = self._adjustments.get(key)
+        if adj is None:
+            if len(self._adjustments) >= _ADJUSTMENTS_KEPT:
+                self._adjustments.clear()
+            adj = self._adjustments[key] = adjust(left, right)
+        return adj
 
     def score(self, left: ListRow, right: ListRow, adj: Adjustment) -> tuple[float, float]:
         name_score = self.matcher.score(left.name, right.name)

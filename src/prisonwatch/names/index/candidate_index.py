@@ -528,15 +528,24 @@ class CandidateIndex:
             tb = bits[touched] | np.where(in_sorted[at] == touched, big_bit, np.uint8(0))
             alone = singles[big][bits[singles[big]] == 0]
         else:
+            if singles is not None and not rare >> big & 1:
+                alone = singles[big][bits[singles[big]] == 0]
             elsewhere = bits[longest] != 0
             bits[longest[elsewhere]] |= big_bit
             tb = bits[touched]
-            alone = longest[~elsewhere]
-            if not rare >> big & 1:
-                alone = alone[self._full(alone) <= 1]
+            if singles is None or rare >> big & 1:
+                alone = longest[~elsewhere]
+                if not rare >> big & 1:
+                    alone = alone[self._full(alone) <= 1]
         bits[touched] = 0  # every row set above is in ``touched``
         n_hit = POPCOUNT[tb]
-        keep = (n_hit >= 2) | (self._full(touched) <= 1) | ((tb & np.uint8(rare)) != 0)
+        keep = (n_hit >= 2) | ((tb & np.uint8(rare)) != 0)
+        if singles is None:
+            keep |= self._full(touched) <= 1
+        else:  # a touched row has one word iff it is among the one-word rows of its lists
+            one_word = np.concatenate([singles[t] for t in others])
+            if len(one_word):
+                keep |= np.isin(touched, one_word)
         kept = np.concatenate([touched[keep], alone])
         kept_hit = np.concatenate([n_hit[keep], np.ones(len(alone), dtype=np.int64)])
         if len(kept) > DENSE_ROWS:  # without sorting a long list (a row's hits are equal)
