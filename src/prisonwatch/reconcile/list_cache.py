@@ -111,7 +111,7 @@ def _blob(cells: Sequence[str]) -> np.ndarray[Any, Any]:
 
 
 def _unblob(arr: np.ndarray[Any, Any], n: int) -> list[str]:
-    cells = arr.tobytes().decode().split(_SEP)
+    cells = str(memoryview(arr), "utf-8").split(_SEP)  # decoded in place, not copied first
     if len(cells) != n:
         raise ValueError("damaged list cache")
     return cells
