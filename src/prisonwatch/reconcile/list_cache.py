@@ -10,7 +10,9 @@ columns, the name shown and the list key, which make the row keys; the evidence 
 of the source of the modules that decide what a row is (reading, the table reader, the input
 rule, keys, dates, genders) and the ICU version (keys transliterate): a changed file, another
 column or new reading code never loads an old result. Only a read that succeeded is saved, so a
-file with a bad row still stops with its message. The rows' birth date, gender and region are
+file with a bad row still stops with its message. The read limits are not part of the key (the
+CLI always reads with the same ones; the web's uploads are never cached), and loading, ~2 s for
+a million rows, does not check a stop signal. The rows' birth date, gender and region are
 derived again from their cells when loading, by the reader's own functions.
 
 Like the index files, these hold every name of the list: owner-only (0600) in an owner-only
