@@ -113,7 +113,7 @@ def _blob(cells: Sequence[str]) -> np.ndarray[Any, Any]:
 
 
 def _unblob(arr: np.ndarray[Any, Any], n: int) -> list[str]:
-    cells = str(memoryview(arr), "utf-8").split(_SEP)  # decoded in place, not copied first
+    cells = str(arr.data, "utf-8").split(_SEP)  # decoded from the array, not copied first
     if len(cells) != n:
         raise ValueError("damaged list cache")
     return cells
