@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prisonwatch.names import CandidateIndex, default_matcher
+from prisonwatch.names.index.hashing import HashTable
 
 REGISTRY = [
     (1, "Мікалай Статкевіч"),
@@ -285,3 +286,21 @@ def test_pool_equals_the_rule_applied_row_by_row(
             assert dict(zip(pool.tolist(), hit.tolist(), strict=True)) == expected
     finally:
         index_module.RARE_POSTINGS = old
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 5_000])
+def test_hash_table_finds_what_a_binary_search_finds(n: int) -> None:
+    """Every position of every query hash, present (repeats included) or absent."""
+    rng = np.random.default_rng(n)
+    hashes = np.sort(rng.integers(0, 2**64 - 1, size=n, dtype=np.uint64, endpoint=True))
+    if n > 1:
+        hashes[1] = hashes[0]  # a hash shared by two words
+    table = HashTable(hashes)
+    queries = np.concatenate(
+        [hashes[: min(n, 50)], rng.integers(0, 2**63, size=20, dtype=np.uint64)]
+    )
+    lo = np.searchsorted(hashes, queries, side="left")
+    hi = np.searchsorted(hashes, queries, side="right")
+    expected = sorted(p for a, b in zip(lo.tolist(), hi.tolist(), strict=True) for p in range(a, b))
+    assert sorted(table.positions(queries).tolist()) == expected
+    assert table.positions(np.zeros(0, dtype=np.uint64)).tolist() == []

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from prisonwatch.io.limits import CLI_LIMITS, ReadLimits, StopSignal, WorkStopped
 from prisonwatch.reconcile.engine import Progress, ReconcileOptions, ReconcileResult, reconcile
 from prisonwatch.reconcile.errors import InputError
+from prisonwatch.reconcile.list_cache import cached_read_list
 from prisonwatch.reconcile.reading import ListRow, read_list
 from prisonwatch.reconcile.review import enqueue, load_graph
 from prisonwatch.store.db import Database
@@ -76,8 +78,9 @@ def reconcile_lists(
     matching; a stopped run raises :class:`InputError` ("the reconciliation was stopped")."""
     if stop is not None and limits.stop is None:
         limits = replace(limits, stop=stop)
-    lrows = _read(left, limits)
-    rrows = _read(right, limits)
+    cache = options.index_cache if options is not None else None
+    lrows = _read(left, limits, cache)
+    rrows = _read(right, limits, cache)
     graph = None
     if registry is not None:
         with registry.session() as s:
@@ -97,15 +100,19 @@ def reconcile_lists(
     return ListsReconciled(result, queued, left.label, right.label)
 
 
-def _read(side: ListFile, limits: ReadLimits) -> list[ListRow]:
-    return read_list(
-        side.path,
-        side.id_col,
-        side.name_col,
-        original_filename=side.shown_name,
-        list_key=side.list_key,
-        limits=limits,
-    )
+def _read(side: ListFile, limits: ReadLimits, cache: Path | None = None) -> list[ListRow]:
+    """The side's rows; with an index cache, a big file read before is loaded from there
+    (:mod:`prisonwatch.reconcile.list_cache`)."""
+    args: dict[str, Any] = {
+        "id_col": side.id_col,
+        "name_col": side.name_col,
+        "original_filename": side.shown_name,
+        "list_key": side.list_key,
+        "limits": limits,
+    }
+    if cache is not None:
+        return cached_read_list(cache, side.path, **args)
+    return read_list(side.path, **args)
 
 
 def _checked(progress: Progress | None, stop: StopSignal | None) -> Progress | None:

@@ -54,7 +54,12 @@ from prisonwatch.names.index.arrays import (
     distinct_rows,
 )
 from prisonwatch.names.index.estimate import STRONG_SIM, estimate, word_sims
-from prisonwatch.names.index.hashing import full_hashes, query_hashes, variant_hashes
+from prisonwatch.names.index.hashing import (
+    HashTable,
+    full_hashes,
+    query_hashes,
+    variant_hashes,
+)
 from prisonwatch.names.index.wordfeatures import compute_word_features
 from prisonwatch.names.matcher import WEIGHTS, SlavicNameMatcher, parsed
 from prisonwatch.names.parse import Role, split_words
@@ -70,12 +75,16 @@ RARE_POSTINGS = 200
 #: the estimate, by how well the query's words reach each row (:meth:`CandidateIndex._prune`).
 PRUNE_POOL = 5_000
 PRUNE_PER_RESULT = 20
+#: The longest postings list of a query is searched (binary search), not read, when the others
+#: together are at least this many times shorter.
+LOOKUP_RATIO = 8
 #: Above this many hits, the distinct rows are found by a scatter, not a sort.
 DENSE_ROWS = 50_000
 #: Query words whose reach is remembered (given names and patronymics recur in most queries).
 HITS_CACHE_MAX = 4_096
 #: ... unless that would keep more postings than this in memory (int32 entries).
-HITS_CACHE_POSTINGS = 25_000_000
+#: (Counted as entries kept: each list, its sorted copy and its one-word names.)
+HITS_CACHE_POSTINGS = 40_000_000
 
 
 class _WordHits(NamedTuple):
@@ -83,6 +92,8 @@ class _WordHits(NamedTuple):
     posts: IntArray  # the rows containing them, each once
     strong: IntArray  # the ids among them sharing a name group or a stem with the word
     post_sim: npt.NDArray[np.uint8]  # per row: its best word's estimated similarity, × 250
+    ordered: IntArray  # ``posts`` sorted (to look rows up in a long list without reading it)
+    singles: IntArray  # the rows of ``posts`` whose name has one full word, in posts' order
 
 
 def _is_full(word: str, skel: str) -> bool:
@@ -106,6 +117,7 @@ class CandidateIndex:
         self._vocab_len: npt.NDArray[np.int16] = np.zeros(0, dtype=np.int16)
         self._group_vids: dict[str, list[int]] = {}
         self._var_hash: U64Array = np.zeros(0, dtype=np.uint64)
+        self._var_table = HashTable(self._var_hash)
         self._var_vid: IntArray = EMPTY
         self._extra_var: dict[int, list[int]] = {}
         self._post_offsets: npt.NDArray[np.int64] = np.zeros(1, dtype=np.int64)
@@ -223,6 +235,7 @@ class CandidateIndex:
         order = np.argsort(hashes, kind="stable")
         self._var_hash = hashes[order]
         self._var_vid = owner[order].astype(np.int32)
+        self._var_table = HashTable(self._var_hash)
         self._extra_var = {}
         self._vocab_len = np.array([len(s) for s in self._vocab_list], dtype=np.int16)
         self._forget_hits()
@@ -317,13 +330,16 @@ class CandidateIndex:
                 len(self._keys),
                 work,
             )
-        if len(self._hits) >= HITS_CACHE_MAX or self._hits_size + len(posts) > HITS_CACHE_POSTINGS:
+        ordered = np.sort(posts)
+        singles = posts[self._full(posts) <= 1]
+        size = 2 * len(posts) + len(singles)
+        if len(self._hits) >= HITS_CACHE_MAX or self._hits_size + size > HITS_CACHE_POSTINGS:
             self._forget_hits()
-        for arr in (reached, posts, strong, post_sim):
+        hit = _WordHits(reached, posts, strong, post_sim, ordered, singles)
+        for arr in hit:
             arr.flags.writeable = False  # shared between queries: never to be changed
-        hit = _WordHits(reached, posts, strong, post_sim)
         self._hits[key] = hit
-        self._hits_size += len(posts)
+        self._hits_size += size
         return hit
 
     def _strong(self, skel: str, groups: frozenset[str]) -> IntArray:
@@ -339,11 +355,7 @@ class CandidateIndex:
         # include the hash of a query stem (their stems, or one or two letters off them)
         mine = stems(skel)
         hashes = full_hashes(sorted(mine))
-        lo = np.searchsorted(self._var_hash, hashes, side="left")
-        hi = np.searchsorted(self._var_hash, hashes, side="right")
-        near: set[int] = set()
-        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
-            near.update(self._var_vid[a:b].tolist())
+        near = set(self._var_vid[self._var_table.positions(hashes)].tolist())
         for h in hashes.tolist():
             near.update(self._extra_var.get(h, ()))
         vocab = self._vocab_list
@@ -357,9 +369,7 @@ class CandidateIndex:
     def _reach(self, skel: str, groups: frozenset[str]) -> IntArray:
         """Vocabulary ids a query word reaches: deletion neighbourhood of its stems, groups."""
         hashes = query_hashes(skel)
-        lo = np.searchsorted(self._var_hash, hashes, side="left")
-        hi = np.searchsorted(self._var_hash, hashes, side="right")
-        parts = [self._var_vid[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True) if b > a]
+        parts = [self._var_vid[self._var_table.positions(hashes)]]
         if self._extra_var:
             for h in hashes.tolist():
                 hit = self._extra_var.get(h)
@@ -424,48 +434,58 @@ class CandidateIndex:
         """:meth:`candidates` with the index's estimate of each one's score (a vectorised copy
         of the default matcher's: callers may skip scoring those estimated far below their
         threshold)."""
-        return [(self._keys[i], e) for i, e in self._candidate_rows(query, limit)]
+        return self.estimated_search(query).top(limit)
+
+    def estimated_search(self, query: str) -> EstimatedSearch:
+        """:meth:`estimated` for one query, asked again with a higher limit (a common name whose
+        first candidates are all namesakes): the pool and its estimates are kept, so a wider
+        answer does not start the search again."""
+        return EstimatedSearch(self, query)
 
     def _candidate_rows(self, query: str, limit: int) -> list[tuple[int, float]]:
+        return EstimatedSearch(self, query).top_rows(limit)
+
+    def _query_words(self, query: str) -> tuple[list[Any], list[_WordHits]]:
+        """The query's words the index looks up (no initials, at most 8), and what each reaches
+        (nothing when no word reaches anything)."""
         qtoks = [
             t
             for t in parsed(query).tokens
             if t.role is not Role.INITIAL and len(t.feat.skeleton) > 1
         ][:8]
-        if not qtoks or not self._keys or limit <= 0:
-            return []
+        if not qtoks or not self._keys:
+            return [], []
         hits = [self._word_hits(t.feat.skeleton, t.feat.groups) for t in qtoks]
         if not sum(len(h.posts) for h in hits):
-            return []
-        with borrowed_work() as work:
-            return self._rank_rows(qtoks, hits, limit, work)
+            return [], []
+        return qtoks, hits
 
-    def _rank_rows(
-        self, qtoks: Sequence[Any], hits: Sequence[_WordHits], limit: int, work: Work
-    ) -> list[tuple[int, float]]:
+    def _estimated_pool(
+        self, qtoks: Sequence[Any], hits: Sequence[_WordHits], cap: int, work: Work
+    ) -> tuple[IntArray, npt.NDArray[np.float64], bool]:
+        """The query's pool (cut to its ``cap`` best-reached rows when bigger), the estimate of
+        each row's score, and whether the pool was cut."""
         k = len(qtoks)
         posts = [h.posts for h in hits]
         if k == 1:
             pool, pool_hit = posts[0], np.ones(len(posts[0]), dtype=np.int64)
         else:
-            pool, pool_hit = self._pool(posts, work)
+            pool, pool_hit = self._pool(
+                posts, work, [h.ordered for h in hits], [h.singles for h in hits]
+            )
         if self._deleted:
             alive = ~np.isin(pool, np.fromiter(self._deleted, dtype=np.int32))
             pool, pool_hit = pool[alive], pool_hit[alive]
         if not len(pool):
-            return []
-        cap = max(PRUNE_POOL, PRUNE_PER_RESULT * limit)
-        if len(pool) > cap:
+            return EMPTY, np.zeros(0, dtype=np.float64), False
+        cut = len(pool) > cap
+        if cut:
             pool = self._prune(qtoks, hits, pool, pool_hit, cap, work)
         toks, full = self._rows_toks(pool)
         score = estimate(
             qtoks, [h.strong for h in hits], toks, full, self._vocab_list, self._vocab_len, work
         )
-        if len(pool) > limit:
-            top = np.argpartition(-score, limit - 1)[:limit]
-            pool, score = pool[top], score[top]
-        best = np.argsort(-score, kind="stable")
-        return list(zip(pool[best].tolist(), score[best].tolist(), strict=True))
+        return pool, score, cut
 
     def _full(self, rows: IntArray) -> npt.NDArray[Any]:
         """How many full words (not initials) the names of ``rows`` have."""
@@ -474,13 +494,19 @@ class CandidateIndex:
         return self._name_full[rows]
 
     def _pool(
-        self, posts: Sequence[IntArray], work: Work
+        self,
+        posts: Sequence[IntArray],
+        work: Work,
+        ordered: Sequence[IntArray] | None = None,
+        singles: Sequence[IntArray] | None = None,
     ) -> tuple[IntArray, npt.NDArray[np.int64]]:
         """The rows reached by two of the query's words, or by one if the name has a single
         word or the query word is rare (≤ ``RARE_POSTINGS`` names), each once, with how many
         query words reach it. The longest postings list (a common given name: a tenth of the
-        registry) is only read, never written: its rows that no other word reaches are kept
-        only for a one-word name."""
+        registry) is never written, and not even read when the others are much shorter (a
+        surname and a given name): given each list sorted (``ordered``) and its one-word names
+        (``singles``), the other words' rows are looked up in it, and of its own rows only the
+        one-word names that no other word reaches are kept."""
         n = len(self._keys)
         big = max(range(len(posts)), key=lambda t: len(posts[t]))
         others = [t for t in range(len(posts)) if t != big]
@@ -489,16 +515,37 @@ class CandidateIndex:
         for t in others:
             bits[posts[t]] |= np.uint8(1 << t)
         longest = posts[big]
-        elsewhere = bits[longest] != 0
-        bits[longest[elsewhere]] |= np.uint8(1 << big)
+        big_bit = np.uint8(1 << big)
         touched = np.concatenate([posts[t] for t in others])
-        tb = bits[touched]
+        if (
+            ordered is not None
+            and singles is not None
+            and not rare >> big & 1
+            and len(touched) * LOOKUP_RATIO < len(longest)
+        ):
+            in_sorted = ordered[big]
+            at = np.minimum(np.searchsorted(in_sorted, touched), len(in_sorted) - 1)
+            tb = bits[touched] | np.where(in_sorted[at] == touched, big_bit, np.uint8(0))
+            alone = singles[big][bits[singles[big]] == 0]
+        else:
+            if singles is not None and not rare >> big & 1:
+                alone = singles[big][bits[singles[big]] == 0]
+            elsewhere = bits[longest] != 0
+            bits[longest[elsewhere]] |= big_bit
+            tb = bits[touched]
+            if singles is None or rare >> big & 1:
+                alone = longest[~elsewhere]
+                if not rare >> big & 1:
+                    alone = alone[self._full(alone) <= 1]
         bits[touched] = 0  # every row set above is in ``touched``
         n_hit = POPCOUNT[tb]
-        keep = (n_hit >= 2) | (self._full(touched) <= 1) | ((tb & np.uint8(rare)) != 0)
-        alone = longest[~elsewhere]
-        if not rare >> big & 1:
-            alone = alone[self._full(alone) <= 1]
+        keep = (n_hit >= 2) | ((tb & np.uint8(rare)) != 0)
+        if singles is None:
+            keep |= self._full(touched) <= 1
+        else:  # a touched row has one word iff it is among the one-word rows of its lists
+            one_word = np.concatenate([singles[t] for t in others])
+            if len(one_word):
+                keep |= np.isin(touched, one_word)
         kept = np.concatenate([touched[keep], alone])
         kept_hit = np.concatenate([n_hit[keep], np.ones(len(alone), dtype=np.int64)])
         if len(kept) > DENSE_ROWS:  # without sorting a long list (a row's hits are equal)
@@ -640,6 +687,51 @@ class CandidateIndex:
         self._rehash()
 
 
+def _prune_cap(limit: int) -> int:
+    return max(PRUNE_POOL, PRUNE_PER_RESULT * limit)
+
+
+class EstimatedSearch:
+    """One query's candidates, best estimate first, asked for by a growing limit
+    (:meth:`CandidateIndex.estimated_search`). The pool and its estimates are computed once;
+    asking for more only partitions them again — unless the pool was cut to the first limit's
+    size (``PRUNE_PER_RESULT`` × limit), in which case the wider limit cuts it again, as a fresh
+    query would. Valid while the index does not change."""
+
+    __slots__ = ("_cap", "_cut", "_hits", "_index", "_pool", "_qtoks", "_score")
+
+    def __init__(self, index: CandidateIndex, query: str) -> None:
+        self._index = index
+        self._qtoks, self._hits = index._query_words(query)
+        self._pool: IntArray | None = None
+        self._score: npt.NDArray[np.float64] | None = None
+        self._cap = 0
+        self._cut = False
+
+    def top(self, limit: int) -> list[tuple[Key, float]]:
+        """The best ``limit`` candidates' keys and estimates, best first."""
+        keys = self._index._keys
+        return [(keys[i], e) for i, e in self.top_rows(limit)]
+
+    def top_rows(self, limit: int) -> list[tuple[int, float]]:
+        if not self._qtoks or limit <= 0:
+            return []
+        cap = _prune_cap(limit)
+        if self._pool is None or (self._cut and cap != self._cap):
+            with borrowed_work() as work:
+                self._pool, self._score, self._cut = self._index._estimated_pool(
+                    self._qtoks, self._hits, cap, work
+                )
+            self._cap = cap
+        pool, score = self._pool, self._score
+        assert score is not None
+        if len(pool) > limit:
+            top = np.argpartition(-score, limit - 1)[:limit]
+            pool, score = pool[top], score[top]
+        best = np.argsort(-score, kind="stable")
+        return list(zip(pool[best].tolist(), score[best].tolist(), strict=True))
+
+
 _DEFAULT: list[SlavicNameMatcher] = []
 
 
@@ -672,4 +764,4 @@ def _default() -> SlavicNameMatcher:
     return _DEFAULT[0]
 
 
-__all__ = ["CandidateIndex", "Key"]
+__all__ = ["CandidateIndex", "EstimatedSearch", "Key"]

@@ -66,8 +66,11 @@ def estimate(
     sims = np.zeros((k, len(uniq)), dtype=np.float64)
     if len(words):
         s = word_sims([t.feat.skeleton for t in qtoks], words, vocab, vocab_len)
+        mark = work.zeros_u8("strong_mark", len(vocab))  # a table, not np.isin's sort
         for t in range(k):
-            s[t] = np.where(np.isin(words, strong[t]), np.maximum(s[t], STRONG_SIM), s[t])
+            mark[strong[t]] = 1
+            s[t] = np.where(mark[words] != 0, np.maximum(s[t], STRONG_SIM), s[t])
+            mark[strong[t]] = 0
         sims[:, has] = s
     best = np.stack([sims[t][inv].max(axis=1) for t in range(k)], axis=1)  # rows × k
     w = np.array([WEIGHTS[t.role] for t in qtoks], dtype=np.float64)[None, :]

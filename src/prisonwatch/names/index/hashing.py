@@ -122,4 +122,35 @@ def variant_hashes(skels: Sequence[str]) -> tuple[U64Array, npt.NDArray[np.int64
     return hashes, np.asarray(stem_owner, dtype=np.int64)[owner]
 
 
-__all__ = ["full_hashes", "neighbourhood", "query_hashes", "variant_hashes"]
+class HashTable:
+    """Where given hashes occur in a sorted hash array: the array's positions are bucketed by
+    the hashes' top bits (about two entries a bucket), so a lookup reads a bucket or two per
+    hash instead of binary-searching millions of entries (a query word's ~65 hashes: ~20 µs,
+    not ~150)."""
+
+    __slots__ = ("_offsets", "_shift", "hashes")
+
+    def __init__(self, hashes: U64Array) -> None:
+        self.hashes = hashes  # sorted
+        bits = max(1, min(26, len(hashes).bit_length() - 1))
+        self._shift = np.uint64(64 - bits)
+        counts = np.bincount((hashes >> self._shift).astype(np.intp), minlength=1 << bits)
+        offsets = np.zeros((1 << bits) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        self._offsets = offsets.astype(np.int32) if len(hashes) < 2**31 else offsets
+
+    def positions(self, queries: U64Array) -> npt.NDArray[np.int64]:
+        """Every position of the array whose hash is one of ``queries`` (a position once per
+        query hash equal to it)."""
+        bucket = (queries >> self._shift).astype(np.intp)
+        lo = self._offsets[bucket].astype(np.int64)
+        lens = self._offsets[bucket + 1] - lo
+        total = int(lens.sum())
+        if not total:
+            return np.zeros(0, dtype=np.int64)
+        pos = np.repeat(lo - (np.cumsum(lens) - lens), lens) + np.arange(total, dtype=np.int64)
+        found: npt.NDArray[np.int64] = pos[self.hashes[pos] == np.repeat(queries, lens)]
+        return found
+
+
+__all__ = ["HashTable", "full_hashes", "neighbourhood", "query_hashes", "variant_hashes"]

@@ -5,6 +5,7 @@ never transliterates a registry word again."""
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from prisonwatch.names.features import TokenFeatures, intern_set, remember, warm_up
+from prisonwatch.names.index.hashing import HashTable
 from prisonwatch.names.index.wordfeatures import LANG_CODE, LANGS
 
 if TYPE_CHECKING:
@@ -76,6 +78,19 @@ def save(self: CandidateIndex, path: str | Path) -> None:
 
 
 def load(cls: type[CandidateIndex], path: str | Path) -> CandidateIndex:
+    """The index saved at ``path``. No cyclic garbage collection meanwhile: the features of a
+    few hundred thousand words are made here, and each automatic collection walked all those
+    made so far again (the caller freezes them afterwards, see ``candidate_index._settle``)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(cls, path)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(cls: type[CandidateIndex], path: str | Path) -> CandidateIndex:
     with np.load(Path(path), allow_pickle=False) as data:
         meta: dict[str, Any] = json.loads(data["meta"].tobytes().decode())
         if meta.get("format") != FORMAT:
@@ -102,6 +117,7 @@ def load(cls: type[CandidateIndex], path: str | Path) -> CandidateIndex:
         wg_ids = data["word_group_ids"].tolist()
         for name in ("var_hash", "var_vid", "post_offsets", "post_ids", "name_toks"):
             setattr(idx, "_" + name, data[name])
+        idx._var_table = HashTable(idx._var_hash)
         idx._name_full = data["name_full"]
         pairs = data["group_pairs"].tolist()
     for gi, v in pairs:
