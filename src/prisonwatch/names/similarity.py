@@ -17,6 +17,7 @@ from rapidfuzz.distance import OSA
 
 from prisonwatch.names.features import TokenFeatures
 from prisonwatch.names.phonetic import skeleton
+from prisonwatch.names.readings import read_alike
 from prisonwatch.names.romanise import passport_latin
 from prisonwatch.names.translit import Lang, to_ascii
 
@@ -56,6 +57,9 @@ _INITIAL_VARIANTS = frozenset(
 )
 #: The same Latin letters once accents are dropped (Vučić / Vucic, Babiš / Babis).
 DIACRITICS = 0.94
+#: The same skeleton once one token is read in another system (readings.py: German ch = х,
+#: ё written е, Belarusian ў for л …): a little weaker than a skeleton match.
+READING = 0.92
 
 # Case endings of Russian/Belarusian/Ukrainian nouns and adjectives (as romanised skeletons),
 # and the Lithuanian/Latvian nominative endings added to foreign names (Žirinovskis).
@@ -254,6 +258,13 @@ def token_similarity(
         and _unaccented(words[0]) == _unaccented(words[1])
     ):
         return TokenSimilarity(DIACRITICS, _join(script, "accents dropped") if explain else "")
+    # A token written in another system (German ch = х, ё written е, …) is compared as read in
+    # that system: the same skeleton then is nearly as good as a skeleton match.
+    read = read_alike(
+        a.ascii, a.skeleton, a.lang is Lang.LATIN, b.ascii, b.skeleton, b.lang is Lang.LATIN
+    )
+    if read is not None:
+        return TokenSimilarity(READING, _join(script, *read) if explain else "")
     # A single edit in a long name is a spelling variant; more edits fall off quickly. Two
     # neighbouring letters swapped count as one edit (Scholz / Schloz).
     dist = OSA.distance(a.skeleton, b.skeleton)
