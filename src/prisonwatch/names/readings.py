@@ -45,10 +45,11 @@ class Reading:
     pattern: re.Pattern[str]
     replacement: str
     latin_only: bool  # only for tokens written in Latin letters, not transliterated ones
+    needle: str  # letters every token it rewrites contains (a cheap test before the regex)
 
 
-def _r(label: str, pattern: str, replacement: str, *, latin_only: bool) -> Reading:
-    return Reading(label, re.compile(pattern), replacement, latin_only)
+def _r(label: str, pattern: str, replacement: str, *, latin_only: bool, needle: str) -> Reading:
+    return Reading(label, re.compile(pattern), replacement, latin_only, needle)
 
 
 READINGS: tuple[Reading, ...] = (
@@ -58,12 +59,14 @@ READINGS: tuple[Reading, ...] = (
         r"(?<![sth])ch(?!$)|(?<![sth])(?<!vi)(?<!vy)ch$",
         "kh",
         latin_only=True,
+        needle="ch",
     ),
     _r(
         "ё written е",
         rf"(?<=[{_CONSONANT}])(?:i[jy]?|[jy])o",
         "e",
         latin_only=True,
+        needle="o",
     ),
     # Swedish and Dutch write ш, ж, ч as sj, zj, tsj, but a j after s, z, ts can as well mark
     # the iotated vowel of ся, зя, ця: Sjarhej = Сяргей, not Шаргей
@@ -72,27 +75,31 @@ READINGS: tuple[Reading, ...] = (
         r"(?<=[sz])j(?=[aeou])",
         "y",
         latin_only=True,
+        needle="j",
     ),
     _r(
         "Belarusian ў for л",
         rf"(?<=[aeiouy])l(?=[{_CONSONANT.replace('l', '').replace('j', '')}])",
         "u",
         latin_only=False,
+        needle="l",
     ),
     _r(
         "Belarusian а for е after ц, ж, ш, ч",
         r"(?<=ts|tz|ch|sh|zh)e",
         "a",
         latin_only=False,
+        needle="e",
     ),
     # Ukrainian given names end in -o where Russian and Belarusian have none: Mykhailo,
     # Danylo, Petro = Mikhail, Danil, Petr
-    _r("Ukrainian -o of a given name", r"(?<=[a-z]{3}[lr])o$", "", latin_only=False),
+    _r("Ukrainian -o of a given name", r"(?<=[a-z]{3}[lr])o$", "", latin_only=False, needle="o"),
     _r(
         "honorific -khan (-хан) on one side",
         r"(?<=[a-z]{3})(?<![kc])(?:kh|ch|h|x)an$",
         "",
         latin_only=False,
+        needle="an",
     ),
 )
 
@@ -106,6 +113,8 @@ def readings(ascii_token: str, latin: bool) -> tuple[tuple[str, tuple[str, ...]]
         if reading.latin_only and not latin:
             continue
         for text, labels in list(found.items()):
+            if reading.needle not in text:
+                continue
             new = reading.pattern.sub(reading.replacement, text)
             if new != text and new not in found:
                 found[new] = (*labels, reading.label)

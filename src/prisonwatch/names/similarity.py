@@ -60,6 +60,9 @@ DIACRITICS = 0.94
 #: The same skeleton once one token is read in another system (readings.py: German ch = х,
 #: ё written е, Belarusian ў for л …): a little weaker than a skeleton match.
 READING = 0.92
+#: Skeletons farther apart than this are not tried under other readings: a reading rewrites
+#: at most three letters (-khan), and two on the two sides together four (Ajubchan / Ajub).
+READ_REACH = 4
 
 # Case endings of Russian/Belarusian/Ukrainian nouns and adjectives (as romanised skeletons),
 # and the Lithuanian/Latvian nominative endings added to foreign names (Žirinovskis).
@@ -202,6 +205,12 @@ def _spelling_differences(a: TokenFeatures, b: TokenFeatures, wa: str, wb: str) 
     return sorted(latin.rules - skeleton(reference)[1])
 
 
+def _read_alike(a: TokenFeatures, b: TokenFeatures) -> tuple[str, ...] | None:
+    return read_alike(
+        a.ascii, a.skeleton, a.lang is Lang.LATIN, b.ascii, b.skeleton, b.lang is Lang.LATIN
+    )
+
+
 @lru_cache(maxsize=100_000)
 def _unaccented(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.casefold())
@@ -258,17 +267,18 @@ def token_similarity(
         and _unaccented(words[0]) == _unaccented(words[1])
     ):
         return TokenSimilarity(DIACRITICS, _join(script, "accents dropped") if explain else "")
-    # A token written in another system (German ch = х, ё written е, …) is compared as read in
-    # that system: the same skeleton then is nearly as good as a skeleton match.
-    read = read_alike(
-        a.ascii, a.skeleton, a.lang is Lang.LATIN, b.ascii, b.skeleton, b.lang is Lang.LATIN
-    )
-    if read is not None:
-        return TokenSimilarity(READING, _join(script, *read) if explain else "")
-    # A single edit in a long name is a spelling variant; more edits fall off quickly. Two
-    # neighbouring letters swapped count as one edit (Scholz / Schloz).
     dist = OSA.distance(a.skeleton, b.skeleton)
     longest = max(len(a.skeleton), len(b.skeleton))
+    # A token written in another system (German ch = х, ё written е, …) is compared as read in
+    # that system: the same skeleton then is nearly as good as a skeleton match. Readings move
+    # a skeleton by a few letters only, so farther pairs are not tried, nor pairs that one
+    # edit already makes a spelling variant (it saves the work on every other pair).
+    if dist <= READ_REACH and not (dist == 1 and longest >= 5):
+        read = _read_alike(a, b)
+        if read is not None:
+            return TokenSimilarity(READING, _join(script, *read) if explain else "")
+    # A single edit in a long name is a spelling variant; more edits fall off quickly. Two
+    # neighbouring letters swapped count as one edit (Scholz / Schloz).
     sim = 1.0 - dist / longest  # = OSA.normalized_similarity (unit weights)
     if dist == 1 and longest >= 5:
         score = 0.9
@@ -278,5 +288,10 @@ def token_similarity(
         score = max(0.0, sim**2 * 0.85)
     if not explain:
         return TokenSimilarity(score, "")
+    if dist == 1 and longest >= 5:
+        # one edit, or one reading (the score is that of the edit, as on the fast path)
+        read = _read_alike(a, b)
+        if read is not None:
+            return TokenSimilarity(score, _join(script, *read))
     word = "spelling variant" if score >= 0.75 else "different"
     return TokenSimilarity(score, _join(script, f"{word} ({dist} edits)"))
