@@ -60,9 +60,12 @@ DIACRITICS = 0.94
 #: The same skeleton once one token is read in another system (readings.py: German ch = х,
 #: ё written е, Belarusian ў for л …): a little weaker than a skeleton match.
 READING = 0.92
-#: Skeletons farther apart than this are not tried under other readings: a reading rewrites
-#: at most three letters (-khan), and two on the two sides together four (Ajubchan / Ajub).
-READ_REACH = 4
+#: Skeletons farther apart than this are not tried under other readings: a reading moves a
+#: skeleton by up to three letters (Artsijom / Artem, Michail / Mykhailo: two; Sjarhej read
+#: as Сяргей: three, the skeleton writes Swedish sj = ш as "ch"), the dropped -khan by up to
+#: four (Ajubchan / Ajub).
+READ_REACH = 3
+READ_REACH_KHAN = 4
 
 # Case endings of Russian/Belarusian/Ukrainian nouns and adjectives (as romanised skeletons),
 # and the Lithuanian/Latvian nominative endings added to foreign names (Žirinovskis).
@@ -272,8 +275,11 @@ def token_similarity(
     # A token written in another system (German ch = х, ё written е, …) is compared as read in
     # that system: the same skeleton then is nearly as good as a skeleton match. Readings move
     # a skeleton by a few letters only, so farther pairs are not tried, nor pairs that one
-    # edit already makes a spelling variant (it saves the work on every other pair).
-    if dist <= READ_REACH and not (dist == 1 and longest >= 5):
+    # edit already makes a spelling variant (it saves the work on most other pairs).
+    if (
+        dist <= READ_REACH
+        or (dist <= READ_REACH_KHAN and (a.skeleton.endswith("han") or b.skeleton.endswith("han")))
+    ) and not (dist == 1 and longest >= 5):
         read = _read_alike(a, b)
         if read is not None:
             return TokenSimilarity(READING, _join(script, *read) if explain else "")
