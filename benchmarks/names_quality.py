@@ -18,6 +18,8 @@ which have no default, at their best threshold on this very data — a favour to
   (``pip install nomenklatura==4.17.4``, the ``bench`` extra); skipped with a message if not.
 
 Run: ``.venv/bin/python benchmarks/names_quality.py [--data ../shared/data/names-dev.csv]``
+(``--misses``: print every person a list task links wrongly or not at all, with the
+matcher's explanation — how the causes in docs/names.md were found).
 """
 
 from __future__ import annotations
@@ -162,6 +164,32 @@ def _assign(
     return prf(tp, fp, len(left) - tp)
 
 
+def list_misses(
+    scored: list[tuple[float, int, int]],
+    left: list[tuple[str, str]],
+    right: list[tuple[str, str]],
+    t: float,
+) -> list[tuple[str, str, str | None]]:
+    """The people the one-to-one links got wrong: (left name, its partner's name, the name it
+    was linked to instead or None) — for reading every miss with its explanation."""
+    used_r: set[int] = set()
+    link: dict[int, int] = {}
+    for s, i, j in sorted(scored, key=lambda x: -x[0]):
+        if s < t:
+            break
+        if i in link or j in used_r:
+            continue
+        link[i] = j
+        used_r.add(j)
+    partner = {g: n for g, n in right}
+    out: list[tuple[str, str, str | None]] = []
+    for i, (g, name) in enumerate(left):
+        j = link.get(i)
+        if g in partner and (j is None or right[j][0] != g):
+            out.append((name, partner[g], None if j is None else right[j][1]))
+    return out
+
+
 def matchers() -> list[tuple[str, ScoreFn, float | None]]:
     m = default_matcher()
     out: list[tuple[str, ScoreFn, float | None]] = [
@@ -221,6 +249,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--only", help="run only the matchers whose label starts with this")
+    ap.add_argument(
+        "--misses",
+        action="store_true",
+        help="print every person the list tasks link wrongly or not at all, explained",
+    )
     args = ap.parse_args(argv)
     rows = load(args.data)
     pairs = build_pairs(rows)
@@ -261,6 +294,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             p, r, f = _assign(scored, left, right, lt)
             ap_ = average_precision(ls, ll)
             print(f"{'':44} {'list ' + mode:22} {ap_:6.3f} {lt:6.3f} {p:6.3f} {r:6.3f} {f:6.3f}")
+            if args.misses and default_t is not None:
+                explain = default_matcher().compare
+                for a, b, other in list_misses(scored, left, right, lt):
+                    res = explain(a, b)
+                    print(f"    miss: {a} | {b}: {res.score:.2f} {res.why}")
+                    if other is not None:
+                        print(f"          linked instead to {other}: {fn(a, other):.2f}")
         print(f"{'':44} ({time.perf_counter() - t0:.1f} s)")
     print("\nAP = average precision over all pairs scored; t = threshold used (baselines: their")
     print("best on this data); list P/R/F1 = one-to-one links, best score first, score >= t.")

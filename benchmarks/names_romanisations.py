@@ -2,7 +2,9 @@
 (``tests/names/data/romanisations.csv``: Dutch, German, Polish, Czech, Hungarian, Turkish,
 Spanish, Lithuanian/Latvian, English given names, iotated spellings — invented for the test, not
 tuned on a real list), and how many different-surname negatives (the same given name with
-another surname) stay below the match threshold.
+another surname) stay below the match threshold. Then the same per cause on the table of other
+readings (``tests/names/data/readings.csv``: German/Dutch ch = х, ё written е, Belarusian ў for
+л and а for е after ц/ж/ш/ч, -khan, Ukrainian -o, j of an iotated vowel), with its non-matches.
 
 Run: ``.venv/bin/python benchmarks/names_romanisations.py``
 """
@@ -16,6 +18,7 @@ from pathlib import Path
 from prisonwatch.names import MATCH_THRESHOLD, REVIEW_THRESHOLD, compare
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "names" / "data" / "romanisations.csv"
+READINGS = DATA.with_name("readings.csv")
 
 
 def main() -> None:
@@ -40,6 +43,29 @@ def main() -> None:
                 negatives += 1
                 false += compare(r["latin"], " ".join(words[:-1] + o[-1:])).score >= MATCH_THRESHOLD
     print(f"different-surname negatives: {negatives}, false matches: {false}")
+    print()
+    readings_table()
+
+
+def readings_table() -> None:
+    rows = list(csv.DictReader(READINGS.open(encoding="utf-8")))
+    per: dict[str, list[float]] = defaultdict(list)
+    false: dict[str, int] = defaultdict(int)
+    negatives: dict[str, int] = defaultdict(int)
+    for r in rows:
+        score = compare(r["left"], r["right"]).score
+        if r["same"] == "1":
+            per[r["cause"]].append(score)
+        else:
+            negatives[r["cause"]] += 1
+            false[r["cause"]] += score >= MATCH_THRESHOLD
+    print(f"{'cause':15} {'pairs':>5} {'match':>6} {'review+':>8} {'non-matches':>12} {'false':>6}")
+    for cause, scores in per.items():
+        m = sum(s >= MATCH_THRESHOLD for s in scores) / len(scores)
+        p = sum(s >= REVIEW_THRESHOLD for s in scores) / len(scores)
+        print(
+            f"{cause:15} {len(scores):5} {m:6.2f} {p:8.2f} {negatives[cause]:12} {false[cause]:6}"
+        )
 
 
 if __name__ == "__main__":

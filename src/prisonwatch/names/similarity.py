@@ -17,6 +17,7 @@ from rapidfuzz.distance import OSA
 
 from prisonwatch.names.features import TokenFeatures
 from prisonwatch.names.phonetic import skeleton
+from prisonwatch.names.readings import read_alike
 from prisonwatch.names.romanise import passport_latin
 from prisonwatch.names.translit import Lang, to_ascii
 
@@ -56,6 +57,15 @@ _INITIAL_VARIANTS = frozenset(
 )
 #: The same Latin letters once accents are dropped (Vučić / Vucic, Babiš / Babis).
 DIACRITICS = 0.94
+#: The same skeleton once one token is read in another system (readings.py: German ch = х,
+#: ё written е, Belarusian ў for л …): a little weaker than a skeleton match.
+READING = 0.92
+#: Skeletons farther apart than this are not tried under other readings: a reading moves a
+#: skeleton by up to three letters (Artsijom / Artem, Michail / Mykhailo: two; Sjarhej read
+#: as Сяргей: three, the skeleton writes Swedish sj = ш as "ch"), the dropped -khan by up to
+#: four (Ajubchan / Ajub).
+READ_REACH = 3
+READ_REACH_KHAN = 4
 
 # Case endings of Russian/Belarusian/Ukrainian nouns and adjectives (as romanised skeletons),
 # and the Lithuanian/Latvian nominative endings added to foreign names (Žirinovskis).
@@ -198,6 +208,12 @@ def _spelling_differences(a: TokenFeatures, b: TokenFeatures, wa: str, wb: str) 
     return sorted(latin.rules - skeleton(reference)[1])
 
 
+def _read_alike(a: TokenFeatures, b: TokenFeatures) -> tuple[str, ...] | None:
+    return read_alike(
+        a.ascii, a.skeleton, a.lang is Lang.LATIN, b.ascii, b.skeleton, b.lang is Lang.LATIN
+    )
+
+
 @lru_cache(maxsize=100_000)
 def _unaccented(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.casefold())
@@ -254,10 +270,21 @@ def token_similarity(
         and _unaccented(words[0]) == _unaccented(words[1])
     ):
         return TokenSimilarity(DIACRITICS, _join(script, "accents dropped") if explain else "")
-    # A single edit in a long name is a spelling variant; more edits fall off quickly. Two
-    # neighbouring letters swapped count as one edit (Scholz / Schloz).
     dist = OSA.distance(a.skeleton, b.skeleton)
     longest = max(len(a.skeleton), len(b.skeleton))
+    # A token written in another system (German ch = х, ё written е, …) is compared as read in
+    # that system: the same skeleton then is nearly as good as a skeleton match. Readings move
+    # a skeleton by a few letters only, so farther pairs are not tried, nor pairs that one
+    # edit already makes a spelling variant (it saves the work on most other pairs).
+    if (
+        dist <= READ_REACH
+        or (dist <= READ_REACH_KHAN and (a.skeleton.endswith("han") or b.skeleton.endswith("han")))
+    ) and not (dist == 1 and longest >= 5):
+        read = _read_alike(a, b)
+        if read is not None:
+            return TokenSimilarity(READING, _join(script, *read) if explain else "")
+    # A single edit in a long name is a spelling variant; more edits fall off quickly. Two
+    # neighbouring letters swapped count as one edit (Scholz / Schloz).
     sim = 1.0 - dist / longest  # = OSA.normalized_similarity (unit weights)
     if dist == 1 and longest >= 5:
         score = 0.9
@@ -267,5 +294,10 @@ def token_similarity(
         score = max(0.0, sim**2 * 0.85)
     if not explain:
         return TokenSimilarity(score, "")
+    if dist == 1 and longest >= 5:
+        # one edit, or one reading (the score is that of the edit, as on the fast path)
+        read = _read_alike(a, b)
+        if read is not None:
+            return TokenSimilarity(score, _join(script, *read))
     word = "spelling variant" if score >= 0.75 else "different"
     return TokenSimilarity(score, _join(script, f"{word} ({dist} edits)"))
