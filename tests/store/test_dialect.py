@@ -130,3 +130,38 @@ def test_latest_per_group_agrees_with_the_portable_form(db: Database) -> None:
             )
             answers.append([kind for _, kind in rows])
     assert answers[0] == answers[1] == ["released_end_of_term", "detained", "sentenced"]
+
+
+def test_update_by_id_sets_each_rows_values_and_nothing_else(db: Database) -> None:
+    from prisonwatch.store.registry import NameInput, PersonInput, Registry
+    from prisonwatch.store.schema import Person
+
+    with db.session() as s:
+        reg = Registry(s, "test")
+        ids = [reg.add_person(PersonInput(names=[NameInput(f"P {i}")])).id for i in range(3)]
+        s.flush()
+        stamp = {pid: s.get(Person, pid).updated_at for pid in ids}
+        rows = [{"id": ids[0], "sort_latin_all": b"\x01a"}, {"id": ids[2], "sort_latin_all": None}]
+        table = Person.__table__
+        dialect_of(s).update_by_id(
+            s.connection(), table, rows, fixed={"updated_at": table.c.updated_at}
+        )
+        found = s.execute(select(Person.id, Person.sort_latin_all).where(Person.id.in_(ids)))
+        got = {pid: key for pid, key in found}
+        assert got[ids[0]] == b"\x01a" and got[ids[2]] is None
+        assert got[ids[1]] is not None  # not in the rows: left alone
+        s.expire_all()
+        assert {pid: s.get(Person, pid).updated_at for pid in ids} == stamp
+
+
+def test_bulk_cache_is_restored(db: Database) -> None:
+    with db.engine.connect() as conn:
+        if db.backend == "sqlite":
+            before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+            with dialect_of(conn).bulk_cache(conn):
+                inside = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+                assert inside is not None and inside < before  # negative: KiB, bigger
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before
+        else:
+            with dialect_of(conn).bulk_cache(conn):
+                assert conn.scalar(select(literal(1))) == 1

@@ -33,7 +33,7 @@ from prisonwatch.io.tabular import Table as Sheet
 from prisonwatch.io.tabular import TableError, read_table
 from prisonwatch.model import EventKind
 from prisonwatch.store.batch import CASE_FIELDS, PersonRecord
-from prisonwatch.store.db import Database
+from prisonwatch.store.db import Database, bulk_cache
 from prisonwatch.store.dialect import driver_errors
 from prisonwatch.store.registry import (
     Registry,
@@ -442,7 +442,7 @@ def _write(
     progress: ProgressFn | None,
     writing: list[PersonRecord],
 ) -> None:
-    with db.session() as s:
+    with db.session() as s, bulk_cache(s):
         batch = Registry(s, actor).batch(id_scheme, f"import {label}")
         batch.writing = writing
         existing = batch.identifiers()

@@ -14,6 +14,7 @@ The caller (the importer) reads and validates; what it hands over is a :class:`P
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +30,7 @@ from prisonwatch.sentence import sentence_months, split_articles
 from prisonwatch.store.bulk import bulk_insert
 from prisonwatch.store.custody import refresh_people
 from prisonwatch.store.db import without_jit
-from prisonwatch.store.listkeys import compact_tally, refresh_list_keys, sort_keys
+from prisonwatch.store.listkeys import compact_tally, refresh_list_keys, sort_keys, status_keys
 from prisonwatch.store.registry import check_event
 from prisonwatch.store.schema import (
     AuditEntry,
@@ -44,6 +45,7 @@ from prisonwatch.store.schema import (
     StatusEvent,
     utcnow,
 )
+from prisonwatch.store.status_rule import Event
 
 #: the case columns a record may fill
 CASE_FIELDS = ("articles", "court", "judge", "sentence", "facility", "facility_address")
@@ -265,6 +267,7 @@ class RegistryBatch:
             r.check()
         # each record's names: (text, script, kind, primary); all public
         specs = [self._names_of(r) for r in records]
+        today = dt.date.today()
         person_rows = [
             dict(
                 birth_date=r.birth.iso() if r.birth else None,
@@ -275,12 +278,22 @@ class RegistryBatch:
                 created_at=self.now,
                 updated_at=self.now,
                 version=1,
-                # the people list's sort keys, from the names in hand (no UPDATE after)
+                # the people list's keys, from the names and events in hand (no UPDATE of
+                # every new row after): all public, so the public keys are the same
                 **sort_keys(
                     [
                         (ShownName(i, text, script, kind, primary, None), True)
                         for i, (text, script, kind, primary) in enumerate(found)
                     ]
+                ),
+                **status_keys(
+                    [
+                        # ids in insertion order, as the events are inserted below
+                        (Event(kind.value, d.start, int(d.precision), i), True)
+                        for i, (kind, d) in enumerate(r.events())
+                    ],
+                    today,
+                    public_person=True,
                 ),
             )
             for r, found in zip(records, specs, strict=True)
@@ -357,8 +370,7 @@ class RegistryBatch:
         if cases or cites:
             bulk_insert(self.s, _t(Citation), cases + cites)
         with without_jit(self.s):
-            # new people: nobody else sees them yet; their sort keys were inserted with them
-            refresh_list_keys(self.s, ids, lock=False, names=False)
+            # new people: their list keys were inserted with them
             if events:
                 refresh_people(self.s, ids, method="sql")
         self.flush_audit()

@@ -123,6 +123,14 @@ class Database:
 
 
 @contextlib.contextmanager
+def bulk_cache(ex: Session | Connection) -> Iterator[None]:
+    """A bigger page cache for a bulk write's statements
+    (:meth:`~prisonwatch.store.dialect.Dialect.bulk_cache`; SQLite only)."""
+    with dialect_of(ex).bulk_cache(ex):
+        yield
+
+
+@contextlib.contextmanager
 def without_jit(ex: Session | Connection) -> Iterator[None]:
     """No JIT compilation on PostgreSQL for the statements run inside
     (:meth:`~prisonwatch.store.dialect.Dialect.without_jit`).

@@ -186,6 +186,12 @@ class Dialect:
         afterwards, and is local to the transaction anyway)."""
         yield
 
+    @contextlib.contextmanager
+    def bulk_cache(self, ex: Executor) -> Iterator[None]:
+        """A page cache big enough for a bulk write's index updates, for the statements run
+        inside (the server's own setting on PostgreSQL)."""
+        yield
+
     # -- bulk data --------------------------------------------------------------------------
 
     def bulk_insert(
@@ -278,6 +284,20 @@ class SQLite(Dialect):
         # the read that follows sees every committed update.
         session.execute(noop_write)
 
+    @contextlib.contextmanager
+    def bulk_cache(self, ex: Executor) -> Iterator[None]:
+        # SQLite's default 2 MB page cache: an import inserting 100,000 people into the
+        # people list's indexes (random name order) re-reads index pages from the OS again and
+        # again (import of 20,000 people: 10.3 s → 8.7 s with 64 MB). Only for this
+        # connection, only while the import runs (a server's pooled connections keep 2 MB).
+        conn = _connection(ex)
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            conn.exec_driver_sql(f"PRAGMA cache_size={int(before or -2000)}")
+
     def snapshot_path(self, engine: Engine) -> Path | None:
         path = engine.url.database
         if not path or path == ":memory:":
@@ -297,6 +317,8 @@ class SQLite(Dialect):
 
 
 #: How long a SQLite connection waits for another writer before failing.
+#: SQLite's page cache during a bulk write (:meth:`Dialect.bulk_cache`), in KiB.
+BULK_CACHE_KIB = 65536
 BUSY_TIMEOUT_MS = 30_000
 
 

@@ -89,7 +89,14 @@ from prisonwatch.store.schema import (
     StatusEvent,
 )
 from prisonwatch.store.shown_names import names_statement
-from prisonwatch.store.status_rule import CUSTODY_KINDS, deciding_event, status_case_expression
+from prisonwatch.store.status_rule import (
+    CUSTODY_KINDS,
+    EventLike,
+    decides_custody,
+    deciding_event,
+    status_case_expression,
+    status_on,
+)
 from prisonwatch.store.visibility import PUBLIC, person_public
 
 Executor = Session | Connection
@@ -224,6 +231,24 @@ def sort_keys(names: Sequence[tuple[ShownName, bool]]) -> dict[str, bytes | None
             displayed = shown_name(public, script)
         keys[f"sort_{script}_public"] = None if displayed is None else sort_key(displayed)
     return keys
+
+
+def status_keys(
+    events: Sequence[tuple[EventLike, bool]], today: dt.date, *, public_person: bool
+) -> dict[str, Any]:
+    """The ``status_public``, ``status_all`` and ``status_valid_until`` of a person with these
+    events (each with whether it is public) on ``today`` — the Python form of the rule
+    (:func:`~prisonwatch.store.status_rule.status_on`), equal to what :func:`refresh_list_keys`
+    computes in SQL (the tests hold both to the same answers). For a writer with the events in
+    hand and their ids in the rule's order (an import's new people), so it can insert the
+    keys with the person instead of updating every new row after."""
+    public = [e for e, is_public in events if is_public]
+    future = [e.date_start for e, _ in events if decides_custody(e.kind) and e.date_start > today]
+    return {
+        "status_all": status_on([e for e, _ in events], today).value,
+        "status_public": status_on(public, today).value if public_person else None,
+        "status_valid_until": min(future) if future else None,
+    }
 
 
 def _sort_key_rows(ex: Executor, ids: Sequence[int]) -> list[dict[str, Any]]:
@@ -423,6 +448,7 @@ __all__ = [
     "sort_keys",
     "stale_condition",
     "status_expression",
+    "status_keys",
     "tally_count",
     "valid_until_expression",
 ]

@@ -9,7 +9,8 @@ Latin page saw "Mikalai Statkevich" filed under М, and Cyrillic sorted by code 
 after я). Now ``person`` has one collation key per display script and scope —
 ``sort_latin_public``, ``sort_latin_all``, ``sort_cyrillic_public``, ``sort_cyrillic_all`` —
 of the name the reader sees (:mod:`prisonwatch.names.display`), with the list's indexes on
-them; ``sort_name_public`` / ``sort_name_all`` and their indexes go.
+them (the status and region ones for the public scope only, see ``store/schema.py``);
+``sort_name_public`` / ``sort_name_all`` and their indexes go.
 
 The keys are computed here in Python with the application's pure functions (which name is
 shown, its romanisation, its ICU collation key: derived data, which ``prisonwatch rebuild``
@@ -117,6 +118,8 @@ def upgrade() -> None:
         for scope in SCOPES:
             sort = f"sort_{script}_{scope}"
             op.create_index(f"ix_person_{sort}", "person", [sort, "id"])
+            if scope != "public":  # editors' filtered lists walk (sort key, id): see schema.py
+                continue
             op.create_index(
                 f"ix_person_status_{script}_{scope}", "person", [f"status_{scope}", sort, "id"]
             )
@@ -144,8 +147,9 @@ def _primary_name(public: bool) -> sa.ScalarSelect[Any]:
 def downgrade() -> None:
     for script in SCRIPTS:
         for scope in SCOPES:
-            op.drop_index(f"ix_person_region_status_{script}_{scope}", table_name="person")
-            op.drop_index(f"ix_person_status_{script}_{scope}", table_name="person")
+            if scope == "public":
+                op.drop_index(f"ix_person_region_status_{script}_{scope}", table_name="person")
+                op.drop_index(f"ix_person_status_{script}_{scope}", table_name="person")
             op.drop_index(f"ix_person_sort_{script}_{scope}", table_name="person")
             op.drop_column("person", f"sort_{script}_{scope}")
     for scope in SCOPES:
