@@ -193,6 +193,15 @@ Index(
     postgresql_where=Person.status_valid_until.is_not(None),
     sqlite_where=Person.status_valid_until.is_not(None),
 )
+# The people whose keys were never computed (loaded by other means), for the same look-up
+# (``status_valid_until <= today OR status_all IS NULL``): partial, normally empty. Without it
+# that OR read the whole table on every page (90 ms at 1,000,000 people, PostgreSQL).
+Index(
+    "ix_person_unkeyed",
+    Person.id,
+    postgresql_where=Person.status_all.is_(None),
+    sqlite_where=Person.status_all.is_(None),
+)
 
 
 class PersonTally(Base):

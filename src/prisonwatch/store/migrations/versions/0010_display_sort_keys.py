@@ -128,6 +128,15 @@ def upgrade() -> None:
                 "person",
                 [sa.text("lower(region)"), f"status_{scope}", sort, "id"],
             )
+    # the look-up of rows never keyed (``status_all IS NULL``) used the editors' status index,
+    # which is gone: a partial index of its own, normally empty
+    op.create_index(
+        "ix_person_unkeyed",
+        "person",
+        ["id"],
+        postgresql_where=sa.text("status_all IS NULL"),
+        sqlite_where=sa.text("status_all IS NULL"),
+    )
 
 
 def _primary_name(public: bool) -> sa.ScalarSelect[Any]:
@@ -145,6 +154,7 @@ def _primary_name(public: bool) -> sa.ScalarSelect[Any]:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_person_unkeyed", table_name="person")
     for script in SCRIPTS:
         for scope in SCOPES:
             if scope == "public":
