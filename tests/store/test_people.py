@@ -194,3 +194,32 @@ def test_pages_are_stable_and_complete(registry: Database) -> None:
         assert list_people(s, page=99, per_page=10).rows == []
         with pytest.raises(ValueError, match="status"):
             list_people(s, PeopleFilter(status="free"))
+
+
+@pytest.mark.parametrize("include_private", [False, True])
+def test_totals_without_other_filters_are_read_from_the_tally(
+    registry: Database, include_private: bool
+) -> None:
+    """No filter, a status (today) or a region: the total is a sum over the tally — for the
+    public reader too (the public tally leaves hidden people out by itself) — not a COUNT over
+    every person. A row added to the tally alone shows in those totals and in no other."""
+    from prisonwatch.store.schema import PersonTally
+
+    scope = "all" if include_private else "public"
+    with registry.session() as s:
+        before = {
+            "none": list_people(s, include_private=include_private).total,
+            "held": list_people(
+                s, PeopleFilter(status="held"), include_private=include_private
+            ).total,
+            "text": list_people(s, PeopleFilter(text="a"), include_private=include_private).total,
+        }
+        s.add(PersonTally(scope=scope, status="held", region_key="minsk", n=1000))
+        s.flush()
+        assert list_people(s, include_private=include_private).total == before["none"] + 1000
+        held = list_people(s, PeopleFilter(status="held"), include_private=include_private)
+        assert held.total == before["held"] + 1000
+        # another filter is counted from the people themselves
+        text = list_people(s, PeopleFilter(text="a"), include_private=include_private)
+        assert text.total == before["text"]
+        s.rollback()

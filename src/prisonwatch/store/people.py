@@ -294,7 +294,12 @@ def _count(
     """The exact number of people the filter selects. Without any filter but the status
     (today) and the region, a sum over the tally; otherwise ``COUNT`` of the filter."""
     rest = replace(flt, status=None, region=None)
-    if (current or not flt.status) and filtered_people(rest, on).whereclause is None:
+    # "no other filter" is asked of the filter alone (include_private=True adds no condition):
+    # the public tally already leaves hidden people out (their ``status_public`` is NULL), so
+    # asking with the public reader's hidden-people condition never took the shortcut and
+    # counted a million rows per page (44 ms at 100,000 people)
+    no_other = filtered_people(rest, on, include_private=True).whereclause is None
+    if (current or not flt.status) and no_other:
         return tally_count(
             session, include_private=include_private, status=flt.status, region=flt.region
         )
