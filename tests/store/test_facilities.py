@@ -5,16 +5,12 @@ records."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from alembic import command
+from migrationhelpers import migrate
 from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
 
-from prisonwatch.store.db import Database, alembic_config
+from prisonwatch.store.db import Database
 from prisonwatch.store.facilities import (
     Facilities,
     FacilityInput,
@@ -164,35 +160,8 @@ def test_sync_free_text_links_rows_written_by_sql(db: Database) -> None:
 # -- migration 0009_letters on a registry built at 0007 -------------------------------------
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    server = request.getfixturevalue("pg_url")
-    name = f"pw_fac_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def _upgrade(url: str, target: str, *, down: bool = False) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        cfg = alembic_config(url)
-        cfg.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(cfg, target)
-    engine.dispose()
-
-
 def test_migration_turns_free_text_into_records(fresh_url: str) -> None:
-    _upgrade(fresh_url, "0007")
+    migrate(fresh_url, "0007")
     engine = create_engine(fresh_url)
     t = dt.datetime(2024, 1, 1)
     with engine.begin() as conn:  # a registry as 0007 knew it, written with plain SQL
@@ -233,7 +202,7 @@ def test_migration_turns_free_text_into_records(fresh_url: str) -> None:
                 ),
                 {"e": eid, "p": pid, "k": kind, "d": day, "f": fac, "v": vis, "t": t},
             )
-    _upgrade(fresh_url, "head")
+    migrate(fresh_url, "head")
     with engine.connect() as conn:
         facilities = {
             r.name: r
@@ -265,7 +234,7 @@ def test_migration_turns_free_text_into_records(fresh_url: str) -> None:
         assert audited == 2
     engine.dispose()
     Database(fresh_url).check_ready()
-    _upgrade(fresh_url, "0007", down=True)  # and back: the tables and columns go, text stays
+    migrate(fresh_url, "0007", down=True)  # and back: the tables and columns go, text stays
     engine = create_engine(fresh_url)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT facility FROM status_event WHERE id = 2")).scalar() == (
@@ -274,7 +243,7 @@ def test_migration_turns_free_text_into_records(fresh_url: str) -> None:
         with pytest.raises(Exception, match="facility"):
             conn.execute(text("SELECT facility_id FROM case_file"))
     engine.dispose()
-    _upgrade(fresh_url, "head")
+    migrate(fresh_url, "head")
 
 
 def test_two_writers_in_one_transaction_do_not_duplicate(db: Database) -> None:

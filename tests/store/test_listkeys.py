@@ -6,18 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from migrationhelpers import migrate
 from sqlalchemy import create_engine, delete, func, insert, select, text, update
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from prisonwatch.dates import PartialDate
@@ -25,7 +21,7 @@ from prisonwatch.model import CUSTODY_EFFECT, EventKind
 from prisonwatch.names.collation import sort_key
 from prisonwatch.names.display import shown_name
 from prisonwatch.store.custody import rebuild_all
-from prisonwatch.store.db import Database, alembic_config
+from prisonwatch.store.db import Database
 from prisonwatch.store.listkeys import (
     compact_tally,
     rebuild_list_keys,
@@ -491,36 +487,8 @@ def test_concurrent_name_writes_end_with_both_seen(db: Database) -> None:
 # written as 0001 knew it, not against today's model, which later revisions may change.
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database without any schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    server = request.getfixturevalue("pg_url")
-    name = f"pw_mig_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def _upgrade(url: str, target: str, *, down: bool = False) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        cfg = alembic_config(url)
-        cfg.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(cfg, target)
-    engine.dispose()
-
-
 def test_migration_fills_the_keys_of_an_existing_registry(fresh_url: str) -> None:
-    _upgrade(fresh_url, "0001")
+    migrate(fresh_url, "0001")
     engine = create_engine(fresh_url)
     soon = TODAY + dt.timedelta(days=20)
     with engine.begin() as conn:  # a registry as 0001 knew it, written with plain SQL
@@ -574,7 +542,7 @@ def test_migration_fills_the_keys_of_an_existing_registry(fresh_url: str) -> Non
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT setval('person_id_seq', 4)"))
     engine.dispose()
-    _upgrade(fresh_url, "head")
+    migrate(fresh_url, "head")
     db = Database(fresh_url)
     try:
         with db.session() as s:
@@ -588,8 +556,8 @@ def test_migration_fills_the_keys_of_an_existing_registry(fresh_url: str) -> Non
             assert tally_count(s, include_private=False, region="minsk") == 3
             check_keys(s)
         db.dispose()
-        _upgrade(fresh_url, "0001", down=True)
-        _upgrade(fresh_url, "head")
+        migrate(fresh_url, "0001", down=True)
+        migrate(fresh_url, "head")
         with db.session() as s:
             check_keys(s)
             s.execute(update(Person).where(Person.id == 1).values(region="Homiel"))
